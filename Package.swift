@@ -1,0 +1,32 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "SplitPlan",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "splitplan", targets: ["splitplan"]),
+        .library(name: "ClusterModel", targets: ["ClusterModel"]),
+        .library(name: "Throughput", targets: ["Throughput"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    ],
+    targets: [
+        .target(name: "ClusterModel", exclude: ["README.md"]),
+        .target(name: "Throughput", dependencies: ["ClusterModel"], exclude: ["README.md"]),
+        .target(name: "Reporting", exclude: ["README.md"]),
+        .target(
+            name: "SplitPlanCLI",
+            dependencies: [
+                "ClusterModel", "Throughput", "Reporting",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            exclude: ["README.md"]
+        ),
+        .executableTarget(name: "splitplan", dependencies: ["SplitPlanCLI"]),
+        .testTarget(name: "ClusterModelTests", dependencies: ["ClusterModel"]),
+        .testTarget(name: "ThroughputTests", dependencies: ["ClusterModel", "Throughput"]),
+        .testTarget(name: "SplitPlanCLITests", dependencies: ["SplitPlanCLI", "ClusterModel"]),
+    ]
+)

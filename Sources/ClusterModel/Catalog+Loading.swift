@@ -1,0 +1,93 @@
+import Foundation
+
+extension Catalog {
+    /// Loads `gpus/*.json`, `machines/*.json` and `models/*.json` below `directory`, in file-name order.
+    /// Every file is validated in full and cross-references are checked.
+    public static func load(directory: URL) throws -> Catalog {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: directory.path, isDirectory: &isDirectory), isDirectory.boolValue else {
+            throw ClusterModelError.fileNotFound(path: directory.path, role: "catalogue directory")
+        }
+        var origins: [String: String] = [:]
+        func loadAll<T>(_ kind: String, _ make: (JSONCursor) throws -> T, id: (T) -> String) throws -> [T] {
+            var items: [T] = []
+            for file in try jsonFiles(in: directory.appendingPathComponent(kind)) {
+                let item = try make(try JSONDocument.load(file))
+                let key = "\(kind.dropLast()):\(id(item))"
+                if let other = origins[key] {
+                    throw ClusterModelError.duplicateID(path: file.path, id: id(item), otherPath: other)
+                }
+                let stem = file.deletingPathExtension().lastPathComponent
+                guard stem == id(item) else {
+                    throw ClusterModelError.invalidValue(
+                        path: file.path, jsonPath: "id", value: "\"\(id(item))\"", allowed: "the file name without .json (\"\(stem)\")")
+                }
+                origins[key] = file.path
+                items.append(item)
+            }
+            guard !items.isEmpty else {
+                throw ClusterModelError.emptyCatalog(path: directory.appendingPathComponent(kind).path, kind: kind)
+            }
+            return items
+        }
+        let gpus = try loadAll("gpus", GPUSpec.init(json:), id: { $0.id.rawValue })
+        let machines = try loadAll("machines", MachineSpec.init(json:), id: { $0.id.rawValue })
+        let models = try loadAll("models", ModelSpec.init(json:), id: { $0.id.rawValue })
+        let catalog = Catalog(gpus: gpus, machines: machines, models: models, origins: origins)
+        for machine in catalog.sortedMachines {
+            let file = origins["machine:\(machine.id)"] ?? directory.path
+            let gpu = try catalog.gpu(machine.gpu, file: file, jsonPath: "gpu")
+            for cap in machine.powerCaps where cap.gpuPowerLimitWatts > gpu.tdpWatts {
+                throw ClusterModelError.invalidValue(
+                    path: file, jsonPath: "powerCaps.\(cap.label).gpuPowerLimitWatts",
+                    value: NumberFormatting.compact(cap.gpuPowerLimitWatts),
+                    allowed: "at most the GPU's tdpWatts (\(NumberFormatting.compact(gpu.tdpWatts)))")
+            }
+        }
+        return catalog
+    }
+
+    private static func jsonFiles(in directory: URL) throws -> [URL] {
+        guard FileManager.default.fileExists(atPath: directory.path) else {
+            throw ClusterModelError.emptyCatalog(path: directory.path, kind: directory.lastPathComponent)
+        }
+        let names: [String]
+        do {
+            names = try FileManager.default.contentsOfDirectory(atPath: directory.path)
+        } catch {
+            throw ClusterModelError.unreadableFile(path: directory.path, reason: error.localizedDescription)
+        }
+        return names.filter { $0.hasSuffix(".json") }.sorted().map { directory.appendingPathComponent($0) }
+    }
+}
+
+/// Reading a JSON file into a cursor, with file errors that name the file.
+public enum JSONDocument {
+    /// Inputs larger than this are refused rather than read: no scenario or catalogue entry comes close.
+    public static let maximumBytes = 16 * 1_048_576
+
+    public static func load(_ url: URL, role: String = "JSON file") throws -> JSONCursor {
+        let data = try readFile(url, role: role, maximumBytes: maximumBytes)
+        return JSONCursor(file: url.path, value: try JSONValue.parse(data, path: url.path))
+    }
+
+    public static func readFile(_ url: URL, role: String, maximumBytes: Int) throws -> Data {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory) else {
+            throw ClusterModelError.fileNotFound(path: url.path, role: role)
+        }
+        guard !isDirectory.boolValue else {
+            throw ClusterModelError.unreadableFile(path: url.path, reason: "it is a directory; expected a \(role)")
+        }
+        let size = (try? FileManager.default.attributesOfItem(atPath: url.path)[.size] as? Int) ?? 0
+        guard size <= maximumBytes else {
+            throw ClusterModelError.unreadableFile(
+                path: url.path, reason: "\(size) bytes is larger than the \(maximumBytes)-byte limit for a \(role)")
+        }
+        do {
+            return try Data(contentsOf: url)
+        } catch {
+            throw ClusterModelError.unreadableFile(path: url.path, reason: error.localizedDescription)
+        }
+    }
+}

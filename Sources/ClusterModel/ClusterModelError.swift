@@ -1,0 +1,46 @@
+/// Everything that can be wrong with the catalogue, a scenario or a trace.
+/// Each message names the file, where in it, the bad value, what is allowed, and what to do next.
+public enum ClusterModelError: Error, Equatable, CustomStringConvertible, Sendable {
+    case fileNotFound(path: String, role: String)
+    case unreadableFile(path: String, reason: String)
+    case malformedJSON(path: String, reason: String)
+    case invalidValue(path: String, jsonPath: String, value: String, allowed: String)
+    case missingKey(path: String, jsonPath: String, expected: String)
+    case unknownKey(path: String, jsonPath: String, allowed: [String])
+    case unknownReference(path: String, jsonPath: String, id: String, kind: String, known: [String])
+    case missingSource(path: String, jsonPath: String)
+    case duplicateID(path: String, id: String, otherPath: String)
+    case emptyCatalog(path: String, kind: String)
+    case malformedTrace(path: String, line: Int, column: String, value: String, allowed: String)
+    case emptyTrace(path: String)
+
+    public var description: String {
+        switch self {
+        case .fileNotFound(let path, let role):
+            return "\(path): \(role) not found; check the path (paths inside a scenario are relative to the scenario file)"
+        case .unreadableFile(let path, let reason):
+            return "\(path): cannot be read: \(reason)"
+        case .malformedJSON(let path, let reason):
+            return "\(path): not valid JSON: \(reason)"
+        case .invalidValue(let path, let jsonPath, let value, let allowed):
+            return "\(path): \(jsonPath) is \(value); allowed: \(allowed)"
+        case .missingKey(let path, let jsonPath, let expected):
+            return "\(path): \(jsonPath) is missing; expected \(expected)"
+        case .unknownKey(let path, let jsonPath, let allowed):
+            return "\(path): \(jsonPath) is not a known key; allowed here: \(allowed.joined(separator: ", "))"
+        case .unknownReference(let path, let jsonPath, let id, let kind, let known):
+            let list = known.isEmpty ? "none in the catalogue" : known.joined(separator: ", ")
+            return "\(path): \(jsonPath) names \(kind) '\(id)', which the catalogue does not have; known: \(list)"
+        case .missingSource(let path, let jsonPath):
+            return "\(path): \(jsonPath) has no entry in \"sources\"; every catalogue figure needs a citation"
+        case .duplicateID(let path, let id, let otherPath):
+            return "\(path): id '\(id)' is already defined by \(otherPath); ids must be unique"
+        case .emptyCatalog(let path, let kind):
+            return "\(path): no \(kind) files (*.json) found; a catalogue directory holds gpus/, machines/ and models/"
+        case .malformedTrace(let path, let line, let column, let value, let allowed):
+            return "\(path):\(line): \(column) is \(value); allowed: \(allowed)"
+        case .emptyTrace(let path):
+            return "\(path): the trace has a header but no requests; a trace needs at least one row"
+        }
+    }
+}

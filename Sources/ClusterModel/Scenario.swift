@@ -1,0 +1,97 @@
+import Foundation
+
+/// A provisioning question: a model, a workload, SLOs, budgets, an objective and candidate designs.
+public struct Scenario: Sendable, Equatable {
+    public var file: URL
+    public var name: String
+    public var description: String
+    /// The catalogue directory named by the file, resolved against the file's directory.
+    public var catalogDirectory: URL?
+    public var model: ModelID
+    public var tensorParallel: Int?
+    public var workload: Workload
+    public var slo: SLOSet
+    public var budget: Budget
+    public var objective: Objective
+    public var designs: [Design]
+    public var machines: [MachineID]?
+    public var availability: [MachineID: Int]
+    public var expect: Expectations?
+}
+
+public enum Objective: String, CaseIterable, Sendable, Codable {
+    case minCost = "min-cost"
+    case minPower = "min-power"
+    case maxThroughput = "max-throughput"
+}
+
+/// Cluster designs, as in Splitwise: first letter the prompt machine, second the token machine.
+public enum Design: String, CaseIterable, Sendable, Codable {
+    case auto
+    case baselineA100 = "baseline-a100"
+    case baselineH100 = "baseline-h100"
+    case splitwiseAA = "splitwise-aa"
+    case splitwiseHH = "splitwise-hh"
+    case splitwiseHA = "splitwise-ha"
+    case splitwiseHHcap = "splitwise-hhcap"
+}
+
+public struct Budget: Sendable, Equatable {
+    public var costPerHourUSD: Double?
+    public var powerKW: Double?
+
+    public init(costPerHourUSD: Double? = nil, powerKW: Double? = nil) {
+        self.costPerHourUSD = costPerHourUSD
+        self.powerKW = powerKW
+    }
+}
+
+/// What CI expects of a scenario's answer; every member is optional.
+public struct Expectations: Sendable, Equatable {
+    public var feasible: Bool?
+    public var maxCostPerHourUSD: Double?
+    public var maxPowerKW: Double?
+    public var minRequestsPerSecond: Double?
+    public var design: Design?
+    public var sloMetInSimulation: Bool?
+}
+
+public enum Workload: Sendable, Equatable {
+    case trace(TraceWorkload)
+    case generated(GeneratedWorkload)
+}
+
+/// Replay of a trace file, optionally sped up (`rateScale` 2 = twice the rate) and windowed.
+public struct TraceWorkload: Sendable, Equatable {
+    public var file: URL
+    public var rateScale: Double
+    public var startSeconds: Double
+    public var durationSeconds: Double?
+}
+
+public struct GeneratedWorkload: Sendable, Equatable {
+    public var arrivals: ArrivalProcess
+    public var promptTokens: TokenDistribution
+    public var outputTokens: TokenDistribution
+    public var durationSeconds: Double
+}
+
+public enum ArrivalProcess: Sendable, Equatable {
+    case poisson(ratePerSecond: Double)
+    /// Gamma inter-arrival times with coefficient of variation `cv` (1 is Poisson; larger is burstier).
+    case gamma(ratePerSecond: Double, cv: Double)
+
+    public var ratePerSecond: Double {
+        switch self {
+        case .poisson(let rate), .gamma(let rate, _): return rate
+        }
+    }
+}
+
+public enum TokenDistribution: Sendable, Equatable {
+    case fixed(tokens: Int)
+    case uniform(minTokens: Int, maxTokens: Int)
+    case lognormal(medianTokens: Double, sigma: Double)
+    /// Resampled from a trace file's ContextTokens (for prompts) or GeneratedTokens (for outputs) column.
+    case trace(file: URL)
+}

@@ -1,0 +1,56 @@
+import ArgumentParser
+import ClusterModel
+import Foundation
+import Reporting
+
+struct CatalogCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "catalog",
+        abstract: "List the machines, GPUs and models of the catalogue.",
+        discussion: """
+            Examples:
+              splitplan catalog
+              splitplan catalog --catalog ./my-catalog --format json
+              splitplan catalog show dgx-h100
+            """,
+        subcommands: [CatalogShowCommand.self]
+    )
+
+    @OptionGroup var catalogOptions: CatalogOptions
+    @OptionGroup var output: OutputOptions
+
+    func run() throws {
+        let catalog = try catalogOptions.load()
+        switch output.format {
+        case .json: try output.write(try JSONOutput.encode(CatalogListing(catalog)))
+        case .text: try output.write(CatalogTables.render(catalog))
+        }
+    }
+}
+
+struct CatalogShowCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "show",
+        abstract: "Show every figure of one catalogue entry, with its source.",
+        discussion: "Example: splitplan catalog show llama2-70b"
+    )
+
+    @Argument(help: "A machine, GPU or model id.")
+    var id: String
+
+    @OptionGroup var catalogOptions: CatalogOptions
+    @OptionGroup var output: OutputOptions
+
+    func run() throws {
+        let catalog = try catalogOptions.load()
+        guard let entry = CatalogEntry(id: id, in: catalog) else {
+            let known = (catalog.machines.keys.map(\.rawValue) + catalog.gpus.keys.map(\.rawValue)
+                + catalog.models.keys.map(\.rawValue)).sorted()
+            throw ValidationError("no catalogue entry '\(id)'; known: \(known.joined(separator: ", "))")
+        }
+        switch output.format {
+        case .json: try output.write(try JSONOutput.encode(entry.fields))
+        case .text: try output.write(entry.render())
+        }
+    }
+}

@@ -1,0 +1,48 @@
+import ArgumentParser
+import ClusterModel
+import Foundation
+
+/// `--catalog DIR`, shared by every command that reads the catalogue.
+struct CatalogOptions: ParsableArguments {
+    @Option(name: .long, help: ArgumentHelp("Catalogue directory (with gpus/, machines/, models/).", valueName: "DIR"))
+    var catalog: String?
+
+    /// The flag, else the scenario's `catalog`, else $SPLITPLAN_CATALOG, else the bundled catalogue.
+    func load(scenario: Scenario? = nil) throws -> Catalog {
+        if let catalog { return try Catalog.load(directory: URL(fileURLWithPath: catalog)) }
+        if let directory = scenario?.catalogDirectory { return try Catalog.load(directory: directory) }
+        return try Catalog.load(directory: try BundledResources.catalogDirectory())
+    }
+}
+
+enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
+    case text, json
+}
+
+/// `--format` and `--output FILE` (never overwriting unless `--force`).
+struct OutputOptions: ParsableArguments {
+    @Option(name: .long, help: "Output format: text or json.")
+    var format: OutputFormat = .text
+
+    @Option(name: .long, help: ArgumentHelp("Write to FILE instead of standard output.", valueName: "FILE"))
+    var output: String?
+
+    @Flag(name: .long, help: "Replace --output FILE if it exists.")
+    var force = false
+
+    func write(_ text: String) throws {
+        guard let output else {
+            print(text, terminator: "")
+            return
+        }
+        let url = URL(fileURLWithPath: output)
+        if FileManager.default.fileExists(atPath: url.path), !force {
+            throw CLIError.refusingToOverwrite(path: url.path)
+        }
+        do {
+            try Data(text.utf8).write(to: url, options: .atomic)
+        } catch {
+            throw CLIError.cannotWrite(path: url.path, reason: error.localizedDescription)
+        }
+    }
+}

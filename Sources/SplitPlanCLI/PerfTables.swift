@@ -1,0 +1,41 @@
+import Reporting
+import Throughput
+
+enum PerfTables {
+    static func header(_ summary: PerformanceSummary) -> String {
+        """
+        \(summary.model) on \(summary.machine): tensor parallel \(summary.tensorParallel), \(summary.instancesPerMachine) instance(s) per machine, power cap \(summary.powerCap)
+        KV cache: \(Format.integer(Int(summary.kvBytesPerToken))) bytes/token, \(Format.integer(summary.kvCapacityTokens)) tokens per instance
+        Power per machine (kW): prompt \(Format.fixed(summary.powerKW.prompt, 2)), token \(Format.fixed(summary.powerKW.token, 2)), idle \(Format.fixed(summary.powerKW.idle, 2)), provisioned \(Format.fixed(summary.powerKW.provisioned, 2))
+
+        """
+    }
+
+    static func point(_ summary: PerformanceSummary) -> String {
+        var table = TextTable(headers: ["figure", "value"])
+        table.append(["prompt tokens x batch", "\(summary.promptTokens) x \(summary.batch)"])
+        table.append(["prefill (ms)", Format.milliseconds(summary.prefillSeconds)])
+        table.append(["prefill tokens/s per machine", Format.integer(Int(summary.prefillTokensPerSecond.rounded()))])
+        table.append(["decode step at context \(summary.contextTokens) (ms)", Format.milliseconds(summary.decodeStepSeconds)])
+        table.append(["decode tokens/s per machine", Format.integer(Int(summary.decodeTokensPerSecond.rounded()))])
+        table.append(["max batch at context \(summary.contextTokens)", Format.integer(summary.maxBatch)])
+        table.append(["KV transfer, total / visible (ms)",
+                      "\(Format.milliseconds(summary.kvTransferSeconds)) / \(Format.milliseconds(summary.kvTransferVisibleSeconds))"])
+        return header(summary) + table.render()
+    }
+
+    static func sweep(_ sweep: PerfSweep) -> String {
+        var prefill = TextTable(title: "Prefill (batch 1)", headers: ["prompt tokens", "time (ms)", "tokens/s per machine"])
+        for row in sweep.prefill {
+            prefill.append(["\(row.promptTokens)", Format.milliseconds(row.prefillSeconds), Format.integer(Int(row.prefillTokensPerSecond.rounded()))])
+        }
+        let context = sweep.summary.contextTokens
+        var decode = TextTable(title: "Decode step (context \(context) tokens; max batch \(sweep.summary.maxBatch))",
+                               headers: ["batch", "step (ms)", "tokens/s per machine", "fits in KV memory"])
+        for row in sweep.decode {
+            decode.append(["\(row.batch)", Format.milliseconds(row.decodeStepSeconds),
+                           Format.integer(Int(row.decodeTokensPerSecond.rounded())), row.fitsInMemory ? "yes" : "no"])
+        }
+        return header(sweep.summary) + prefill.render() + "\n" + decode.render()
+    }
+}

@@ -1,0 +1,86 @@
+import ArgumentParser
+import ClusterModel
+import Foundation
+import Throughput
+
+/// The root command only lists the subcommands; each lives in its own file.
+public struct SplitPlanCommand: ParsableCommand {
+    public static let configuration = CommandConfiguration(
+        commandName: "splitplan",
+        abstract: "Provision LLM inference clusters that split prompt and token phases.",
+        discussion: """
+            Exit codes: 0 success, 1 failure, 2 no feasible plan or an expectation not met,
+            64 usage error, 65 bad input data.
+            """,
+        version: "0.1.0",
+        subcommands: [CatalogCommand.self, ValidateCommand.self, PerfCommand.self, CalibrateCommand.self]
+    )
+
+    public init() {}
+
+    /// Runs the command named on the command line; input errors exit 65 with their message on stderr.
+    public static func run(arguments: [String]? = nil) -> Int32 {
+        do {
+            var command = try parseAsRoot(arguments)
+            try command.run()
+            return 0
+        } catch let error as ClusterModelError {
+            return report(error.description, code: ExitStatus.badInput)
+        } catch let error as ThroughputError {
+            return report(error.description, code: ExitStatus.badInput)
+        } catch let error as CLIError {
+            return report(error.description, code: error.exitStatus)
+        } catch {
+            let code = exitCode(for: error).rawValue
+            let message = fullMessage(for: error)
+            if !message.isEmpty {
+                if code == 0 { print(message) } else { Terminal.writeError(message) }
+            }
+            return code
+        }
+    }
+
+    private static func report(_ message: String, code: Int32) -> Int32 {
+        Terminal.writeError("error: " + message)
+        return code
+    }
+}
+
+public enum ExitStatus {
+    public static let success: Int32 = 0
+    public static let failure: Int32 = 1
+    public static let infeasible: Int32 = 2
+    public static let usage: Int32 = 64
+    public static let badInput: Int32 = 65
+}
+
+/// Errors that belong to the command line itself: files it may not overwrite, and the like.
+public enum CLIError: Error, CustomStringConvertible {
+    case refusingToOverwrite(path: String)
+    case cannotWrite(path: String, reason: String)
+    case resourceNotFound(what: String, looked: [String], hint: String)
+
+    public var description: String {
+        switch self {
+        case .refusingToOverwrite(let path):
+            return "\(path) exists; pass --force to replace it, or choose another --output"
+        case .cannotWrite(let path, let reason):
+            return "cannot write \(path): \(reason)"
+        case .resourceNotFound(let what, let looked, let hint):
+            return "no \(what) found (looked in \(looked.joined(separator: ", "))); \(hint)"
+        }
+    }
+
+    var exitStatus: Int32 {
+        switch self {
+        case .refusingToOverwrite, .resourceNotFound: return ExitStatus.usage
+        case .cannotWrite: return ExitStatus.failure
+        }
+    }
+}
+
+enum Terminal {
+    static func writeError(_ message: String) {
+        FileHandle.standardError.write(Data((message.hasSuffix("\n") ? message : message + "\n").utf8))
+    }
+}

@@ -1,0 +1,105 @@
+import ClusterModel
+import Foundation
+
+/// One measured configuration: the median of its repeats.
+public struct ProfileSample: Sendable, Equatable {
+    public var model: ModelID
+    public var hardware: GPUID
+    public var tensorParallel: Int
+    public var promptTokens: Int
+    public var batch: Int
+    public var outputTokens: Int
+    public var prefillSeconds: Double
+    public var decodeStepSeconds: Double
+    public var repeats: Int
+
+    /// Mean context of the decode steps measured: the prompt plus half the generated tokens.
+    public var decodeContextTokens: Int { promptTokens + outputTokens / 2 }
+}
+
+/// Measured vLLM profiles in SplitwiseSim's `perf_model.csv` format (times in milliseconds).
+public enum Profile {
+    static let columns = ["model", "hardware", "prompt_size", "batch_size", "token_size", "prompt_time", "token_time", "tensor_parallel"]
+
+    public static func load(_ url: URL) throws -> [ProfileSample] {
+        let data: Data
+        do {
+            data = try JSONDocument.readFile(url, role: "profile CSV", maximumBytes: 256 * 1_048_576)
+        } catch let error as ClusterModelError {
+            throw ThroughputError.emptyProfile(path: url.path, detail: error.description)
+        }
+        guard let text = String(data: data, encoding: .utf8) else {
+            throw ThroughputError.emptyProfile(path: url.path, detail: "not UTF-8 text")
+        }
+        return try parse(text, file: url.path)
+    }
+
+    /// Parses the rows and groups repeats of a configuration into one sample holding their medians.
+    public static func parse(_ text: String, file: String) throws -> [ProfileSample] {
+        let csv = CSVText(text)
+        let header = csv.header
+        guard !header.isEmpty else { throw ThroughputError.emptyProfile(path: file, detail: "the file is empty") }
+        var position: [String: Int] = [:]
+        for column in columns {
+            guard let index = header.firstIndex(of: column) else {
+                throw ThroughputError.malformedProfile(path: file, line: 1, column: "header", value: "missing \(column)",
+                                                       allowed: "a header with the columns \(columns.joined(separator: ", "))")
+            }
+            position[column] = index
+        }
+        struct Key: Hashable { let model: String, hardware: String, tp: Int, prompt: Int, batch: Int, output: Int }
+        var groups: [Key: (prefill: [Double], decode: [Double])] = [:]
+        var order: [Key] = []
+        for row in csv.rows {
+            let number = row.line, fields = row.fields
+            guard fields.count == header.count else {
+                throw ThroughputError.malformedProfile(path: file, line: number, column: "row", value: "\(fields.count) fields",
+                                                       allowed: "\(header.count) fields, as in the header")
+            }
+            func field(_ name: String) -> String { fields[position[name] ?? 0] }
+            func integer(_ name: String, _ range: ClosedRange<Int>) throws -> Int {
+                guard let value = Int(field(name)), range.contains(value) else {
+                    throw ThroughputError.malformedProfile(path: file, line: number, column: name, value: "\"\(field(name))\"",
+                                                           allowed: "an integer from \(range.lowerBound) to \(range.upperBound)")
+                }
+                return value
+            }
+            func milliseconds(_ name: String) throws -> Double {
+                guard let value = Double(field(name)), value.isFinite, value > 0, value < 1e9 else {
+                    throw ThroughputError.malformedProfile(path: file, line: number, column: name, value: "\"\(field(name))\"",
+                                                           allowed: "a time in milliseconds > 0")
+                }
+                return value / 1000
+            }
+            let key = Key(model: field("model"), hardware: field("hardware"), tp: try integer("tensor_parallel", 1...1024),
+                          prompt: try integer("prompt_size", 1...1_000_000), batch: try integer("batch_size", 1...1_000_000),
+                          output: try integer("token_size", 1...1_000_000))
+            if groups[key] == nil { order.append(key) }
+            groups[key, default: ([], [])].prefill.append(try milliseconds("prompt_time"))
+            groups[key, default: ([], [])].decode.append(try milliseconds("token_time"))
+        }
+        guard !order.isEmpty else { throw ThroughputError.emptyProfile(path: file, detail: "the header has no rows after it") }
+        return order.map { key in
+            let group = groups[key] ?? ([], [])
+            return ProfileSample(model: ModelID(key.model), hardware: GPUID(key.hardware), tensorParallel: key.tp,
+                                 promptTokens: key.prompt, batch: key.batch, outputTokens: key.output,
+                                 prefillSeconds: Statistics.median(group.prefill), decodeStepSeconds: Statistics.median(group.decode),
+                                 repeats: group.prefill.count)
+        }
+    }
+}
+
+public enum Statistics {
+    public static func median(_ values: [Double]) -> Double {
+        percentile(values, 0.5)
+    }
+
+    /// Linear interpolation between closest ranks.
+    public static func percentile(_ values: [Double], _ fraction: Double) -> Double {
+        guard !values.isEmpty else { return .nan }
+        let sorted = values.sorted()
+        let rank = fraction * Double(sorted.count - 1)
+        let low = Int(rank.rounded(.down)), high = Int(rank.rounded(.up))
+        return sorted[low] + (sorted[high] - sorted[low]) * (rank - Double(low))
+    }
+}

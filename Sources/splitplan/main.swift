@@ -1,0 +1,3 @@
+import SplitPlanCLI
+import Foundation
+exit(SplitPlanCommand.run())

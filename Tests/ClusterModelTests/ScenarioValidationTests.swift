@@ -1,0 +1,147 @@
+import ClusterModel
+import Foundation
+import Testing
+
+/// A scratch directory with a valid scenario and a tiny trace, which each test then breaks one way.
+struct ScenarioSandbox {
+    let directory: URL
+
+    init() throws {
+        directory = FileManager.default.temporaryDirectory.appendingPathComponent("splitplan-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        try write("trace.csv", "TIMESTAMP,ContextTokens,GeneratedTokens\n0,100,10\n0.5,200,20\n")
+    }
+
+    static var valid: [String: Any] { [
+        "schemaVersion": 1, "name": "t", "model": "llama2-70b",
+        "workload": ["arrivals": ["process": "poisson", "ratePerSecond": 10],
+                     "promptTokens": ["distribution": "trace", "file": "trace.csv"],
+                     "outputTokens": ["distribution": "fixed", "tokens": 100], "durationSeconds": 60],
+        "slo": ["referenceMachine": "dgx-a100", "ttft": ["p99": ["slowdown": 6]], "tbt": ["p50": 0.05]],
+        "budget": ["costPerHourUSD": 1000], "objective": "min-cost", "designs": ["auto"],
+    ] }
+
+    @discardableResult
+    func write(_ name: String, _ text: String) throws -> URL {
+        let url = directory.appendingPathComponent(name)
+        try Data(text.utf8).write(to: url)
+        return url
+    }
+
+    func scenario(_ edit: (inout [String: Any]) -> Void) throws -> URL {
+        var json = Self.valid
+        edit(&json)
+        let data = try JSONSerialization.data(withJSONObject: json, options: [.sortedKeys])
+        return try write("scenario.json", String(decoding: data, as: UTF8.self))
+    }
+}
+
+/// Sets a value at a dotted path inside nested dictionaries.
+func set(_ json: inout [String: Any], _ path: String, _ value: Any?) {
+    let keys = path.split(separator: ".").map(String.init)
+    func assign(_ node: inout [String: Any], _ keys: ArraySlice<String>) {
+        guard let first = keys.first else { return }
+        if keys.count == 1 { node[first] = value; return }
+        var child = node[first] as? [String: Any] ?? [:]
+        assign(&child, keys.dropFirst())
+        node[first] = child
+    }
+    assign(&json, keys[...])
+}
+
+@Suite struct ScenarioValidationTests {
+    @Test func validScenarioLoadsWithPathsRelativeToItsFile() throws {
+        let sandbox = try ScenarioSandbox()
+        let scenario = try Scenario.load(try sandbox.scenario { _ in })
+        guard case .generated(let workload) = scenario.workload, case .trace(let file) = workload.promptTokens else {
+            Issue.record("expected generated arrivals with trace-resampled prompts"); return
+        }
+        #expect(file == sandbox.directory.appendingPathComponent("trace.csv").standardizedFileURL)
+        #expect(scenario.slo.targets[.ttft]?[.p99] == .slowdown(6) && scenario.slo.targets[.tbt]?[.p50] == .seconds(0.05))
+        #expect(try scenario.loadTraces().values.first?.requests.count == 2)
+    }
+
+    /// Each broken value must be reported at its JSON path.
+    /// Each broken value (a JSON literal) must be reported at its JSON path.
+    @Test(arguments: [
+        ("slo.ttft.p99", "-1"), ("slo.ttft.p99", "{\"slowdown\": 0.5}"), ("slo.ttft.p99", "\"fast\""),
+        ("workload.arrivals.ratePerSecond", "0"), ("workload.arrivals.ratePerSecond", "-3"),
+        ("workload.arrivals.ratePerSecond", "\"80\""), ("workload.arrivals.ratePerSecond", "1e300"),
+        ("workload.arrivals.process", "\"uniform\""), ("workload.durationSeconds", "0"),
+        ("workload.outputTokens.tokens", "0"), ("workload.outputTokens.tokens", "2.5"),
+        ("budget.costPerHourUSD", "-10"), ("budget.powerKW", "0"), ("objective", "\"cheapest\""),
+        ("schemaVersion", "2"), ("model", "7"), ("model", "\"Llama 2\""), ("tensorParallel", "0"),
+        ("expect.feasible", "\"yes\""), ("designs", "[]"), ("designs", "[\"splitwise-xx\"]"),
+    ])
+    func invalidValueNamesItsPath(path: String, literal: String) throws {
+        let value = try JSONSerialization.jsonObject(with: Data(literal.utf8), options: .fragmentsAllowed)
+        let sandbox = try ScenarioSandbox()
+        let file = try sandbox.scenario { set(&$0, path, value) }
+        let error = try #require(throws: ClusterModelError.self) { try Scenario.load(file) }
+        #expect(error.description.contains(file.path))
+        guard case .invalidValue(_, let jsonPath, _, let allowed) = error else {
+            Issue.record("expected invalidValue, got \(error)"); return
+        }
+        #expect(path.hasPrefix(jsonPath.replacingOccurrences(of: "[0]", with: "")) || jsonPath.hasPrefix(path), "\(jsonPath) vs \(path)")
+        #expect(!allowed.isEmpty)
+    }
+
+    @Test func unknownKeysAreRejectedNotIgnored() throws {
+        let sandbox = try ScenarioSandbox()
+        let file = try sandbox.scenario { set(&$0, "slo.ttfb", ["p50": 1]) }
+        #expect(throws: ClusterModelError.unknownKey(path: file.path, jsonPath: "slo.ttfb", allowed: ["referenceMachine", "ttft", "tbt", "e2e"])) {
+            try Scenario.load(file)
+        }
+    }
+
+    @Test func missingKeysAndConflictingWorkloads() throws {
+        let sandbox = try ScenarioSandbox()
+        let noModel = try sandbox.scenario { $0["model"] = nil }
+        #expect(throws: ClusterModelError.missingKey(path: noModel.path, jsonPath: "model", expected: "a model id")) { try Scenario.load(noModel) }
+        let both = try sandbox.scenario { set(&$0, "workload.trace", ["file": "trace.csv"]) }
+        #expect { try Scenario.load(both) } throws: { ($0 as? ClusterModelError)?.description.contains("exactly one of") == true }
+        let noReference = try sandbox.scenario { set(&$0, "slo.referenceMachine", nil) }
+        #expect { try Scenario.load(noReference) } throws: {
+            if case .missingKey(_, "slo.referenceMachine", _) = $0 as? ClusterModelError { return true } else { return false }
+        }
+    }
+
+    @Test func malformedAndHugeJSON() throws {
+        let sandbox = try ScenarioSandbox()
+        for text in ["{\"schemaVersion\": 1,", "[1, 2]", "{\"schemaVersion\": 1e400}", ""] {
+            let file = try sandbox.write("broken.json", text)
+            #expect(throws: ClusterModelError.self) { try Scenario.load(file) }
+        }
+        #expect(throws: ClusterModelError.fileNotFound(path: sandbox.directory.appendingPathComponent("none.json").path, role: "scenario file")) {
+            try Scenario.load(sandbox.directory.appendingPathComponent("none.json"))
+        }
+    }
+
+    @Test func referencesAreCheckedAgainstTheCatalogue() throws {
+        let sandbox = try ScenarioSandbox()
+        let catalog = try Catalog.load(directory: Repository.catalog)
+        let unknownModel = try Scenario.load(try sandbox.scenario { $0["model"] = "gpt-9" })
+        #expect { try unknownModel.checkReferences(in: catalog) } throws: { error in
+            guard case .unknownReference(_, "model", "gpt-9", "model", let known) = error as? ClusterModelError else { return false }
+            return known.contains("llama2-70b")
+        }
+        let unknownMachine = try Scenario.load(try sandbox.scenario { $0["machines"] = ["dgx-a100", "tpu-v9"] })
+        #expect { try unknownMachine.checkReferences(in: catalog) } throws: { error in
+            if case .unknownReference(_, "machines[1]", "tpu-v9", "machine", _) = error as? ClusterModelError { return true }
+            return false
+        }
+    }
+
+    @Test func missingAndEmptyTracesFailWhenLoaded() throws {
+        let sandbox = try ScenarioSandbox()
+        let missing = try Scenario.load(try sandbox.scenario { set(&$0, "workload.promptTokens.file", "nope.csv") })
+        #expect { try missing.loadTraces() } throws: {
+            if case .fileNotFound = $0 as? ClusterModelError { return true } else { return false }
+        }
+        try sandbox.write("empty.csv", "TIMESTAMP,ContextTokens,GeneratedTokens\n")
+        let empty = try Scenario.load(try sandbox.scenario { set(&$0, "workload.promptTokens.file", "empty.csv") })
+        #expect { try empty.loadTraces() } throws: {
+            if case .emptyTrace = $0 as? ClusterModelError { return true } else { return false }
+        }
+    }
+}

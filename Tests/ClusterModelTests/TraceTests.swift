@@ -1,0 +1,76 @@
+@testable import ClusterModel
+import Foundation
+import Testing
+
+@Suite struct TraceTests {
+    /// Figures from the Splitwise paper's description of the Azure traces (shared reference).
+    @Test func conversationTraceMatchesPublishedStatistics() throws {
+        let trace = try Trace.load(Repository.traces.appendingPathComponent("conversation.csv"))
+        #expect(trace.requests.count == 19_366)
+        let prompts = trace.requests.map(\.promptTokens).sorted(), outputs = trace.requests.map(\.outputTokens).sorted()
+        #expect(prompts[prompts.count / 2] == 1020 && outputs[outputs.count / 2] == 129)
+        #expect(abs(Double(prompts.reduce(0, +)) / Double(prompts.count) - 1155) < 1)
+        #expect(abs(Double(outputs.reduce(0, +)) / Double(outputs.count) - 211) < 1)
+        #expect(abs(trace.meanRatePerSecond - 5.5) < 0.3)
+    }
+
+    @Test func codeTraceMatchesPublishedStatistics() throws {
+        let trace = try Trace.load(Repository.traces.appendingPathComponent("code.csv"))
+        #expect(trace.requests.count == 8_819)
+        let prompts = trace.requests.map(\.promptTokens).sorted()
+        #expect(prompts[prompts.count / 2] == 1469)
+        #expect(abs(Double(prompts.reduce(0, +)) / Double(prompts.count) - 2048) < 1)
+    }
+
+    @Test func timestampsAreSecondsFromTheFirstRequest() throws {
+        let text = "TIMESTAMP,ContextTokens,GeneratedTokens\r\n2023-11-16 23:59:59.5000000,10,2\r\n2023-11-17 00:00:01.2500000,20,3\r\n\r\n"
+        let trace = try Trace.parse(text, file: "t.csv")
+        #expect(trace.requests.map(\.arrivalSeconds) == [0, 1.75])
+        #expect(trace.requests[1] == Request(arrivalSeconds: 1.75, promptTokens: 20, outputTokens: 3))
+    }
+
+    /// 2023-01-01 is 53·365 + 13 leap days = 19,358 days after 1970-01-01; 16 November is 319 days later.
+    @Test func civilDaysByHand() {
+        #expect(TraceTimestamp.daysFromCivil(year: 1970, month: 1, day: 1) == 0)
+        #expect(TraceTimestamp.daysFromCivil(year: 2023, month: 1, day: 1) == 19_358)
+        #expect(TraceTimestamp.daysFromCivil(year: 2023, month: 11, day: 16) == 19_677)
+        #expect(TraceTimestamp.daysFromCivil(year: 2024, month: 3, day: 1) - TraceTimestamp.daysFromCivil(year: 2024, month: 2, day: 28) == 2)
+    }
+
+    @Test func plainSecondsAndExtraColumnsInAnyOrder() throws {
+        let trace = try Trace.parse("GeneratedTokens,id,TIMESTAMP,ContextTokens\n5,a,10.5,100\n6,b,12,200\n", file: "t.csv")
+        #expect(trace.requests == [Request(arrivalSeconds: 0, promptTokens: 100, outputTokens: 5),
+                                   Request(arrivalSeconds: 1.5, promptTokens: 200, outputTokens: 6)])
+    }
+
+    @Test func windowAndRateScale() throws {
+        let trace = try Trace.parse("TIMESTAMP,ContextTokens,GeneratedTokens\n0,1,1\n10,2,2\n20,3,3\n30,4,4\n", file: "t.csv")
+        let window = trace.window(startSeconds: 10, durationSeconds: 20, rateScale: 2)
+        #expect(window.map(\.arrivalSeconds) == [0, 5] && window.map(\.promptTokens) == [2, 3])
+    }
+
+    @Test(arguments: [
+        ("TIMESTAMP,Context,GeneratedTokens\n0,1,1\n", 1, "header"),
+        ("TIMESTAMP,ContextTokens,GeneratedTokens\n0,-5,1\n", 2, "ContextTokens"),
+        ("TIMESTAMP,ContextTokens,GeneratedTokens\n0,5,0\n", 2, "GeneratedTokens"),
+        ("TIMESTAMP,ContextTokens,GeneratedTokens\n0,5,1.5\n", 2, "GeneratedTokens"),
+        ("TIMESTAMP,ContextTokens,GeneratedTokens\n0,5\n", 2, "row"),
+        ("TIMESTAMP,ContextTokens,GeneratedTokens\nyesterday,5,1\n", 2, "TIMESTAMP"),
+        ("TIMESTAMP,ContextTokens,GeneratedTokens\n5,5,1\n3,5,1\n", 3, "TIMESTAMP"),
+        ("TIMESTAMP,ContextTokens,GeneratedTokens\n0,99999999999999999999,1\n", 2, "ContextTokens"),
+    ])
+    func malformedRowsNameLineAndColumn(text: String, line: Int, column: String) {
+        #expect {
+            try Trace.parse(text, file: "bad.csv")
+        } throws: { error in
+            guard case .malformedTrace(let path, let badLine, let badColumn, _, _) = error as? ClusterModelError else { return false }
+            return path == "bad.csv" && badLine == line && badColumn == column
+        }
+    }
+
+    @Test func emptyTraces() {
+        for text in ["", "TIMESTAMP,ContextTokens,GeneratedTokens\n", "TIMESTAMP,ContextTokens,GeneratedTokens\n\n  \n"] {
+            #expect(throws: ClusterModelError.emptyTrace(path: "e.csv")) { try Trace.parse(text, file: "e.csv") }
+        }
+    }
+}

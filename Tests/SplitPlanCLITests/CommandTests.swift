@@ -1,0 +1,106 @@
+import Foundation
+import SplitPlanCLI
+import Testing
+
+enum Repository {
+    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    static func path(_ relative: String) -> String { root.appendingPathComponent(relative).path }
+}
+
+func scratchFile(_ name: String, _ text: String? = nil) throws -> String {
+    let directory = FileManager.default.temporaryDirectory.appendingPathComponent("splitplan-cli-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+    let url = directory.appendingPathComponent(name)
+    if let text { try Data(text.utf8).write(to: url) }
+    return url.path
+}
+
+@Suite(.serialized) struct CommandTests {
+    let catalog = ["--catalog", Repository.path("Catalog")]
+
+    @Test func perfJSONHasTheDocumentedFigures() throws {
+        let output = try scratchFile("perf.json")
+        let status = SplitPlanCommand.run(arguments: ["perf", "--model", "llama2-70b", "--machine", "dgx-h100", "--prompt-tokens", "1024",
+                                                      "--batch", "4", "--context", "1500", "--format", "json", "--output", output] + catalog)
+        #expect(status == 0)
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: output))) as? [String: Any])
+        for key in ["prefillSeconds", "decodeStepSeconds", "prefillTokensPerSecond", "decodeTokensPerSecond", "maxBatch", "kvBytesPerToken"] {
+            #expect(json[key] != nil, "missing \(key)")
+        }
+        #expect(json["kvBytesPerToken"] as? Double == 327_680)
+        let power = try #require(json["powerKW"] as? [String: Double])
+        #expect(Set(power.keys).isSuperset(of: ["prompt", "token", "idle"]))
+        // 4 prompts of 1024 tokens per prefill: tokens/s = 4096 / prefillSeconds.
+        let prefill = try #require(json["prefillSeconds"] as? Double), rate = try #require(json["prefillTokensPerSecond"] as? Double)
+        #expect(abs(rate - 4096 / prefill) < 1e-6 * rate)
+    }
+
+    @Test func outputIsNeverOverwrittenWithoutForce() throws {
+        let output = try scratchFile("mine.json", "precious")
+        let arguments = ["perf", "--model", "llama2-70b", "--machine", "dgx-a100", "--batch", "1", "--output", output] + catalog
+        #expect(SplitPlanCommand.run(arguments: arguments) == 64)
+        #expect(try String(contentsOfFile: output, encoding: .utf8) == "precious")
+        #expect(SplitPlanCommand.run(arguments: arguments + ["--force"]) == 0)
+    }
+
+    @Test func sameInputsGiveIdenticalBytes() throws {
+        let first = try scratchFile("a.json"), second = try scratchFile("b.json")
+        for output in [first, second] {
+            #expect(SplitPlanCommand.run(arguments: ["perf", "--model", "bloom-176b", "--machine", "dgx-a100", "--format", "json", "--output", output] + catalog) == 0)
+        }
+        #expect(try Data(contentsOf: URL(fileURLWithPath: first)) == Data(contentsOf: URL(fileURLWithPath: second)))
+    }
+
+    static let exitCases: [([String], Int32)] = [
+        (["perf", "--model", "gpt-9", "--machine", "dgx-a100"], 65),
+        (["perf", "--model", "llama2-70b", "--machine", "dgx-a100", "--tp", "3"], 65),
+        (["perf", "--model", "llama2-70b", "--machine", "dgx-a100", "--tp", "1"], 65),
+        (["perf", "--model", "llama2-70b", "--machine", "dgx-a100", "--power-cap", "0.7"], 65),
+        (["perf", "--model", "llama2-70b", "--machine", "dgx-a100", "--batch", "0"], 64),
+        (["perf", "--model", "llama2-70b"], 64),
+        (["catalog", "show", "tpu-v9"], 64),
+        (["frobnicate"], 64),
+        (["calibrate", "--profile", "/nonexistent/profile.csv"], 65),
+        (["validate", "/nonexistent/scenario.json"], 65),
+    ]
+
+    @Test(arguments: exitCases)
+    func exitCodes(arguments: [String], expected: Int32) {
+        #expect(SplitPlanCommand.run(arguments: arguments + catalog) == expected)
+    }
+
+    @Test func validateAcceptsTheShippedScenariosAndCatalogue() {
+        #expect(SplitPlanCommand.run(arguments: ["validate", Repository.path("Scenarios"), Repository.path("Catalog")]) == 0)
+    }
+
+    @Test func validateRejectsABadScenarioWithExit65() throws {
+        let file = try scratchFile("bad.json", #"{"schemaVersion": 1, "model": "llama2-70b", "workload": {"arrivals": {"process": "poisson", "ratePerSecond": -1}}}"#)
+        #expect(SplitPlanCommand.run(arguments: ["validate", file] + catalog) == 65)
+    }
+
+    @Test func aModelThatFitsNoCandidateMachineIsBadInput() throws {
+        let trace = try scratchFile("t.csv", "TIMESTAMP,ContextTokens,GeneratedTokens\n0,10,10\n")
+        let file = URL(fileURLWithPath: trace).deletingLastPathComponent().appendingPathComponent("s.json").path
+        try Data(#"{"schemaVersion": 1, "model": "bloom-176b", "machines": ["l40s-8x"], "workload": {"trace": {"file": "t.csv"}}}"#.utf8)
+            .write(to: URL(fileURLWithPath: file))
+        #expect(SplitPlanCommand.run(arguments: ["validate", file] + catalog) == 65)
+    }
+
+    @Test func catalogListsAndShowsEntries() {
+        #expect(SplitPlanCommand.run(arguments: ["catalog"] + catalog) == 0)
+        #expect(SplitPlanCommand.run(arguments: ["catalog", "show", "llama2-70b"] + catalog) == 0)
+    }
+
+    /// A user's own catalogue directory with a broken file is reported, not crashed on.
+    @Test func brokenUserCatalogue() throws {
+        let root = URL(fileURLWithPath: try scratchFile("catalog")).appendingPathComponent("x").deletingLastPathComponent()
+        for kind in ["gpus", "machines", "models"] {
+            let source = URL(fileURLWithPath: Repository.path("Catalog/\(kind)"))
+            try FileManager.default.copyItem(at: source, to: root.appendingPathComponent(kind))
+        }
+        let gpuFile = root.appendingPathComponent("gpus/h100-80gb.json")
+        let text = try String(contentsOf: gpuFile, encoding: .utf8).replacingOccurrences(of: "\"tdpWatts\": 700", with: "\"tdpWatts\": \"seven hundred\"")
+        try Data(text.utf8).write(to: gpuFile)
+        #expect(SplitPlanCommand.run(arguments: ["catalog", "--catalog", root.path]) == 65)
+    }
+}

@@ -1,0 +1,83 @@
+import ClusterModel
+import Foundation
+import Testing
+@testable import Throughput
+
+@Suite struct RooflineModelTests {
+    /// Per layer: Q,O = 2·1024·1024 = 2,097,152; K,V = 2·1024·256 = 524,288; MLP = 3·1024·4096 = 12,582,912.
+    @Test func toyShapeByHand() {
+        #expect(Toy.model.parametersPerLayer == 15_204_352)
+        #expect(Toy.model.kvBytesPerToken == 2 * 2 * 2 * 128 * 2)
+    }
+
+    /// Prefill of one 1000-token prompt at TP 1, no overheads: compute-bound.
+    /// FLOPs/layer = 2·15,204,352·1000 + 2·1000²·1024 = 32,456,704,000; at 100 TFLOPS × 0.5 → 649.13 µs.
+    /// Memory/layer = 15,204,352 + 1000·1024 bytes → 20.28 µs: compute wins. Head: 2·1000·1024 FLOPs → 0.041 µs.
+    @Test func prefillComputeBoundByHand() throws {
+        let deployment = try Deployment(model: Toy.model, machine: Toy.machine(gpuCount: 1), gpu: Toy.gpu)
+        let seconds = RooflineModel(deployment).prefillSeconds(promptTokens: 1000)
+        let layer = (2 * 15_204_352.0 * 1000 + 2 * 1e6 * 1024) / 50e12
+        let head = max(2 * 1000 * 1024.0 / 50e12, 1000 * 1024.0 / 800e9)
+        #expect(abs(seconds - (2 * layer + head)) < 1e-12)
+    }
+
+    /// Decode of 4 sequences at 500 context, TP 1: memory-bound.
+    /// Bytes/layer = 15,204,352 + 2000·1024 = 17,252,352 → 21.565 µs at 800 GB/s; FLOPs/layer → 2.51 µs.
+    @Test func decodeMemoryBoundByHand() throws {
+        let deployment = try Deployment(model: Toy.model, machine: Toy.machine(gpuCount: 1), gpu: Toy.gpu)
+        let seconds = RooflineModel(deployment).decodeStepSeconds(batch: 4, contextTokens: 500)
+        let layer = (15_204_352.0 + 2000 * 1024) / 800e9
+        let head = max(2 * 1000 * 1024 * 4.0 / 50e12, 1000 * 1024.0 / 800e9)
+        #expect(abs(seconds - (2 * layer + head)) < 1e-12)
+    }
+
+    /// TP 4 with overheads: work splits by 4; each layer adds 2 all-reduces of 4000·1024 bytes
+    /// (1,000,000 bytes at full speed, the other 3,096,000 three times slower), ring factor 1.5,
+    /// at 50 GB/s, plus 2 hops × 10 µs latency; plus 20 + 30 µs per layer and 1 ms per step.
+    @Test func tensorParallelOverheadsByHand() throws {
+        let deployment = try Deployment(model: Toy.model, machine: Toy.machine(calibration: Toy.calibration(overheads: true)), gpu: Toy.gpu, tensorParallel: 4)
+        let seconds = RooflineModel(deployment).prefillSeconds(promptTokens: 1000, batch: 4)
+        let flops: Double = 2 * 15_204_352 * 4000 + 2 * 4 * 1_000_000 * 1024
+        let compute: Double = flops / 200e12
+        let messageBytes: Double = 1_000_000 + 3 * 3_096_000
+        let allReduce: Double = 2 * (2e-5 + messageBytes * 1.5 / 50e9)
+        let headCompute: Double = 2 * 1000 * 1024 * 4 / 200e12
+        let headMemory: Double = 1000 * 1024 / 3200e9
+        let layer: Double = compute + allReduce + 3e-5 + 2e-5
+        let expected: Double = 2 * layer + max(headCompute, headMemory) + 1e-3
+        #expect(abs(seconds - expected) < 1e-12)
+    }
+
+    /// A 50 % GPU limit of 200 W: prefill (500 W) runs at ((200−100)/(500−100))^(1/3) = 0.63 of full compute speed.
+    @Test func powerCapSlowsComputeByTheCubeRoot() throws {
+        let capped = try Deployment(model: Toy.model, machine: Toy.machine(gpuCount: 1), gpu: Toy.gpu, powerCapFraction: 0.5)
+        #expect(abs(PowerModel(capped).computeSpeed(phaseWatts: 500) - pow(0.25, 1.0 / 3)) < 1e-12)
+        #expect(PowerModel(capped).computeSpeed(phaseWatts: 150) == 1)
+    }
+
+    @Test func invalidDeployments() {
+        #expect(throws: ThroughputError.invalidTensorParallel(machine: "toy-machine", gpuCount: 4, requested: 3)) {
+            try Deployment(model: Toy.model, machine: Toy.machine(), gpu: Toy.gpu, tensorParallel: 3)
+        }
+        #expect(throws: ThroughputError.powerCapNotAllowed(machine: "toy-machine", requested: 0.7, allowed: [1, 0.5])) {
+            try Deployment(model: Toy.model, machine: Toy.machine(), gpu: Toy.gpu, powerCapFraction: 0.7)
+        }
+        var huge = Toy.model
+        huge.parameterCountBillions = 1000
+        #expect { try Deployment(model: huge, machine: Toy.machine(), gpu: Toy.gpu) } throws: {
+            if case .modelDoesNotFit = $0 as? ThroughputError { return true } else { return false }
+        }
+    }
+
+    /// 1500 tokens × 327,680 B = 491.52 MB over 200 Gb/s (25 GB/s) = 19.66 ms; overlapped with a 200 ms
+    /// prefill only the last of 80 layers' share, 0.246 ms, is left visible.
+    @Test func kvTransferByHand() throws {
+        let catalog = try Catalog.load(directory: Repository.catalog)
+        let model = try #require(catalog.models["llama2-70b"]), a100 = try #require(catalog.machines["dgx-a100"])
+        let h100 = try #require(catalog.machines["dgx-h100"])
+        let transfer = KVTransfer(model: model, from: h100, to: a100)
+        #expect(abs(transfer.totalSeconds(promptTokens: 1500) - 0.0196608) < 1e-12)
+        #expect(abs(transfer.visibleSeconds(promptTokens: 1500, prefillSeconds: 0.2) - 0.0196608 / 80) < 1e-12)
+        #expect(abs(transfer.visibleSeconds(promptTokens: 1500, prefillSeconds: 0.001) - (0.0196608 - 0.001 * 79 / 80)) < 1e-12)
+    }
+}
