@@ -17,7 +17,8 @@ public enum ClusterModelError: Error, Equatable, CustomStringConvertible, Sendab
     public var description: String {
         switch self {
         case .fileNotFound(let path, let role):
-            return "\(path): \(role) not found; check the path (paths inside a scenario are relative to the scenario file)"
+            let hint = role.contains("trace") ? " (relative paths in a scenario resolve against the scenario file's folder)" : ""
+            return "\(path): \(role) not found; check the path\(hint)"
         case .unreadableFile(let path, let reason):
             return "\(path): cannot be read: \(reason)"
         case .malformedJSON(let path, let reason):

@@ -58,7 +58,12 @@ extension JSONValue: Decodable {
         } else if let value = try? container.decode([JSONValue].self) {
             self = .array(value)
         } else {
-            self = .object(try container.decode([String: JSONValue].self))
+            do {
+                self = .object(try container.decode([String: JSONValue].self))
+            } catch DecodingError.typeMismatch(_, let context) where context.debugDescription.contains("number") {
+                // A number too large for a Double (1e999): keep it, so validation reports it at its path.
+                self = .number(.infinity)
+            }
         }
     }
 }

@@ -39,8 +39,8 @@ struct PerfCommand: ParsableCommand {
 
     func run() throws {
         let catalog = try catalogOptions.load()
-        let modelSpec = try catalog.model(ModelID(model), file: "--model", jsonPath: "value")
-        let machineSpec = try catalog.machine(MachineID(machine), file: "--machine", jsonPath: "value")
+        let modelSpec = try catalog.model(ModelID(model), file: "command line", jsonPath: "--model")
+        let machineSpec = try catalog.machine(MachineID(machine), file: "command line", jsonPath: "--machine")
         let deployment = try Deployment(model: modelSpec, machine: machineSpec, catalog: catalog, tensorParallel: tp, powerCapFraction: powerCap)
         let performance = RooflineModel(deployment)
         if promptTokens != nil || batch != nil {

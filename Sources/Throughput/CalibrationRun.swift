@@ -11,7 +11,7 @@ public struct CalibrationRun: Sendable {
         return try hardware.map { gpu in
             let group = samples.filter { $0.hardware == gpu }
             if let named {
-                let machine = try catalog.machine(named, file: "--machine", jsonPath: "value")
+                let machine = try catalog.machine(named, file: "command line", jsonPath: "--machine")
                 guard machine.gpu == gpu || hardware.count == 1 else {
                     throw ThroughputError.unknownProfileHardware(path: file, hardware: gpu.rawValue, known: [machine.gpu.rawValue])
                 }

@@ -22,12 +22,7 @@ public enum Profile {
     static let columns = ["model", "hardware", "prompt_size", "batch_size", "token_size", "prompt_time", "token_time", "tensor_parallel"]
 
     public static func load(_ url: URL) throws -> [ProfileSample] {
-        let data: Data
-        do {
-            data = try JSONDocument.readFile(url, role: "profile CSV", maximumBytes: 256 * 1_048_576)
-        } catch let error as ClusterModelError {
-            throw ThroughputError.emptyProfile(path: url.path, detail: error.description)
-        }
+        let data = try JSONDocument.readFile(url, role: "profile CSV", maximumBytes: 256 * 1_048_576)
         guard let text = String(data: data, encoding: .utf8) else {
             throw ThroughputError.emptyProfile(path: url.path, detail: "not UTF-8 text")
         }

@@ -13,13 +13,23 @@ extension Scenario {
     public func checkDeployable(in catalog: Catalog) throws {
         let model = try catalog.model(self.model, file: file.path, jsonPath: "model")
         var reasons: [String] = []
+        var onlyParallelism = true
         for machine in try candidateMachines(in: catalog) {
             do {
                 _ = try Deployment(model: model, machine: machine, catalog: catalog, tensorParallel: tensorParallel)
                 return
             } catch let error as ThroughputError {
                 reasons.append(error.description)
+                switch error {
+                case .invalidTensorParallel, .headsNotDivisible: break
+                default: onlyParallelism = false
+                }
             }
+        }
+        if let tensorParallel, onlyParallelism {
+            throw ClusterModelError.invalidValue(
+                path: file.path, jsonPath: "tensorParallel", value: "\(tensorParallel)",
+                allowed: "a degree at least one candidate machine supports; " + reasons.joined(separator: "; "))
         }
         throw ClusterModelError.invalidValue(
             path: file.path, jsonPath: "model", value: "\"\(model.id)\"",

@@ -117,6 +117,18 @@ func set(_ json: inout [String: Any], _ path: String, _ value: Any?) {
         }
     }
 
+    /// A number beyond Double's range is reported at its path, not as unreadable JSON.
+    @Test func outOfRangeNumberNamesItsPath() throws {
+        let sandbox = try ScenarioSandbox()
+        let text = String(decoding: try Data(contentsOf: try sandbox.scenario { _ in }), as: UTF8.self)
+            .replacingOccurrences(of: "\"ratePerSecond\":10", with: "\"ratePerSecond\":1e999")
+        let file = try sandbox.write("overflow.json", text)
+        let error = try #require(throws: ClusterModelError.self) { try Scenario.load(file) }
+        guard case .invalidValue(_, "workload.arrivals.ratePerSecond", "inf", _) = error else {
+            Issue.record("unexpected \(error)"); return
+        }
+    }
+
     @Test func referencesAreCheckedAgainstTheCatalogue() throws {
         let sandbox = try ScenarioSandbox()
         let catalog = try Catalog.load(directory: Repository.catalog)

@@ -86,6 +86,14 @@ func scratchFile(_ name: String, _ text: String? = nil) throws -> String {
         #expect(SplitPlanCommand.run(arguments: ["validate", file] + catalog) == 65)
     }
 
+    @Test func anUnsupportedTensorParallelDegreeIsBadInput() throws {
+        let trace = try scratchFile("t.csv", "TIMESTAMP,ContextTokens,GeneratedTokens\n0,10,10\n")
+        let file = URL(fileURLWithPath: trace).deletingLastPathComponent().appendingPathComponent("s.json").path
+        try Data(#"{"schemaVersion": 1, "model": "llama2-70b", "tensorParallel": 3, "workload": {"trace": {"file": "t.csv"}}}"#.utf8)
+            .write(to: URL(fileURLWithPath: file))
+        #expect(SplitPlanCommand.run(arguments: ["validate", file] + catalog) == 65)
+    }
+
     @Test func catalogListsAndShowsEntries() {
         #expect(SplitPlanCommand.run(arguments: ["catalog"] + catalog) == 0)
         #expect(SplitPlanCommand.run(arguments: ["catalog", "show", "llama2-70b"] + catalog) == 0)
