@@ -16,10 +16,13 @@ let package = Package(
         .target(name: "ClusterModel", exclude: ["README.md"]),
         .target(name: "Throughput", dependencies: ["ClusterModel"], exclude: ["README.md"]),
         .target(name: "Reporting", exclude: ["README.md"]),
+        .target(name: "CGLPK", exclude: ["README.md"], linkerSettings: [.linkedLibrary("glpk")]),
+        .target(name: "Optimization", dependencies: ["ClusterModel", "Throughput"], exclude: ["README.md"]),
+        .target(name: "GLPKBackend", dependencies: ["Optimization", "CGLPK"], exclude: ["README.md"]),
         .target(
             name: "SplitPlanCLI",
             dependencies: [
-                "ClusterModel", "Throughput", "Reporting",
+                "ClusterModel", "Throughput", "Reporting", "Optimization", "GLPKBackend",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             exclude: ["README.md"]
@@ -27,6 +30,7 @@ let package = Package(
         .executableTarget(name: "splitplan", dependencies: ["SplitPlanCLI"]),
         .testTarget(name: "ClusterModelTests", dependencies: ["ClusterModel"]),
         .testTarget(name: "ThroughputTests", dependencies: ["ClusterModel", "Throughput"]),
+        .testTarget(name: "OptimizationTests", dependencies: ["ClusterModel", "Throughput", "Optimization", "GLPKBackend"]),
         .testTarget(name: "SplitPlanCLITests", dependencies: ["SplitPlanCLI", "ClusterModel"]),
     ]
 )

@@ -31,18 +31,6 @@ struct OutputOptions: ParsableArguments {
     var force = false
 
     func write(_ text: String) throws {
-        guard let output else {
-            print(text, terminator: "")
-            return
-        }
-        let url = URL(fileURLWithPath: output)
-        if FileManager.default.fileExists(atPath: url.path), !force {
-            throw CLIError.refusingToOverwrite(path: url.path)
-        }
-        do {
-            try Data(text.utf8).write(to: url, options: .atomic)
-        } catch {
-            throw CLIError.cannotWrite(path: url.path, reason: error.localizedDescription)
-        }
+        try OutputFile.write(text, to: output, force: force)
     }
 }

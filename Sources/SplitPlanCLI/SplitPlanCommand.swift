@@ -1,5 +1,6 @@
 import ArgumentParser
 import ClusterModel
+import Optimization
 import Foundation
 import Throughput
 
@@ -13,7 +14,7 @@ public struct SplitPlanCommand: ParsableCommand {
             64 usage error, 65 bad input data.
             """,
         version: "0.1.0",
-        subcommands: [CatalogCommand.self, ValidateCommand.self, PerfCommand.self, CalibrateCommand.self]
+        subcommands: [PlanCommand.self, CatalogCommand.self, ValidateCommand.self, PerfCommand.self, CalibrateCommand.self]
     )
 
     public init() {}
@@ -28,6 +29,8 @@ public struct SplitPlanCommand: ParsableCommand {
             return report(error.description, code: ExitStatus.badInput)
         } catch let error as ThroughputError {
             return report(error.description, code: ExitStatus.badInput)
+        } catch let error as OptimizationError {
+            return report(error.description, code: ExitStatus.failure)
         } catch let error as CLIError {
             return report(error.description, code: error.exitStatus)
         } catch {

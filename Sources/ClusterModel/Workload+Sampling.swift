@@ -1,0 +1,63 @@
+import Foundation
+
+/// Request sizes drawn from a workload's distributions (or taken from its trace), and its arrival rate.
+public struct WorkloadSample: Sendable {
+    public var sizes: [(promptTokens: Int, outputTokens: Int)]
+    public var ratePerSecond: Double
+}
+
+extension Workload {
+    /// For a trace: every request in the window and its mean rate. For generated arrivals: `count`
+    /// sizes drawn with `seed` and the configured rate. When prompts and outputs are both resampled
+    /// from the same trace, each draw takes both from one row, keeping their correlation.
+    public func sample(traces: [URL: Trace], count: Int, seed: UInt64) throws -> WorkloadSample {
+        switch self {
+        case .trace(let replay):
+            guard let trace = traces[replay.file] else { throw ClusterModelError.fileNotFound(path: replay.file.path, role: "trace file") }
+            let requests = trace.window(startSeconds: replay.startSeconds, durationSeconds: replay.durationSeconds, rateScale: replay.rateScale)
+            guard let last = requests.last, requests.count > 1, last.arrivalSeconds > 0 else {
+                throw ClusterModelError.invalidValue(path: trace.file, jsonPath: "workload.trace", value: "\(requests.count) request(s) in the window",
+                                                     allowed: "a window with at least two requests at different times")
+            }
+            return WorkloadSample(sizes: requests.map { ($0.promptTokens, $0.outputTokens) },
+                                  ratePerSecond: Double(requests.count - 1) / last.arrivalSeconds)
+        case .generated(let generated):
+            var random = SplitMix64(seed: seed)
+            var sizes: [(Int, Int)] = []
+            sizes.reserveCapacity(count)
+            let paired: Trace? = {
+                if case .trace(let a) = generated.promptTokens, case .trace(let b) = generated.outputTokens, a == b { return traces[a] }
+                return nil
+            }()
+            for _ in 0..<count {
+                if let paired {
+                    let row = paired.requests[random.nextIndex(paired.requests.count)]
+                    sizes.append((row.promptTokens, row.outputTokens))
+                } else {
+                    let prompt = try generated.promptTokens.draw(&random, traces: traces, prompt: true)
+                    let output = try generated.outputTokens.draw(&random, traces: traces, prompt: false)
+                    sizes.append((prompt, output))
+                }
+            }
+            return WorkloadSample(sizes: sizes, ratePerSecond: generated.arrivals.ratePerSecond)
+        }
+    }
+}
+
+extension TokenDistribution {
+    func draw(_ random: inout SplitMix64, traces: [URL: Trace], prompt: Bool) throws -> Int {
+        switch self {
+        case .fixed(let tokens):
+            return tokens
+        case .uniform(let low, let high):
+            return low + random.nextIndex(high - low + 1)
+        case .lognormal(let median, let sigma):
+            let value = median * exp(sigma * random.nextNormal())
+            return min(max(Int(value.rounded()), 1), 1_000_000)
+        case .trace(let file):
+            guard let trace = traces[file] else { throw ClusterModelError.fileNotFound(path: file.path, role: "trace file") }
+            let row = trace.requests[random.nextIndex(trace.requests.count)]
+            return prompt ? row.promptTokens : row.outputTokens
+        }
+    }
+}

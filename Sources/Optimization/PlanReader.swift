@@ -1,0 +1,114 @@
+import ClusterModel
+import Foundation
+
+/// Reads a solution back: pools, utilisation, predicted latencies against the SLOs, binding constraints.
+struct PlanReader {
+    var input: ProvisioningInput
+    var formulation: ProvisioningFormulation
+    var result: SolveResult
+    var slo: SLOTargets
+
+    private func work(_ count: ProvisioningFormulation.Count, promptOnly: Bool) -> Double {
+        let profile = input.profiles[count.profile]
+        return formulation.flows.filter { $0.profile == count.profile && $0.role == count.role }.reduce(0) { total, flow in
+            let rate = result.value(flow.variable), k = flow.workloadClass
+            switch count.role {
+            case .prompt: return total + rate * profile.promptWork[k]
+            case .token: return total + rate * profile.tokenWork[k]
+            case .mixed:
+                let decode = promptOnly ? 0 : (input.mixedProfiles[count.profile]?.tokenWork[k] ?? 0)
+                return total + rate * (profile.promptWork[k] + decode)
+            }
+        }
+    }
+
+    func pools(counts: [Double]) -> [ProvisioningPlan.Pool] {
+        zip(formulation.counts, counts).compactMap { count, machines in
+            guard machines >= 0.5 else { return nil }
+            let profile = input.profiles[count.profile]
+            let cap: Double, batch: Int?
+            switch count.role {
+            case .prompt: (cap, batch) = (input.promptUtilisation[count.profile] ?? 0, nil)
+            case .token: (cap, batch) = (profile.tokenUtilisation, profile.tokenBatch)
+            case .mixed: (cap, batch) = (profile.tokenUtilisation, input.mixedProfiles[count.profile]?.batch)
+            }
+            return ProvisioningPlan.Pool(role: count.role, machine: profile.option.machine.id.rawValue, count: Int(machines),
+                                         powerCap: profile.option.powerCap.fraction, utilisation: work(count, promptOnly: false) / machines,
+                                         utilisationCap: cap, decodeBatch: batch)
+        }.sorted { ($0.role, $0.machine, $0.powerCap) < ($1.role, $1.machine, $1.powerCap) }
+    }
+
+    func cost(counts: [Double]) -> Double {
+        zip(formulation.counts, counts).reduce(0) { $0 + $1.1 * input.profiles[$1.0.profile].option.pricePerHourUSD }
+    }
+
+    func power(counts: [Double]) -> Double {
+        zip(formulation.counts, counts).reduce(0) { $0 + $1.1 * input.profiles[$1.0.profile].option.provisionedKW }
+    }
+
+    /// Capacity, memory, network, budget and availability rows within 10 % of their bound: with whole
+    /// machines a limit rarely holds with equality, but these are the ones that decide the counts.
+    func bindingConstraints() -> [String] {
+        zip(formulation.model.constraints, result.constraintValues).compactMap { constraint, activity in
+            guard constraint.upper.isFinite, constraint.lower == -.infinity else { return nil }
+            if constraint.upper > 0 { return activity >= 0.9 * constraint.upper ? constraint.name : nil }
+            // Pool rows read load − cap · machines ≤ 0: tight when the load is within 10 % of the cap.
+            var load = 0.0, limit = 0.0
+            for (variable, coefficient) in constraint.expression.terms {
+                let term = coefficient * result.value(variable)
+                if term > 0 { load += term } else { limit -= term }
+            }
+            return limit > 0 && load >= 0.9 * limit ? constraint.name : nil
+        }
+    }
+
+    /// Predicted percentiles by the same approximation that set the caps: M/M/1 waits on each prompt pool,
+    /// the pool's decode time per token; a class's requests split across pools by their planned rates.
+    func latencies() -> [ProvisioningPlan.Latency] {
+        let classes = input.classes
+        var paths: [[(weight: Double, prefill: Double, utilisation: Double, meanService: Double)]] = classes.map { _ in [] }
+        var decode: [[(weight: Double, perToken: Double)]] = classes.map { _ in [] }
+        for count in formulation.counts {
+            let machines = result.value(count.variable).rounded()
+            guard machines >= 0.5 else { continue }
+            let profile = input.profiles[count.profile]
+            let meanService = classes.indices.reduce(0.0) { $0 + classes[$1].share * profile.prefillSeconds[$1] }
+            let promptLoad = work(count, promptOnly: true) / machines
+            for flow in formulation.flows where flow.profile == count.profile && flow.role == count.role {
+                let rate = result.value(flow.variable), k = flow.workloadClass
+                guard rate > 1e-12 else { continue }
+                if count.role != .token { paths[k].append((rate, profile.prefillSeconds[k], min(promptLoad, 0.999), meanService)) }
+                if count.role == .token { decode[k].append((rate, profile.tokenStepSeconds)) }
+                if count.role == .mixed { decode[k].append((rate, input.mixedProfiles[count.profile]?.timePerOutputToken ?? 0)) }
+            }
+        }
+        func exceeds(_ k: Int, _ seconds: Double, metric: LatencyMetric) -> Double {
+            let promptWeight = paths[k].reduce(0) { $0 + $1.weight }, decodeWeight = decode[k].reduce(0) { $0 + $1.weight }
+            guard promptWeight > 0, decodeWeight > 0 else { return 0 }
+            let perToken = decode[k].reduce(0) { $0 + $1.weight * $1.perToken } / decodeWeight
+            if metric == .tbt { return perToken > seconds ? 1 : 0 }
+            let decodeTime = metric == .e2e ? Double(max(classes[k].outputTokens - 1, 0)) * perToken : 0
+            return paths[k].reduce(0) { total, path in
+                total + path.weight / promptWeight * Queueing.waitExceeds(seconds - path.prefill - decodeTime, utilisation: path.utilisation,
+                                                                          meanServiceSeconds: path.meanService)
+            }
+        }
+        return slo.targets.map { target in
+            // Smallest multiple of the targets' per-class scale at which the percentile holds, by bisection.
+            let scale = target.slowdown ?? target.seconds.first ?? 1
+            let unitSeconds = target.seconds.map { $0 / scale }
+            func holds(_ multiple: Double) -> Bool {
+                let missed = classes.indices.reduce(0.0) { $0 + classes[$1].share * exceeds($1, multiple * unitSeconds[$1], metric: target.metric) }
+                return missed <= 1 - target.percentile.fraction + 1e-12
+            }
+            var low = 0.0, high = max(scale, 1.0)
+            while !holds(high), high < 1e6 { high *= 2 }
+            for _ in 0..<60 {
+                let mid = (low + high) / 2
+                if holds(mid) { high = mid } else { low = mid }
+            }
+            return ProvisioningPlan.Latency(metric: target.metric.rawValue, percentile: target.percentile.rawValue, predicted: high,
+                                            target: scale, unit: target.slowdown == nil ? "seconds" : "slowdown", met: high <= scale * (1 + 1e-9))
+        }
+    }
+}

@@ -1,0 +1,126 @@
+import ClusterModel
+
+/// Everything one design's integer program needs, precomputed from the throughput model.
+public struct ProvisioningInput: Sendable {
+    public var design: Design
+    public var classes: [WorkloadClass]
+    public var profiles: [ServiceProfile]
+    /// Per profile and role: whether the design lets it fill the role, and the role's caps.
+    public var promptUtilisation: [Int: Double]
+    public var tokenProfiles: Set<Int>
+    public var mixedProfiles: [Int: MixedProfile]
+    public var budget: Budget
+    public var availability: [MachineID: Int]
+}
+
+/// The mixed-integer program. Variables: machine counts n[option, role] (integers), request rates
+/// f[class, option, role] (continuous, requests/s), and the arrival-rate scale α. Rates rather than
+/// shares keep `max-throughput` linear: every constraint is linear in (n, f, α).
+public struct ProvisioningFormulation: Sendable {
+    public struct Count: Sendable { public var profile: Int; public var role: Role; public var variable: VariableID }
+    public struct Flow: Sendable { public var profile: Int; public var role: Role; public var workloadClass: Int; public var variable: VariableID }
+
+    public var model = LinearModel()
+    public var counts: [Count] = []
+    public var flows: [Flow] = []
+    public var alpha: VariableID
+    public var budgetRows: [ConstraintID] = []
+
+    public enum Goal: Sendable { case minCost, minPower, maxScale }
+
+    /// `fixedScale`: α's value (1 serves the scenario's rate); nil lets α vary (max-throughput).
+    /// `fixedCounts`: machine counts to hold (to find what rate a plan sustains).
+    public init(_ input: ProvisioningInput, goal: Goal, fixedScale: Double?, fixedCounts: [Double]? = nil, enforceBudget: Bool = true) {
+        alpha = model.addVariable("alpha", lower: fixedScale ?? 0, upper: fixedScale ?? 1e6)
+        for (index, profile) in input.profiles.enumerated() {
+            let label = profile.option.label
+            var roles: [Role] = []
+            if input.promptUtilisation[index] != nil { roles.append(.prompt) }
+            if input.tokenProfiles.contains(index) { roles.append(.token) }
+            if input.mixedProfiles[index] != nil { roles.append(.mixed) }
+            for role in roles {
+                let limit = Double(input.availability[profile.option.machine.id] ?? 100_000)
+                let fixed = fixedCounts.map { $0[counts.count] }
+                let variable = model.addVariable("n[\(label),\(role)]", kind: fixed == nil ? .integer : .continuous,
+                                                 lower: fixed ?? 0, upper: fixed ?? limit)
+                counts.append(Count(profile: index, role: role, variable: variable))
+                for k in input.classes.indices {
+                    flows.append(Flow(profile: index, role: role, workloadClass: k,
+                                      variable: model.addVariable("f[\(k),\(label),\(role)]")))
+                }
+            }
+        }
+        addDemand(input)
+        addCapacity(input)
+        addBudgetsAndAvailability(input, enforceBudget: enforceBudget)
+        let cost = counts.map { input.profiles[$0.profile].option.pricePerHourUSD * $0.variable }.sum()
+        let power = counts.map { input.profiles[$0.profile].option.provisionedKW * $0.variable }.sum()
+        switch goal {
+        case .minCost: model.minimize(cost + 1e-6 * power)
+        case .minPower: model.minimize(power + 1e-6 * cost)
+        case .maxScale: model.maximize(LinearExpression(alpha))
+        }
+    }
+
+    private func flows(role: Role? = nil, profile: Int? = nil, workloadClass: Int? = nil) -> [Flow] {
+        flows.filter { (role == nil || $0.role == role) && (profile == nil || $0.profile == profile) && (workloadClass == nil || $0.workloadClass == workloadClass) }
+    }
+
+    /// Every request's prompt runs on a prompt or mixed machine; every split request's decode on a token machine.
+    private mutating func addDemand(_ input: ProvisioningInput) {
+        for (k, workload) in input.classes.enumerated() {
+            let served = flows(workloadClass: k).filter { $0.role != .token }.map { LinearExpression($0.variable) }.sum()
+            model.addConstraint("demand[\(k)]", served + (-workload.ratePerSecond) * alpha, lower: 0, upper: 0)
+            let prompts = flows(role: .prompt, workloadClass: k).map { LinearExpression($0.variable) }.sum()
+            let tokens = flows(role: .token, workloadClass: k).map { LinearExpression($0.variable) }.sum()
+            model.addConstraint("handoff[\(k)]", tokens + (-1) * prompts, lower: 0, upper: 0)
+        }
+    }
+
+    /// Work per pool within its utilisation cap; KV memory by Little's law; KV-transfer bandwidth.
+    private mutating func addCapacity(_ input: ProvisioningInput) {
+        for count in counts {
+            let profile = input.profiles[count.profile], label = profile.option.label
+            let pool = flows(role: count.role, profile: count.profile)
+            func total(_ weight: (Int) -> Double) -> LinearExpression {
+                pool.map { weight($0.workloadClass) * $0.variable }.sum()
+            }
+            let machines = LinearExpression(count.variable)
+            // Rows in GB/s and millions of token-seconds keep coefficients near 1 (GLPK needs a well-scaled matrix).
+            let kvGB = { (k: Int) in Double(input.classes[k].promptTokens) * profile.kvBytesPerToken / 1e9 }
+            let networkGBps = profile.networkBytesPerSecond / 1e9
+            switch count.role {
+            case .prompt:
+                let cap = input.promptUtilisation[count.profile] ?? 0
+                model.addConstraint("prompt-capacity[\(label)]", total { profile.promptWork[$0] } + (-cap) * machines, upper: 0)
+                model.addConstraint("kv-send[\(label)]", total(kvGB) + (-networkGBps) * machines, upper: 0)
+            case .token:
+                let cap = profile.tokenUtilisation
+                model.addConstraint("token-capacity[\(label)]", total { profile.tokenWork[$0] } + (-cap) * machines, upper: 0)
+                model.addConstraint("kv-memory[\(label)]", total { profile.kvTokenSeconds[$0] / 1e6 } + (-cap * profile.kvCapacityTokens / 1e6) * machines, upper: 0)
+                model.addConstraint("kv-receive[\(label)]", total(kvGB) + (-networkGBps) * machines, upper: 0)
+            case .mixed:
+                guard let mixed = input.mixedProfiles[count.profile] else { continue }
+                model.addConstraint("mixed-prompt-share[\(label)]", total { profile.promptWork[$0] } + (-mixed.promptShare) * machines, upper: 0)
+                model.addConstraint("mixed-capacity[\(label)]", total { profile.promptWork[$0] + mixed.tokenWork[$0] }
+                                        + (-profile.tokenUtilisation) * machines, upper: 0)
+                model.addConstraint("kv-memory[\(label),mixed]", total { mixed.kvTokenSeconds[$0] / 1e6 }
+                                        + (-profile.tokenUtilisation * profile.kvCapacityTokens / 1e6) * machines, upper: 0)
+            }
+        }
+    }
+
+    private mutating func addBudgetsAndAvailability(_ input: ProvisioningInput, enforceBudget: Bool) {
+        if enforceBudget, let cap = input.budget.costPerHourUSD {
+            budgetRows.append(model.addConstraint("cost-cap", counts.map { input.profiles[$0.profile].option.pricePerHourUSD * $0.variable }.sum(), upper: cap))
+        }
+        if enforceBudget, let cap = input.budget.powerKW {
+            budgetRows.append(model.addConstraint("power-cap", counts.map { input.profiles[$0.profile].option.provisionedKW * $0.variable }.sum(), upper: cap))
+        }
+        for (machine, limit) in input.availability.sorted(by: { $0.key < $1.key }) {
+            let machines = counts.filter { input.profiles[$0.profile].option.machine.id == machine }
+            guard !machines.isEmpty else { continue }
+            model.addConstraint("availability[\(machine)]", machines.map { LinearExpression($0.variable) }.sum(), upper: Double(limit))
+        }
+    }
+}

@@ -1,0 +1,59 @@
+import ClusterModel
+import Throughput
+
+/// Turns a scenario, a design and the workload classes into the program's precomputed input.
+struct ProvisioningInputBuilder {
+    var catalog: Catalog
+    var scenario: Scenario
+    var model: ModelSpec
+    var design: Design
+    var designIndex: Int
+    var classes: [WorkloadClass]
+    var slo: SLOTargets
+    var budget: Budget
+    var tbtHeadroom: Double
+
+    func build() throws -> ProvisioningInput {
+        let candidates = try scenario.candidateMachines(in: catalog).map(\.id)
+        let restriction = DesignRestriction(design, candidates: candidates)
+        let designPath = scenario.designs.contains(design) ? "designs[\(scenario.designs.firstIndex(of: design) ?? designIndex)]" : "--design"
+        var profiles: [ServiceProfile] = []
+        for id in restriction.machines {
+            let machine = try catalog.machine(id, file: scenario.file.path, jsonPath: designPath)
+            for cap in machine.powerCaps where Role.allCases.contains(where: { restriction.allows($0, machine: id, capFraction: cap.fraction) }) {
+                do {
+                    let deployment = try Deployment(model: model, machine: machine, catalog: catalog,
+                                                    tensorParallel: scenario.tensorParallel, powerCapFraction: cap.fraction)
+                    let option = MachineOption(machine: machine, powerCap: cap, performance: RooflineModel(deployment))
+                    profiles.append(ServiceProfile(option: option, classes: classes, slo: slo, tbtHeadroom: tbtHeadroom))
+                } catch let error as ThroughputError where design == .auto {
+                    _ = error // a machine that cannot host the model is simply not a candidate for `auto`
+                } catch let error as ThroughputError {
+                    throw ClusterModelError.invalidValue(
+                        path: scenario.file.path, jsonPath: designPath, value: "\"\(design.rawValue)\"",
+                        allowed: "a design whose machines can serve \(model.id): \(error.description)")
+                }
+            }
+        }
+        func allows(_ role: Role, _ profile: ServiceProfile) -> Bool {
+            restriction.allows(role, machine: profile.option.machine.id, capFraction: profile.option.powerCap.fraction)
+        }
+        let tokenIndices = Set(profiles.indices.filter { allows(.token, profiles[$0]) && profiles[$0].tokenCapable })
+        // E2E after prefill depends on the decode speed the request will get: plan for the slowest token pool.
+        let slowestDecode = tokenIndices.map { profiles[$0].tokenStepSeconds }.max() ?? 0
+        var promptCaps: [Int: Double] = [:]
+        var mixed: [Int: MixedProfile] = [:]
+        for (index, profile) in profiles.enumerated() {
+            if allows(.prompt, profile), !tokenIndices.isEmpty,
+               let cap = profile.promptUtilisation(classes: classes, slo: slo, timePerOutputToken: slowestDecode) {
+                promptCaps[index] = cap
+            }
+            if allows(.mixed, profile), let mixedProfile = MixedProfile(profile, classes: classes, slo: slo) {
+                mixed[index] = mixedProfile
+            }
+        }
+        return ProvisioningInput(design: design, classes: classes, profiles: profiles, promptUtilisation: promptCaps,
+                                 tokenProfiles: promptCaps.isEmpty ? [] : tokenIndices, mixedProfiles: mixed,
+                                 budget: budget, availability: scenario.availability)
+    }
+}

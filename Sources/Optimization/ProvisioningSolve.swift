@@ -1,0 +1,102 @@
+import ClusterModel
+import Foundation
+
+/// Solves one design's program and reads the answer back as a `ProvisioningPlan`.
+struct ProvisioningSolve {
+    var input: ProvisioningInput
+    var solver: any MILPSolver
+    var options: SolveOptions
+    var slo: SLOTargets
+    var objective: Objective
+    var model: ModelID
+
+    func run() throws -> ProvisioningPlan {
+        let demanded = input.classes.reduce(0) { $0 + $1.ratePerSecond }
+        var formulation: ProvisioningFormulation
+        var result: SolveResult
+        var seconds = 0.0
+        switch objective {
+        case .minCost, .minPower:
+            formulation = ProvisioningFormulation(input, goal: objective == .minCost ? .minCost : .minPower, fixedScale: 1)
+            result = try solver.solve(formulation.model, options: options)
+            seconds = result.seconds
+        case .maxThroughput:
+            let widest = ProvisioningFormulation(input, goal: .maxScale, fixedScale: nil)
+            let first = try solver.solve(widest.model, options: options)
+            seconds = first.seconds
+            guard first.status.hasSolution, first.value(widest.alpha) > 1e-9,
+                  input.budget.costPerHourUSD != nil || input.budget.powerKW != nil || !input.availability.isEmpty else {
+                return infeasiblePlan(first, formulation: widest, seconds: seconds,
+                                      note: first.status == .unbounded
+                                        ? "max-throughput needs a cost cap, a power cap or machine availability to bound it"
+                                        : "no pool mix of this design meets the SLOs within the caps at any rate")
+            }
+            // Second pass: the cheapest pools that still reach the largest scale.
+            let scale = first.value(widest.alpha) * (1 - 1e-7)
+            formulation = ProvisioningFormulation(input, goal: .minCost, fixedScale: scale)
+            result = try solver.solve(formulation.model, options: options)
+            seconds += result.seconds
+        }
+        guard result.status.hasSolution else {
+            return infeasiblePlan(result, formulation: formulation, seconds: seconds, note: try diagnose())
+        }
+        let counts = formulation.counts.map { result.value($0.variable).rounded() }
+        let sustainable = try sustainableScale(counts: counts) * demanded
+        let scale = result.value(formulation.alpha)
+        let reader = PlanReader(input: input, formulation: formulation, result: result, slo: slo)
+        return ProvisioningPlan(
+            feasible: true, design: input.design.rawValue, objective: objective.rawValue, model: model.rawValue,
+            pools: reader.pools(counts: counts), costPerHourUSD: reader.cost(counts: counts), powerKW: reader.power(counts: counts),
+            requestsPerSecond: scale * demanded, sustainableRequestsPerSecond: max(sustainable, scale * demanded),
+            workloadClasses: input.classes.count, latencies: reader.latencies(), bindingConstraints: reader.bindingConstraints(),
+            relaxation: nil, solver: solverSummary(result, formulation: formulation, seconds: seconds))
+    }
+
+    /// The largest arrival-rate scale that fixed machine counts sustain (a linear program).
+    private func sustainableScale(counts: [Double]) throws -> Double {
+        let fixed = ProvisioningFormulation(input, goal: .maxScale, fixedScale: nil, fixedCounts: counts, enforceBudget: false)
+        let result = try solver.solve(fixed.model, options: options)
+        return result.status.hasSolution ? result.value(fixed.alpha) : 0
+    }
+
+    /// Why there is no plan, and the least relaxation that would give one.
+    private func diagnose() throws -> String {
+        guard input.budget.costPerHourUSD != nil || input.budget.powerKW != nil else {
+            return input.availability.isEmpty
+                ? "no pool mix of this design meets the SLOs at any size: each machine misses them even when idle"
+                : "the SLOs cannot be met within the machine availability limits"
+        }
+        return "the caps are too tight for this rate"
+    }
+
+    private func infeasiblePlan(_ result: SolveResult, formulation: ProvisioningFormulation, seconds: Double, note: String) -> ProvisioningPlan {
+        var relaxation = ProvisioningPlan.Relaxation(note: note)
+        if input.budget.costPerHourUSD != nil || input.budget.powerKW != nil {
+            var unbounded = input
+            unbounded.budget = Budget()
+            // Costs and powers from the counts, not the objective, which carries a tie-break term.
+            func spend(_ goal: ProvisioningFormulation.Goal, _ figure: (MachineOption) -> Double) -> Double? {
+                let formulation = ProvisioningFormulation(unbounded, goal: goal, fixedScale: 1)
+                guard let solved = try? solver.solve(formulation.model, options: options), solved.status.hasSolution else { return nil }
+                return formulation.counts.reduce(0) { $0 + solved.value($1.variable).rounded() * figure(input.profiles[$1.profile].option) }
+            }
+            if input.budget.costPerHourUSD != nil { relaxation.costPerHourUSD = spend(.minCost, \.pricePerHourUSD) }
+            if input.budget.powerKW != nil { relaxation.powerKW = spend(.minPower, \.provisionedKW) }
+            let widest = ProvisioningFormulation(input, goal: .maxScale, fixedScale: nil)
+            if let most = try? solver.solve(widest.model, options: options), most.status.hasSolution {
+                relaxation.maxRequestsPerSecond = most.value(widest.alpha) * input.classes.reduce(0) { $0 + $1.ratePerSecond }
+            }
+        }
+        return ProvisioningPlan(
+            feasible: false, design: input.design.rawValue, objective: objective.rawValue, model: model.rawValue, pools: [],
+            costPerHourUSD: 0, powerKW: 0, requestsPerSecond: 0, sustainableRequestsPerSecond: 0,
+            workloadClasses: input.classes.count, latencies: [], bindingConstraints: formulation.budgetRows.map { formulation.model.constraints[$0.index].name },
+            relaxation: relaxation, solver: solverSummary(result, formulation: formulation, seconds: seconds))
+    }
+
+    private func solverSummary(_ result: SolveResult, formulation: ProvisioningFormulation, seconds: Double) -> ProvisioningPlan.Solver {
+        ProvisioningPlan.Solver(backend: solver.name, status: result.status, seconds: seconds, gap: result.relativeGap,
+                                objectiveValue: result.objectiveValue, variables: formulation.model.variables.count,
+                                constraints: formulation.model.constraints.count)
+    }
+}

@@ -1,0 +1,46 @@
+import Foundation
+
+/// The queueing approximations that turn percentile SLOs into utilisation caps.
+public enum Queueing {
+    /// M/M/1 waiting time: P(W > t) = ρ · exp(−(1 − ρ) · t / S) for mean service time S.
+    /// Each machine of a pool is treated as its own M/M/1 queue (random splitting of Poisson arrivals);
+    /// join-shortest-queue does better, so the cap errs on the safe side.
+    public static func waitExceeds(_ t: Double, utilisation rho: Double, meanServiceSeconds s: Double) -> Double {
+        guard t >= 0 else { return 1 }
+        return rho * exp(-(1 - rho) * t / s)
+    }
+
+    /// The largest utilisation ρ in [0, 0.99] at which `violation(ρ) ≤ 0` for every check, by bisection;
+    /// nil when even an idle machine violates (the service alone misses the target).
+    public static func largestUtilisation(satisfying violation: (Double) -> Double) -> Double? {
+        guard violation(0) <= 0 else { return nil }
+        if violation(0.99) <= 0 { return 0.99 }
+        var low = 0.0, high = 0.99
+        for _ in 0..<50 {
+            let mid = (low + high) / 2
+            if violation(mid) <= 0 { low = mid } else { high = mid }
+        }
+        return low
+    }
+
+    /// Erlang C: probability that an arrival waits in an M/M/c queue with offered load a = λ/μ (< c).
+    public static func erlangC(servers c: Int, offeredLoad a: Double) -> Double {
+        guard c > 0, a < Double(c) else { return 1 }
+        var blocking = 1.0
+        for k in 1...c { blocking = a * blocking / (Double(k) + a * blocking) }
+        let rho = a / Double(c)
+        return blocking / (1 - rho * (1 - blocking))
+    }
+
+    /// Largest utilisation of `servers` decode slots at which an arrival waits for a slot with
+    /// probability at most `waitProbability`.
+    public static func slotUtilisation(servers: Int, waitProbability: Double) -> Double {
+        guard servers > 0 else { return 0 }
+        var low = 0.0, high = 0.999
+        for _ in 0..<50 {
+            let mid = (low + high) / 2
+            if erlangC(servers: servers, offeredLoad: mid * Double(servers)) <= waitProbability { low = mid } else { high = mid }
+        }
+        return low
+    }
+}

@@ -1,0 +1,104 @@
+import ClusterModel
+import Throughput
+
+/// One machine type at one power cap, as the formulation sees it.
+public struct MachineOption: Sendable {
+    public var machine: MachineSpec
+    public var powerCap: PowerCap
+    public var performance: RooflineModel
+
+    public var deployment: Deployment { performance.deployment }
+    public var label: String { powerCap.fraction == 1 ? machine.id.rawValue : "\(machine.id)@\(powerCap.label)" }
+    public var pricePerHourUSD: Double { machine.pricePerHourUSD }
+    public var provisionedKW: Double { PowerModel(deployment).provisionedKW }
+}
+
+/// What one machine option does for each workload class, in each role, with the caps the SLOs allow.
+public struct ServiceProfile: Sendable {
+    /// Splitwise batches at most this many prompt tokens per prefill.
+    public static let promptTokenBudget = 2048
+    /// Share of a machine's network bandwidth that KV-cache transfers may use.
+    public static let networkUtilisation = 0.9
+    /// Utilisation cap of pools without latency SLOs.
+    public static let defaultUtilisation = 0.9
+    /// Probability that a request waits for a free decode slot on a token machine.
+    public static let slotWaitProbability = 0.01
+
+    public var option: MachineOption
+    /// Machine-seconds of prompt work per class-k request (prompts batched up to the token budget).
+    public var promptWork: [Double]
+    /// Prefill of one class-k prompt alone.
+    public var prefillSeconds: [Double]
+    /// Token role: the decode batch the TBT SLO and KV memory allow, its step time, and the caps.
+    public var tokenBatch: Int
+    public var tokenStepSeconds: Double
+    public var tokenWork: [Double]
+    /// KV token-seconds a class-k request holds while decoding (Little's law: Σ rate × this ≤ capacity).
+    public var kvTokenSeconds: [Double]
+    public var kvCapacityTokens: Double
+    public var tokenUtilisation: Double
+    public var kvBytesPerToken: Double
+    public var networkBytesPerSecond: Double
+
+    /// False when no decode batch meets the TBT SLO or fits in memory: the machine may only run prompts.
+    public var tokenCapable: Bool { tokenBatch > 0 }
+
+    /// `tbtHeadroom` ≤ 1 scales the TBT targets the decode batch must meet, leaving E2E room for queueing.
+    public init(option: MachineOption, classes: [WorkloadClass], slo: SLOTargets, tbtHeadroom: Double = 1) {
+        let performance = option.performance
+        let instances = Double(option.deployment.instancesPerMachine)
+        let memory = MemoryModel(option.deployment)
+        self.option = option
+        prefillSeconds = classes.map { performance.prefillSeconds(promptTokens: $0.promptTokens) }
+        promptWork = classes.map { workload in
+            let batch = max(1, Self.promptTokenBudget / workload.promptTokens)
+            return performance.prefillSeconds(promptTokens: workload.promptTokens, batch: batch) / Double(batch) / instances
+        }
+        let meanContext = classes.reduce(0.0) { $0 + $1.share * Double($1.outputTokens) * Double($1.decodeContextTokens) }
+            / max(classes.reduce(0.0) { $0 + $1.share * Double($1.outputTokens) }, 1)
+        let memoryBatch = memory.maxBatch(contextTokens: Int(meanContext.rounded(.up)))
+        let tbtTargets = slo.of(.tbt)
+        func meets(_ batch: Int) -> Bool {
+            let step = performance.decodeStepSeconds(batch: batch, contextTokens: Int(meanContext))
+            return SLOTargets.violation(tbtTargets, classes: classes) { step > tbtHeadroom * $1 ? 1 : 0 } <= 0
+        }
+        kvBytesPerToken = option.deployment.model.kvBytesPerToken
+        networkBytesPerSecond = option.machine.infinibandBytesPerSecond * Self.networkUtilisation
+        kvCapacityTokens = Double(memory.kvCapacityTokens) * instances
+        guard memoryBatch >= 1, meets(1) else {
+            (tokenBatch, tokenStepSeconds, tokenWork, kvTokenSeconds, tokenUtilisation) = (0, .infinity, [], [], 0)
+            return
+        }
+        var low = 1, high = memoryBatch
+        while low < high {
+            let mid = (low + high + 1) / 2
+            if meets(mid) { low = mid } else { high = mid - 1 }
+        }
+        tokenBatch = low
+        let step = performance.decodeStepSeconds(batch: low, contextTokens: Int(meanContext))
+        tokenStepSeconds = step
+        tokenWork = classes.map { Double($0.outputTokens) * step / Double(low) / instances }
+        kvTokenSeconds = classes.map { Double($0.outputTokens) * step * Double($0.decodeContextTokens) }
+        tokenUtilisation = min(Queueing.slotUtilisation(servers: low * Int(instances), waitProbability: Self.slotWaitProbability),
+                               Self.defaultUtilisation)
+    }
+
+    /// Largest utilisation of prompt work at which queueing keeps TTFT and E2E within their SLOs, given the
+    /// time per output token the request will see afterwards. Nil when the machine misses them even idle.
+    public func promptUtilisation(classes: [WorkloadClass], slo: SLOTargets, timePerOutputToken: Double) -> Double? {
+        let meanService = classes.indices.reduce(0.0) { $0 + classes[$1].share * prefillSeconds[$1] }
+        let ttft = slo.of(.ttft), e2e = slo.of(.e2e)
+        guard !ttft.isEmpty || !e2e.isEmpty else { return Self.defaultUtilisation }
+        let cap = Queueing.largestUtilisation { rho in
+            let ttftMiss = SLOTargets.violation(ttft, classes: classes) { k, target in
+                Queueing.waitExceeds(target - prefillSeconds[k], utilisation: rho, meanServiceSeconds: meanService)
+            }
+            let e2eMiss = SLOTargets.violation(e2e, classes: classes) { k, target in
+                let decode = Double(max(classes[k].outputTokens - 1, 0)) * timePerOutputToken
+                return Queueing.waitExceeds(target - prefillSeconds[k] - decode, utilisation: rho, meanServiceSeconds: meanService)
+            }
+            return max(ttftMiss, e2eMiss)
+        }
+        return cap.map { min($0, Self.defaultUtilisation) }
+    }
+}

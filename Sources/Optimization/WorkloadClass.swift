@@ -1,0 +1,40 @@
+import ClusterModel
+
+/// Requests of similar size, planned for together: a bucket of prompt length × output length.
+public struct WorkloadClass: Sendable, Equatable {
+    public var promptTokens: Int
+    public var outputTokens: Int
+    /// Fraction of all requests in this class.
+    public var share: Double
+    public var ratePerSecond: Double
+
+    /// Mean context while decoding: the prompt plus half the output.
+    public var decodeContextTokens: Int { promptTokens + outputTokens / 2 }
+}
+
+public enum WorkloadClasses {
+    /// Splits sizes into `promptBuckets` equal-count groups by prompt length, each into `outputBuckets`
+    /// by output length, and summarises each group by its mean sizes. Deterministic for the same input.
+    public static func make(_ sample: WorkloadSample, promptBuckets: Int, outputBuckets: Int) -> [WorkloadClass] {
+        let total = Double(sample.sizes.count)
+        guard total > 0 else { return [] }
+        let byPrompt = sample.sizes.sorted { ($0.promptTokens, $0.outputTokens) < ($1.promptTokens, $1.outputTokens) }
+        var classes: [WorkloadClass] = []
+        for promptGroup in chunks(byPrompt, promptBuckets) {
+            let byOutput = promptGroup.sorted { ($0.outputTokens, $0.promptTokens) < ($1.outputTokens, $1.promptTokens) }
+            for group in chunks(byOutput, outputBuckets) where !group.isEmpty {
+                let count = Double(group.count)
+                let prompt = Double(group.reduce(0) { $0 + $1.promptTokens }) / count
+                let output = Double(group.reduce(0) { $0 + $1.outputTokens }) / count
+                classes.append(WorkloadClass(promptTokens: max(Int(prompt.rounded()), 1), outputTokens: max(Int(output.rounded()), 1),
+                                             share: count / total, ratePerSecond: sample.ratePerSecond * count / total))
+            }
+        }
+        return classes
+    }
+
+    private static func chunks<T>(_ items: [T], _ parts: Int) -> [ArraySlice<T>] {
+        let parts = max(1, min(parts, items.count))
+        return (0..<parts).map { part in items[(part * items.count / parts)..<((part + 1) * items.count / parts)] }
+    }
+}

@@ -1,0 +1,77 @@
+import ArgumentParser
+import ClusterModel
+import Foundation
+import GLPKBackend
+import Optimization
+import Reporting
+
+struct PlanCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "plan",
+        abstract: "Find the pool mix (machines per role) that meets the SLOs at the least cost or power.",
+        discussion: """
+            Solves an integer program with GLPK for each design the scenario names (or --design) and
+            reports the best. Exit 2 when no plan is feasible: the report says which constraints bind
+            and the least relaxation (cost cap, power cap or rate) that would make it feasible.
+            Examples:
+              splitplan plan
+              splitplan plan Scenarios/splitwise-conversation-llama2-70b.json --design splitwise-hh
+              splitplan plan Scenarios/quickstart.json --objective max-throughput --cost-cap 1520 --format json
+              splitplan plan Scenarios/quickstart.json --emit-lp model.lp
+            """
+    )
+
+    @Argument(help: "Scenario file (default: the bundled quick-start scenario).") var scenario: String?
+    @Option(help: "Model id, overriding the scenario's.") var model: String?
+    @Option(help: "Design: \(Design.allCases.map(\.rawValue).joined(separator: ", ")).") var design: String?
+    @Option(help: "Objective: min-cost, min-power or max-throughput.") var objective: Objective?
+    @Option(name: .customLong("cost-cap"), help: ArgumentHelp("Cost cap, USD per hour.", valueName: "USD_PER_HOUR")) var costCap: Double?
+    @Option(name: .customLong("power-cap"), help: ArgumentHelp("Power cap, kW of provisioned power.", valueName: "KW")) var powerCap: Double?
+    @Option(help: ArgumentHelp("Arrival rate, requests per second.", valueName: "REQ_PER_S")) var rate: Double?
+    @Option(name: .customLong("time-limit"), help: "Solver time limit per solve, seconds.") var timeLimit: Double = 10
+    @Option(name: .customLong("emit-lp"), help: ArgumentHelp("Also write the chosen design's model in CPLEX LP format.", valueName: "FILE"))
+    var emitLP: String?
+    @OptionGroup var catalogOptions: CatalogOptions
+    @OptionGroup var output: PlanOutputOptions
+
+    func validate() throws {
+        guard timeLimit > 0, timeLimit <= 86_400 else { throw ValidationError("--time-limit must be in (0, 86400] seconds") }
+    }
+
+    /// Values the user chose for the question itself are input data: a bad one exits 65, as in a scenario file.
+    private func checkedDesign() throws -> Design? {
+        try design.map { name in
+            guard let value = Design(rawValue: name) else {
+                throw ClusterModelError.invalidValue(path: "command line", jsonPath: "--design", value: "\"\(name)\"",
+                                                     allowed: "one of \(Design.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+            return value
+        }
+    }
+
+    func run() throws {
+        for (name, value) in [("--cost-cap", costCap), ("--power-cap", powerCap), ("--rate", rate)] {
+            if let value, !NumberRule.positive.accepts(value) {
+                throw ClusterModelError.invalidValue(path: "command line", jsonPath: name, value: NumberFormatting.compact(value),
+                                                     allowed: NumberRule.positive.description)
+            }
+        }
+        let design = try checkedDesign()
+        let session = try ScenarioSession(path: scenario, catalogOptions: catalogOptions)
+        let budget = (costCap != nil || powerCap != nil)
+            ? Budget(costPerHourUSD: costCap ?? session.scenario.budget.costPerHourUSD, powerKW: powerCap ?? session.scenario.budget.powerKW) : nil
+        let request = PlanRequest(scenario: session.scenario, traces: session.traces, design: design, objective: objective,
+                                  budget: budget, ratePerSecond: rate, model: model.map(ModelID.init))
+        if let model { _ = try session.catalog.model(ModelID(model), file: "command line", jsonPath: "--model") }
+        let planner = ProvisioningPlanner(catalog: session.catalog, solver: GLPKSolver(), options: SolveOptions(timeLimitSeconds: timeLimit))
+        let plans = try planner.plan(request)
+        if let emitLP, let best = plans.first {
+            try LPExport.write(planner: planner, request: request, design: best.design, to: emitLP, force: output.force)
+        }
+        let report = PlanReport(scenario: session.scenario.name, plans: plans)
+        try output.write(report)
+        if !(plans.first?.feasible ?? false) { throw ExitCode(ExitStatus.infeasible) }
+    }
+}
+
+extension Objective: ExpressibleByArgument {}

@@ -1,0 +1,57 @@
+import Optimization
+import Reporting
+
+/// The human-readable provisioning report (plain text or Markdown).
+enum PlanText {
+    static func render(_ report: PlanReport, markdown: Bool) -> String {
+        guard let best = report.plans.first else { return "no designs to plan\n" }
+        var out = markdown ? "# Provisioning plan: \(report.scenario)\n\n" : "Provisioning plan: \(report.scenario)\n"
+        let verdict = best.feasible ? "feasible" : "INFEASIBLE"
+        out += line("design \(best.design), objective \(best.objective), model \(best.model): \(verdict)", markdown)
+        if best.feasible {
+            out += line("cost \(Format.fixed(best.costPerHourUSD, 2)) USD/h, provisioned power \(Format.fixed(best.powerKW, 1)) kW, "
+                        + "serving \(Format.fixed(best.requestsPerSecond, 2)) req/s (sustainable up to \(Format.fixed(best.sustainableRequestsPerSecond, 2)))", markdown)
+            out += "\n" + table(["role", "machine", "count", "power cap", "utilisation", "cap", "decode batch"], best.pools.map { pool in
+                [pool.role.rawValue, pool.machine, "\(pool.count)", Format.fixed(pool.powerCap, 2), Format.percent(100 * pool.utilisation),
+                 Format.percent(100 * pool.utilisationCap), pool.decodeBatch.map { "\($0)" } ?? "-"]
+            }, markdown)
+            if !best.latencies.isEmpty {
+                out += "\n" + line("Predicted latency against the SLOs (queueing approximation; `simulate` checks it):", markdown)
+                out += table(["metric", "percentile", "predicted", "target", "unit", "met"], best.latencies.map { latency in
+                    [latency.metric, latency.percentile, Format.fixed(latency.predicted, 3), Format.fixed(latency.target, 3), latency.unit,
+                     latency.met ? "yes" : "NO"]
+                }, markdown)
+            }
+        }
+        if let relaxation = best.relaxation {
+            out += "\n" + line("Why: \(relaxation.note)", markdown)
+            if let cost = relaxation.costPerHourUSD { out += line("least cost cap that is feasible: \(Format.fixed(cost, 2)) USD/h", markdown) }
+            if let power = relaxation.powerKW { out += line("least power cap that is feasible: \(Format.fixed(power, 1)) kW", markdown) }
+            if let rate = relaxation.maxRequestsPerSecond { out += line("largest rate the caps allow: \(Format.fixed(rate, 2)) req/s", markdown) }
+        }
+        out += "\n" + line("binding constraints: " + (best.bindingConstraints.isEmpty ? "none" : best.bindingConstraints.joined(separator: ", ")), markdown)
+        let gap = best.solver.gap.map { Format.percent(100 * $0) } ?? "-"
+        out += line("solver: \(best.solver.backend) \(best.solver.status.rawValue) in \(Format.fixed(1000 * best.solver.seconds, 1)) ms, gap \(gap), "
+                    + "\(best.solver.variables) variables, \(best.solver.constraints) constraints, \(best.workloadClasses) workload classes", markdown)
+        if report.plans.count > 1 {
+            out += "\n" + line("Designs compared:", markdown)
+            out += table(["design", "feasible", "USD/h", "kW", "req/s", "pools"], report.plans.map { plan in
+                [plan.design, plan.feasible ? "yes" : "no", Format.fixed(plan.costPerHourUSD, 2), Format.fixed(plan.powerKW, 1),
+                 Format.fixed(plan.requestsPerSecond, 2), plan.pools.map { "\($0.role.rawValue):\($0.machine)\($0.powerCap < 1 ? "@\($0.powerCap)" : "")=\($0.count)" }.joined(separator: " ")]
+            }, markdown)
+        }
+        return out
+    }
+
+    private static func line(_ text: String, _ markdown: Bool) -> String { markdown ? text + "\n\n" : text + "\n" }
+
+    private static func table(_ headers: [String], _ rows: [[String]], _ markdown: Bool) -> String {
+        if markdown {
+            let head = "| " + headers.joined(separator: " | ") + " |\n|" + headers.map { _ in "---|" }.joined() + "\n"
+            return head + rows.map { "| " + $0.joined(separator: " | ") + " |" }.joined(separator: "\n") + "\n\n"
+        }
+        var table = TextTable(headers: headers, alignments: headers.indices.map { $0 < 2 ? .left : .right })
+        rows.forEach { table.append($0) }
+        return table.render()
+    }
+}

@@ -1,0 +1,82 @@
+import ClusterModel
+import Foundation
+import GLPKBackend
+import Optimization
+import Testing
+
+enum Repository {
+    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    static func url(_ relative: String) -> URL { root.appendingPathComponent(relative) }
+}
+
+func planner() throws -> ProvisioningPlanner {
+    ProvisioningPlanner(catalog: try Catalog.load(directory: Repository.url("Catalog")), solver: GLPKSolver())
+}
+
+func request(_ scenario: String, design: Design? = nil, objective: Objective? = nil, budget: Budget? = nil, rate: Double? = nil) throws -> PlanRequest {
+    let loaded = try Scenario.load(Repository.url(scenario))
+    return PlanRequest(scenario: loaded, traces: try loaded.loadTraces(), design: design, objective: objective, budget: budget, ratePerSecond: rate)
+}
+
+@Suite struct ProvisioningTests {
+    /// Queueing facts the caps rest on: M/M/1 P(W > 0) = ρ; Erlang C for one server is ρ;
+    /// Erlang C(2, a=1) = 1/3 by hand.
+    @Test func queueingFormulas() {
+        #expect(abs(Queueing.waitExceeds(0, utilisation: 0.7, meanServiceSeconds: 1) - 0.7) < 1e-12)
+        #expect(Queueing.waitExceeds(-1, utilisation: 0.7, meanServiceSeconds: 1) == 1)
+        #expect(abs(Queueing.waitExceeds(2, utilisation: 0.5, meanServiceSeconds: 1) - 0.5 * exp(-1)) < 1e-12)
+        #expect(abs(Queueing.erlangC(servers: 1, offeredLoad: 0.6) - 0.6) < 1e-12)
+        #expect(abs(Queueing.erlangC(servers: 2, offeredLoad: 1) - 1.0 / 3) < 1e-12)
+    }
+
+    /// Minimum cost means minimal pools: each pool's load needs every machine it got
+    /// (one machine fewer would exceed the pool's utilisation cap).
+    @Test(arguments: [Design.splitwiseHH, .splitwiseHA, .baselineH100])
+    func poolsAreMinimal(design: Design) throws {
+        let plan = try #require(try planner().plan(try request("Scenarios/quickstart.json", design: design)).first)
+        #expect(plan.feasible)
+        let capacityPools = plan.pools.filter { $0.role != .mixed }
+        for pool in capacityPools {
+            let load = pool.utilisation * Double(pool.count)
+            #expect(load <= pool.utilisationCap * Double(pool.count) + 1e-6)
+        }
+        // The pool with the largest share of its cap could not lose a machine.
+        let tightest = try #require(plan.pools.max { $0.utilisation / $0.utilisationCap < $1.utilisation / $1.utilisationCap })
+        let kvOrMixedBound = plan.bindingConstraints.contains { $0.hasPrefix("kv") || $0.hasPrefix("mixed") }
+        #expect(tightest.utilisation * Double(tightest.count) > tightest.utilisationCap * Double(tightest.count - 1) - 1e-6 || kvOrMixedBound)
+        let allMet = plan.latencies.allSatisfy(\.met)
+        #expect(allMet)
+        let priced = plan.pools.reduce(0.0) { $0 + Double($1.count) * ($1.machine == "dgx-h100" ? 38 : 17.6) }
+        #expect(abs(plan.costPerHourUSD - priced) < 1e-6)
+    }
+
+    /// Doubling the rate never makes the cheapest plan cheaper, and the planned rate is what was asked.
+    @Test func costGrowsWithRate() throws {
+        let low = try #require(try planner().plan(try request("Scenarios/quickstart.json", design: .splitwiseHH, rate: 10)).first)
+        let high = try #require(try planner().plan(try request("Scenarios/quickstart.json", design: .splitwiseHH, rate: 20)).first)
+        #expect(abs(low.requestsPerSecond - 10) < 1e-6 && abs(high.requestsPerSecond - 20) < 1e-6)
+        #expect(high.costPerHourUSD >= low.costPerHourUSD && high.sustainableRequestsPerSecond >= 20 - 1e-6)
+    }
+
+    /// An infeasible cap is an answer: the relaxation names the cheapest feasible cost, which is exactly
+    /// the uncapped minimum-cost plan's cost.
+    @Test func infeasibleCapReportsTheLeastRelaxation() throws {
+        let capped = try #require(try planner().plan(try request("Scenarios/quickstart.json", design: .splitwiseHH, budget: Budget(costPerHourUSD: 100))).first)
+        let free = try #require(try planner().plan(try request("Scenarios/quickstart.json", design: .splitwiseHH)).first)
+        #expect(!capped.feasible && capped.pools.isEmpty)
+        let needed = try #require(capped.relaxation?.costPerHourUSD)
+        #expect(abs(needed - free.costPerHourUSD) < 1e-6)
+        let largest = try #require(capped.relaxation?.maxRequestsPerSecond)
+        #expect(largest > 0 && largest < 20)
+    }
+
+    /// Max-throughput under a power cap uses the cap and serves a positive rate on every split design.
+    @Test func maxThroughputFillsTheBudget() throws {
+        let plans = try planner().plan(try request("Scenarios/splitwise-coding-llama2-70b-iso-power.json"))
+        #expect(plans.count == 6)
+        for plan in plans where plan.design.hasPrefix("splitwise") {
+            #expect(plan.feasible && plan.requestsPerSecond > 0 && plan.powerKW <= 408 + 1e-6, "\(plan.design)")
+        }
+        #expect(plans.first?.design.hasPrefix("splitwise") == true)
+    }
+}
