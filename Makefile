@@ -2,7 +2,7 @@
 SWIFT ?= swift
 BIN := .build/release/splitplan
 
-.PHONY: deps build run test calibrate clean
+.PHONY: deps build run test calibrate bench clean
 
 deps:
 	@scripts/install-deps.sh
@@ -10,10 +10,9 @@ deps:
 build: deps
 	$(SWIFT) build -c release --product splitplan
 
-# The default job: check the bundled scenario and catalogue, then predict its model on its machines.
+# The default job: plan the bundled quick-start scenario (the cheapest pools that meet its SLOs).
 run: build
-	$(BIN) validate Scenarios/quickstart.json Catalog
-	$(BIN) perf --model llama2-70b --machine dgx-h100
+	$(BIN) plan
 
 test: deps
 	$(SWIFT) test
@@ -21,6 +20,11 @@ test: deps
 # Re-fit the shipped machine constants from the bundled measured profiles and print the fit's error.
 calibrate: build
 	$(BIN) calibrate --profile Tests/Fixtures/llama2-70b-vllm-a100-h100.csv
+
+# Solver benchmark: median planning time per shipped scenario and a 12-type x 64-class instance.
+bench: deps
+	$(SWIFT) build -c release --product splitplan-bench
+	.build/release/splitplan-bench 7
 
 clean:
 	rm -rf .build

@@ -6,6 +6,7 @@ let package = Package(
     platforms: [.macOS(.v13)],
     products: [
         .executable(name: "splitplan", targets: ["splitplan"]),
+        .executable(name: "splitplan-bench", targets: ["SplitPlanBenchmarks"]),
         .library(name: "ClusterModel", targets: ["ClusterModel"]),
         .library(name: "Throughput", targets: ["Throughput"]),
     ],
@@ -28,6 +29,7 @@ let package = Package(
             exclude: ["README.md"]
         ),
         .executableTarget(name: "splitplan", dependencies: ["SplitPlanCLI"]),
+        .executableTarget(name: "SplitPlanBenchmarks", dependencies: ["ClusterModel", "Optimization", "GLPKBackend"]),
         .testTarget(name: "ClusterModelTests", dependencies: ["ClusterModel"]),
         .testTarget(name: "ThroughputTests", dependencies: ["ClusterModel", "Throughput"]),
         .testTarget(name: "OptimizationTests", dependencies: ["ClusterModel", "Throughput", "Optimization", "GLPKBackend"]),

@@ -31,6 +31,8 @@ struct PlanCommand: ParsableCommand {
     @Option(name: .customLong("time-limit"), help: "Solver time limit per solve, seconds.") var timeLimit: Double = 10
     @Option(name: .customLong("emit-lp"), help: ArgumentHelp("Also write the chosen design's model in CPLEX LP format.", valueName: "FILE"))
     var emitLP: String?
+    @Flag(name: .customLong("no-timings"), help: "Report solver times as 0, so repeated runs print identical bytes.")
+    var noTimings = false
     @OptionGroup var catalogOptions: CatalogOptions
     @OptionGroup var output: PlanOutputOptions
 
@@ -64,7 +66,8 @@ struct PlanCommand: ParsableCommand {
                                   budget: budget, ratePerSecond: rate, model: model.map(ModelID.init))
         if let model { _ = try session.catalog.model(ModelID(model), file: "command line", jsonPath: "--model") }
         let planner = ProvisioningPlanner(catalog: session.catalog, solver: GLPKSolver(), options: SolveOptions(timeLimitSeconds: timeLimit))
-        let plans = try planner.plan(request)
+        var plans = try planner.plan(request)
+        if noTimings { for index in plans.indices { plans[index].solver.seconds = 0 } }
         if let emitLP, let best = plans.first {
             try LPExport.write(planner: planner, request: request, design: best.design, to: emitLP, force: output.force)
         }

@@ -1,0 +1,87 @@
+import ClusterModel
+import Foundation
+import GLPKBackend
+import Optimization
+
+// Prints solver figures: medians of repeated runs, release build. Usage: splitplan-bench [REPEATS]
+let repeats = max(Int(CommandLine.arguments.dropFirst().first ?? "") ?? 7, 1)
+let root = URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
+
+func median(_ values: [Double]) -> Double {
+    let sorted = values.sorted()
+    return sorted.count % 2 == 1 ? sorted[sorted.count / 2] : (sorted[sorted.count / 2 - 1] + sorted[sorted.count / 2]) / 2
+}
+
+func milliseconds(_ seconds: Double) -> String { String(format: "%8.2f ms", seconds * 1000) }
+
+func timed<T>(_ body: () throws -> T) rethrows -> (T, Double) {
+    let start = DispatchTime.now().uptimeNanoseconds
+    let value = try body()
+    return (value, Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
+}
+
+do {
+    let catalog = try Catalog.load(directory: root.appendingPathComponent("Catalog"))
+    let planner = ProvisioningPlanner(catalog: catalog, solver: GLPKSolver())
+    print("Shipped scenarios: every design the file names, \(ProvisioningPlanner.tbtHeadroomLevels.count) TBT headroom levels each; median of \(repeats) runs")
+    print("scenario".padding(toLength: 50, withPad: " ", startingAt: 0) + "  designs  solves  median GLPK/solve   median plan wall")
+    let files = try FileManager.default.contentsOfDirectory(atPath: root.appendingPathComponent("Scenarios").path).filter { $0.hasSuffix(".json") }.sorted()
+    for file in files {
+        let scenario = try Scenario.load(root.appendingPathComponent("Scenarios/\(file)"))
+        let request = PlanRequest(scenario: scenario, traces: try scenario.loadTraces())
+        var perSolve: [Double] = [], walls: [Double] = [], designs = 0
+        for _ in 0..<repeats {
+            let (plans, wall) = try timed { try planner.plan(request) }
+            walls.append(wall)
+            designs = plans.count
+            // Each design's solver.seconds sums its solves: headroom levels × (1 or 2 passes) + the sustainable-rate LP.
+            perSolve += plans.map { $0.solver.seconds / Double(ProvisioningPlanner.tbtHeadroomLevels.count) }
+        }
+        print(file.padding(toLength: 50, withPad: " ", startingAt: 0) + String(format: "  %7d  %6d", designs, designs * ProvisioningPlanner.tbtHeadroomLevels.count)
+              + "  " + milliseconds(median(perSolve)) + "        " + milliseconds(median(walls)))
+    }
+
+    // A large instance: 12 machine types (each catalogue machine at list, spot and reserved prices), every
+    // power cap they allow, 3 roles, 64 workload classes (8 prompt × 8 output buckets), design auto.
+    var machines: [MachineSpec] = []
+    for machine in catalog.sortedMachines {
+        for (suffix, factor) in [("list", 1.0), ("spot", 0.7), ("reserved", 0.55)] {
+            var variant = machine
+            variant.id = MachineID("\(machine.id)-\(suffix)")
+            variant.pricePerHourUSD = machine.pricePerHourUSD * factor
+            machines.append(variant)
+        }
+    }
+    // The originals stay in the catalogue as the SLO reference; the candidates are the 12 variants.
+    let large = Catalog(gpus: catalog.sortedGPUs, machines: machines + catalog.sortedMachines, models: catalog.sortedModels, origins: catalog.origins)
+    var scenario = try Scenario.load(root.appendingPathComponent("Scenarios/quickstart.json"))
+    scenario.machines = machines.map(\.id)
+    scenario.designs = [.auto]
+    let request = PlanRequest(scenario: scenario, traces: try scenario.loadTraces(), ratePerSecond: 100)
+    var largePlanner = ProvisioningPlanner(catalog: large, solver: GLPKSolver(), options: SolveOptions(timeLimitSeconds: 60, relativeGap: 0.01))
+    largePlanner.promptBuckets = 8
+    largePlanner.outputBuckets = 8
+    let model = try largePlanner.linearModel(request, design: .auto)
+    var relaxed = LinearModel()
+    for variable in model.variables { relaxed.addVariable(variable.name, lower: variable.lower, upper: variable.upper) }
+    for constraint in model.constraints { relaxed.addConstraint(constraint.name, constraint.expression, lower: constraint.lower, upper: constraint.upper) }
+    relaxed.minimize(model.objective)
+    var milp: [Double] = [], lp: [Double] = [], last: SolveResult?
+    for _ in 0..<repeats {
+        let result = try GLPKSolver().solve(model, options: SolveOptions(timeLimitSeconds: 60, relativeGap: 0.01))
+        milp.append(result.seconds)
+        last = result
+        lp.append(try GLPKSolver().solve(relaxed, options: SolveOptions(timeLimitSeconds: 60)).seconds)
+    }
+    let integers = model.variables.filter { $0.kind != .continuous }.count
+    print("\nLarge instance: \(machines.count) machine types, \(integers) integer counts (types × caps × roles), 64 classes, "
+          + "\(model.variables.count) variables, \(model.constraints.count) constraints")
+    print("MILP to a 1 % gap: median \(milliseconds(median(milp))), status \(last?.status.rawValue ?? "-"), gap \(String(format: "%.4f %%", 100 * (last?.relativeGap ?? .nan)))")
+    print("LP relaxation (baseline, same run): median \(milliseconds(median(lp))); MILP / LP = \(String(format: "%.1f", median(milp) / max(median(lp), 1e-9)))x")
+    let (plans, wall) = try timed { try largePlanner.plan(request) }
+    print("Full plan (4 headroom levels + sustainable-rate LP): \(milliseconds(wall)); feasible \(plans.first?.feasible ?? false), "
+          + "cost \(String(format: "%.1f", plans.first?.costPerHourUSD ?? 0)) USD/h")
+} catch {
+    FileHandle.standardError.write(Data("splitplan-bench: \(error)\n".utf8))
+    exit(1)
+}
