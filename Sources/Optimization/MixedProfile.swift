@@ -10,6 +10,9 @@ public struct MixedProfile: Sendable {
     public var timePerOutputToken: Double
     public var tokenWork: [Double]
     public var kvTokenSeconds: [Double]
+    /// Decode step without stalls, and the mean prefill that stalls it.
+    public var decodeStepSeconds: Double
+    public var meanPrefillSeconds: Double
 
     public init?(_ profile: ServiceProfile, classes: [WorkloadClass], slo: SLOTargets) {
         guard profile.tokenCapable else { return nil }
@@ -18,12 +21,19 @@ public struct MixedProfile: Sendable {
         let context = classes.reduce(0.0) { $0 + $1.share * Double($1.decodeContextTokens) }
         let meanPrompt = classes.indices.reduce(0.0) { $0 + classes[$1].share * profile.promptWork[$1] }
         let meanOutput = classes.reduce(0.0) { $0 + $1.share * Double($1.outputTokens) }
+        let meanPrefill = classes.indices.reduce(0.0) { $0 + classes[$1].share * profile.prefillSeconds[$1] }
         var best: (rate: Double, share: Double, batch: Int, tpot: Double)?
         for (step, headroom) in (1...18).flatMap({ step in ProvisioningPlanner.tbtHeadroomLevels.map { (step, $0) } }) {
             let share = Double(step) * 0.05
             func tpot(_ batch: Int) -> Double { performance.decodeStepSeconds(batch: batch, contextTokens: Int(context)) / (1 - share) }
+            // Prefills interrupt decoding: during a class-k request's decode, stalls of about S̄ arrive as a
+            // Poisson process at rate u / S̄, so its TBT exceeds a target when the stalls outnumber the slack.
+            let step = { (batch: Int) in performance.decodeStepSeconds(batch: batch, contextTokens: Int(context)) }
             func meets(_ batch: Int) -> Bool {
-                SLOTargets.violation(slo.of(.tbt), classes: classes) { tpot(batch) > headroom * $1 ? 1 : 0 } <= 0
+                SLOTargets.violation(slo.of(.tbt), classes: classes) { k, target in
+                    Self.tbtExceeds(headroom * target, outputTokens: classes[k].outputTokens, step: step(batch),
+                                    promptShare: share, meanPrefill: meanPrefill)
+                } <= 0
             }
             guard meets(1) else { continue }
             var low = 1, high = max(profile.tokenBatch, 1)
@@ -41,7 +51,23 @@ public struct MixedProfile: Sendable {
         batch = best.batch
         timePerOutputToken = best.tpot
         let decodeStep = best.tpot * (1 - best.share)
+        decodeStepSeconds = decodeStep
+        meanPrefillSeconds = meanPrefill
         tokenWork = classes.map { Double($0.outputTokens) * decodeStep / Double(best.batch) / instances }
         kvTokenSeconds = classes.map { Double($0.outputTokens) * best.tpot * Double($0.decodeContextTokens) }
+    }
+
+    /// P(TBT > seconds) for a request of `outputTokens`: its decode of o · step is interrupted by prefills of
+    /// about `meanPrefill` arriving as a Poisson process at rate share / meanPrefill.
+    static func tbtExceeds(_ seconds: Double, outputTokens: Int, step: Double, promptShare: Double, meanPrefill: Double) -> Double {
+        let output = Double(outputTokens)
+        let slack = (seconds - step) * output
+        guard slack >= 0 else { return 1 }
+        let decode = output * step / (1 - promptShare)
+        return Queueing.poissonExceeds(Int((slack / meanPrefill).rounded(.down)), mean: promptShare / meanPrefill * decode)
+    }
+
+    public func tbtExceeds(_ seconds: Double, outputTokens: Int) -> Double {
+        Self.tbtExceeds(seconds, outputTokens: outputTokens, step: decodeStepSeconds, promptShare: promptShare, meanPrefill: meanPrefillSeconds)
     }
 }

@@ -67,7 +67,7 @@ struct PlanReader {
     func latencies() -> [ProvisioningPlan.Latency] {
         let classes = input.classes
         var paths: [[(weight: Double, prefill: Double, utilisation: Double, meanService: Double)]] = classes.map { _ in [] }
-        var decode: [[(weight: Double, perToken: Double)]] = classes.map { _ in [] }
+        var decode: [[(weight: Double, perToken: Double, mixed: MixedProfile?)]] = classes.map { _ in [] }
         for count in formulation.counts {
             let machines = result.value(count.variable).rounded()
             guard machines >= 0.5 else { continue }
@@ -78,15 +78,21 @@ struct PlanReader {
                 let rate = result.value(flow.variable), k = flow.workloadClass
                 guard rate > 1e-12 else { continue }
                 if count.role != .token { paths[k].append((rate, profile.prefillSeconds[k], min(promptLoad, 0.999), meanService)) }
-                if count.role == .token { decode[k].append((rate, profile.tokenStepSeconds)) }
-                if count.role == .mixed { decode[k].append((rate, input.mixedProfiles[count.profile]?.timePerOutputToken ?? 0)) }
+                if count.role == .token { decode[k].append((rate, profile.tokenStepSeconds, nil)) }
+                if count.role == .mixed, let mixed = input.mixedProfiles[count.profile] { decode[k].append((rate, mixed.timePerOutputToken, mixed)) }
             }
         }
         func exceeds(_ k: Int, _ seconds: Double, metric: LatencyMetric) -> Double {
             let promptWeight = paths[k].reduce(0) { $0 + $1.weight }, decodeWeight = decode[k].reduce(0) { $0 + $1.weight }
             guard promptWeight > 0, decodeWeight > 0 else { return 0 }
             let perToken = decode[k].reduce(0) { $0 + $1.weight * $1.perToken } / decodeWeight
-            if metric == .tbt { return perToken > seconds ? 1 : 0 }
+            if metric == .tbt {
+                // Token pools run a fixed step; mixed pools add prefill stalls (the planner's own model).
+                return decode[k].reduce(0) { total, path in
+                    let exceeds = path.mixed.map { $0.tbtExceeds(seconds, outputTokens: classes[k].outputTokens) } ?? (path.perToken > seconds ? 1 : 0)
+                    return total + path.weight / decodeWeight * exceeds
+                }
+            }
             let decodeTime = metric == .e2e ? Double(max(classes[k].outputTokens - 1, 0)) * perToken : 0
             return paths[k].reduce(0) { total, path in
                 total + path.weight / promptWeight * Queueing.waitExceeds(seconds - path.prefill - decodeTime, utilisation: path.utilisation,

@@ -27,6 +27,9 @@ func request(_ scenario: String, design: Design? = nil, objective: Objective? = 
         #expect(abs(Queueing.waitExceeds(2, utilisation: 0.5, meanServiceSeconds: 1) - 0.5 * exp(-1)) < 1e-12)
         #expect(abs(Queueing.erlangC(servers: 1, offeredLoad: 0.6) - 0.6) < 1e-12)
         #expect(abs(Queueing.erlangC(servers: 2, offeredLoad: 1) - 1.0 / 3) < 1e-12)
+        // Poisson(2): P(N > 1) = 1 − e⁻²(1 + 2) = 0.593994...
+        #expect(abs(Queueing.poissonExceeds(1, mean: 2) - (1 - 3 * exp(-2))) < 1e-12)
+        #expect(Queueing.poissonExceeds(-1, mean: 2) == 1 && Queueing.poissonExceeds(5, mean: 0) == 0)
     }
 
     /// Minimum cost means minimal pools: each pool's load needs every machine it got
