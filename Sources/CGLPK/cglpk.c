@@ -181,8 +181,15 @@ int cglpk_solve(const cglpk_problem *p, cglpk_result *result) {
             result->col_values[j] = integer ? glp_mip_col_val(problem, j + 1) : glp_get_col_prim(problem, j + 1);
         for (int i = 0; i < p->rows; i++)
             result->row_values[i] = integer ? glp_mip_row_val(problem, i + 1) : glp_get_row_prim(problem, i + 1);
-        /* The best open node's bound when the search stopped; the objective itself when the tree closed. */
+        /* The best open node's bound when the search stopped early. A completed search proved the incumbent
+         * optimal within the gap; a bound recorded before its last nodes may be stale, so keep it only if it
+         * is consistent with that proof. */
         result->best_bound = (integer && search.has_bound) ? search.best_bound : result->objective;
+        if (integer && code == 0) {
+            double scale = fabs(result->objective) > 1e-9 ? fabs(result->objective) : 1e-9;
+            if (!search.has_bound || fabs(result->objective - result->best_bound) / scale > p->mip_gap)
+                result->best_bound = result->objective;
+        }
     }
     glp_delete_prob(problem);
     glp_free_env();

@@ -55,10 +55,12 @@ struct PlanReader {
             // Pool rows read load − cap · machines ≤ 0: tight when the load is within 10 % of the cap.
             var load = 0.0, limit = 0.0
             for (variable, coefficient) in constraint.expression.terms {
-                let term = coefficient * result.value(variable)
+                // Solvers return 1e-10 where they mean 0: an empty pool binds nothing.
+                let value = abs(result.value(variable)) < 1e-7 ? 0 : result.value(variable)
+                let term = coefficient * value
                 if term > 0 { load += term } else { limit -= term }
             }
-            return limit > 0 && load >= 0.9 * limit ? constraint.name : nil
+            return limit > 1e-9 && load >= 0.9 * limit ? constraint.name : nil
         }
     }
 

@@ -16,7 +16,7 @@ enum PlanText {
                  Format.percent(100 * pool.utilisationCap), pool.decodeBatch.map { "\($0)" } ?? "-"]
             }, markdown)
             if !best.latencies.isEmpty {
-                out += "\n" + line("Predicted latency against the SLOs (queueing approximation; `simulate` checks it):", markdown)
+                out += "\n" + line("Predicted latency against the SLOs (queueing approximation, docs/formulation.md):", markdown)
                 out += table(["metric", "percentile", "predicted", "target", "unit", "met"], best.latencies.map { latency in
                     [latency.metric, latency.percentile, Format.fixed(latency.predicted, 3), Format.fixed(latency.target, 3), latency.unit,
                      latency.met ? "yes" : "NO"]
