@@ -14,7 +14,7 @@ public struct MixedProfile: Sendable {
     public var decodeStepSeconds: Double
     public var meanPrefillSeconds: Double
 
-    public init?(_ profile: ServiceProfile, classes: [WorkloadClass], slo: SLOTargets) {
+    public init?(_ profile: ServiceProfile, classes: [WorkloadClass], slo: SLOTargets, tbtHeadroom headroom: Double = 1) {
         guard profile.tokenCapable else { return nil }
         let performance = profile.option.performance
         let instances = Double(profile.option.deployment.instancesPerMachine)
@@ -23,7 +23,7 @@ public struct MixedProfile: Sendable {
         let meanOutput = classes.reduce(0.0) { $0 + $1.share * Double($1.outputTokens) }
         let meanPrefill = classes.indices.reduce(0.0) { $0 + classes[$1].share * profile.prefillSeconds[$1] }
         var best: (rate: Double, share: Double, batch: Int, tpot: Double)?
-        for (step, headroom) in (1...18).flatMap({ step in ProvisioningPlanner.tbtHeadroomLevels.map { (step, $0) } }) {
+        for step in 1...18 {
             let share = Double(step) * 0.05
             func tpot(_ batch: Int) -> Double { performance.decodeStepSeconds(batch: batch, contextTokens: Int(context)) / (1 - share) }
             // Prefills interrupt decoding: during a class-k request's decode, stalls of about S̄ arrive as a

@@ -48,7 +48,7 @@ struct ProvisioningInputBuilder {
                let cap = profile.promptUtilisation(classes: classes, slo: slo, timePerOutputToken: slowestDecode) {
                 promptCaps[index] = cap
             }
-            if allows(.mixed, profile), let mixedProfile = MixedProfile(profile, classes: classes, slo: slo) {
+            if allows(.mixed, profile), let mixedProfile = MixedProfile(profile, classes: classes, slo: slo, tbtHeadroom: tbtHeadroom) {
                 mixed[index] = mixedProfile
             }
         }
