@@ -20,6 +20,7 @@ let package = Package(
         .target(name: "CGLPK", exclude: ["README.md"], linkerSettings: [.linkedLibrary("glpk")]),
         .target(name: "Optimization", dependencies: ["ClusterModel", "Throughput"], exclude: ["README.md"]),
         .target(name: "GLPKBackend", dependencies: ["Optimization", "CGLPK"], exclude: ["README.md"]),
+        .target(name: "Simulation", dependencies: ["ClusterModel", "Throughput"], exclude: ["README.md"]),
         .target(
             name: "SplitPlanCLI",
             dependencies: [
@@ -33,6 +34,7 @@ let package = Package(
         .testTarget(name: "ClusterModelTests", dependencies: ["ClusterModel"]),
         .testTarget(name: "ThroughputTests", dependencies: ["ClusterModel", "Throughput"]),
         .testTarget(name: "OptimizationTests", dependencies: ["ClusterModel", "Throughput", "Optimization", "GLPKBackend"]),
+        .testTarget(name: "SimulationTests", dependencies: ["ClusterModel", "Throughput", "Simulation"]),
         .testTarget(name: "SplitPlanCLITests", dependencies: ["SplitPlanCLI", "ClusterModel"]),
     ]
 )

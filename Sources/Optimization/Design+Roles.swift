@@ -1,13 +1,5 @@
 import ClusterModel
 
-public enum Role: String, Sendable, Codable, CaseIterable, Comparable {
-    case prompt, token, mixed
-
-    public static func < (lhs: Role, rhs: Role) -> Bool {
-        allCases.firstIndex(of: lhs) ?? 0 < allCases.firstIndex(of: rhs) ?? 0
-    }
-}
-
 /// A design is a restriction of the one provisioning model: which (machine, cap) may fill which role.
 public struct DesignRestriction: Sendable {
     public var allowed: [Role: [(machine: MachineID, capFraction: Double?)]]

@@ -1,3 +1,5 @@
+import ClusterModel
+
 /// The answer to a provisioning question, as `splitplan plan` reports it. Stable JSON keys.
 public struct ProvisioningPlan: Sendable, Codable, Equatable {
     public struct Pool: Sendable, Codable, Equatable {

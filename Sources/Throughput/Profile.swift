@@ -92,7 +92,12 @@ public enum Statistics {
     /// Linear interpolation between closest ranks.
     public static func percentile(_ values: [Double], _ fraction: Double) -> Double {
         guard !values.isEmpty else { return .nan }
-        let sorted = values.sorted()
+        return percentileOfSorted(values.sorted(), fraction)
+    }
+
+    /// `percentile` for values already sorted ascending, without sorting again.
+    public static func percentileOfSorted(_ sorted: [Double], _ fraction: Double) -> Double {
+        guard !sorted.isEmpty else { return .nan }
         let rank = fraction * Double(sorted.count - 1)
         let low = Int(rank.rounded(.down)), high = Int(rank.rounded(.up))
         return sorted[low] + (sorted[high] - sorted[low]) * (rank - Double(low))

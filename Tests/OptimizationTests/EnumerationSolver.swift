@@ -1,4 +1,5 @@
 import Foundation
+import ClusterModel
 import Optimization
 
 /// A second backend that tries every integer point: exact, and only for small pure-integer models.

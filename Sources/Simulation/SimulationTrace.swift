@@ -1,0 +1,45 @@
+import ClusterModel
+import Throughput
+
+/// What happened to every request and machine, before any percentile is taken.
+public struct SimulationTrace: Sendable {
+    public struct Outcome: Sendable {
+        public var request: Request
+        public var ttftSeconds: Double
+        public var e2eSeconds: Double
+        public var dropReason: String?
+    }
+
+    public struct PoolUsage: Sendable {
+        public var spec: PoolSpec
+        public var instances: Int
+        public var instancesPerMachine: Int
+        public var prefillSeconds: Double
+        public var decodeSeconds: Double
+        public var promptKW: Double
+        public var tokenKW: Double
+        public var idleKW: Double
+    }
+
+    public var outcomes: [Outcome]
+    public var pools: [PoolUsage]
+    public var events: Int
+    public var endSeconds: Double
+
+    init(simulation: ClusterSimulation) {
+        outcomes = simulation.requests.indices.map { index in
+            let request = simulation.requests[index]
+            return Outcome(request: request, ttftSeconds: simulation.ttft[index] - request.arrivalSeconds,
+                           e2eSeconds: simulation.completion[index] - request.arrivalSeconds, dropReason: simulation.dropReason[index])
+        }
+        pools = simulation.pools.enumerated().map { index, pool in
+            let members = simulation.servers.filter { $0.pool == index }
+            return PoolUsage(spec: pool.spec, instances: members.count, instancesPerMachine: pool.instancesPerMachine,
+                             prefillSeconds: members.reduce(0) { $0 + $1.prefillSeconds },
+                             decodeSeconds: members.reduce(0) { $0 + $1.decodeSeconds },
+                             promptKW: pool.promptKW, tokenKW: pool.tokenKW, idleKW: pool.idleKW)
+        }
+        events = simulation.events
+        endSeconds = simulation.now
+    }
+}
