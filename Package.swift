@@ -21,16 +21,17 @@ let package = Package(
         .target(name: "Optimization", dependencies: ["ClusterModel", "Throughput"], exclude: ["README.md"]),
         .target(name: "GLPKBackend", dependencies: ["Optimization", "CGLPK"], exclude: ["README.md"]),
         .target(name: "Simulation", dependencies: ["ClusterModel", "Throughput"], exclude: ["README.md"]),
+        .target(name: "Planning", dependencies: ["ClusterModel", "Throughput", "Optimization", "Simulation"], exclude: ["README.md"]),
         .target(
             name: "SplitPlanCLI",
             dependencies: [
-                "ClusterModel", "Throughput", "Reporting", "Optimization", "GLPKBackend",
+                "ClusterModel", "Throughput", "Reporting", "Optimization", "GLPKBackend", "Simulation", "Planning",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             exclude: ["README.md"]
         ),
         .executableTarget(name: "splitplan", dependencies: ["SplitPlanCLI"]),
-        .executableTarget(name: "SplitPlanBenchmarks", dependencies: ["ClusterModel", "Optimization", "GLPKBackend"]),
+        .executableTarget(name: "SplitPlanBenchmarks", dependencies: ["ClusterModel", "Optimization", "GLPKBackend", "Simulation"]),
         .testTarget(name: "ClusterModelTests", dependencies: ["ClusterModel"]),
         .testTarget(name: "ThroughputTests", dependencies: ["ClusterModel", "Throughput"]),
         .testTarget(name: "OptimizationTests", dependencies: ["ClusterModel", "Throughput", "Optimization", "GLPKBackend"]),

@@ -67,6 +67,13 @@ public struct TraceWorkload: Sendable, Equatable {
     public var rateScale: Double
     public var startSeconds: Double
     public var durationSeconds: Double?
+
+    public init(file: URL, rateScale: Double = 1, startSeconds: Double = 0, durationSeconds: Double? = nil) {
+        self.file = file
+        self.rateScale = rateScale
+        self.startSeconds = startSeconds
+        self.durationSeconds = durationSeconds
+    }
 }
 
 public struct GeneratedWorkload: Sendable, Equatable {
@@ -74,6 +81,13 @@ public struct GeneratedWorkload: Sendable, Equatable {
     public var promptTokens: TokenDistribution
     public var outputTokens: TokenDistribution
     public var durationSeconds: Double
+
+    public init(arrivals: ArrivalProcess, promptTokens: TokenDistribution, outputTokens: TokenDistribution, durationSeconds: Double) {
+        self.arrivals = arrivals
+        self.promptTokens = promptTokens
+        self.outputTokens = outputTokens
+        self.durationSeconds = durationSeconds
+    }
 }
 
 public enum ArrivalProcess: Sendable, Equatable {

@@ -2,6 +2,7 @@ import ClusterModel
 import Foundation
 import GLPKBackend
 import Optimization
+import Simulation
 
 // Prints solver figures: medians of repeated runs, release build. Usage: splitplan-bench [REPEATS]
 let repeats = max(Int(CommandLine.arguments.dropFirst().first ?? "") ?? 7, 1)
@@ -81,6 +82,30 @@ do {
     let (plans, wall) = try timed { try largePlanner.plan(request) }
     print("Full plan (4 headroom levels + sustainable-rate LP): \(milliseconds(wall)); feasible \(plans.first?.feasible ?? false), "
           + "cost \(String(format: "%.1f", plans.first?.costPerHourUSD ?? 0)) USD/h")
+
+    // Simulator: 10 minutes of the conversation workload at 80 req/s, sizes resampled from the trace,
+    // on 25 prompt + 15 token DGX-H100s.
+    let conversation = root.appendingPathComponent("Scenarios/traces/conversation.csv")
+    let workload = Workload.generated(GeneratedWorkload(
+        arrivals: .poisson(ratePerSecond: 80), promptTokens: .trace(file: conversation), outputTokens: .trace(file: conversation),
+        durationSeconds: 600))
+    let simulationRequests = try workload.requests(traces: [conversation: try Trace.load(conversation)], seed: 1)
+    let llama = try catalog.model("llama2-70b", file: "benchmark", jsonPath: "model")
+    let cluster = [PoolSpec(role: .prompt, machine: "dgx-h100", count: 25), PoolSpec(role: .token, machine: "dgx-h100", count: 15)]
+    var walls: [Double] = [], eventCounts = 0, completed = 0
+    for _ in 0..<repeats {
+        let simulation = try ClusterSimulation(requests: simulationRequests, pools: cluster, model: llama, catalog: catalog)
+        let (trace, wall) = timed { simulation.run() }
+        walls.append(wall)
+        eventCounts = trace.events
+        completed = trace.outcomes.filter { $0.dropReason == nil }.count
+    }
+    var usage = rusage()
+    getrusage(RUSAGE_SELF.rawValue, &usage)
+    print("\nSimulation: \(simulationRequests.count) requests (600 s of conversation at 80 req/s), 25 prompt + 15 token DGX-H100")
+    print("median wall \(milliseconds(median(walls))) over \(repeats) runs; \(eventCounts) events, "
+          + String(format: "%.2f M events/s", Double(eventCounts) / median(walls) / 1e6) + ", \(completed) completed")
+    print(String(format: "peak resident memory of this process: %.1f MB", Double(usage.ru_maxrss) / 1024))
 } catch {
     FileHandle.standardError.write(Data("splitplan-bench: \(error)\n".utf8))
     exit(1)

@@ -3,6 +3,7 @@ import ClusterModel
 import Foundation
 import GLPKBackend
 import Optimization
+import Planning
 import Reporting
 
 struct PlanCommand: ParsableCommand {
@@ -31,7 +32,10 @@ struct PlanCommand: ParsableCommand {
     @Option(name: .customLong("time-limit"), help: "Solver time limit per solve, seconds.") var timeLimit: Double = 10
     @Option(name: .customLong("emit-lp"), help: ArgumentHelp("Also write the chosen design's model in CPLEX LP format.", valueName: "FILE"))
     var emitLP: String?
-    @Flag(name: .customLong("no-timings"), help: "Report solver times as 0, so repeated runs print identical bytes.")
+    @Flag(help: "Simulate the plan on the scenario's workload; tighten and re-solve while an SLO is missed.")
+    var verify = false
+    @Option(help: "Random seed for the verifying simulation's arrivals.") var seed: UInt64 = 1
+    @Flag(name: .customLong("no-timings"), help: "Report solver and simulation times as 0, so repeated runs print identical bytes.")
     var noTimings = false
     @OptionGroup var catalogOptions: CatalogOptions
     @OptionGroup var output: PlanOutputOptions
@@ -67,13 +71,26 @@ struct PlanCommand: ParsableCommand {
         if let model { _ = try session.catalog.model(ModelID(model), file: "command line", jsonPath: "--model") }
         let planner = ProvisioningPlanner(catalog: session.catalog, solver: GLPKSolver(), options: SolveOptions(timeLimitSeconds: timeLimit))
         var plans = try planner.plan(request)
-        if noTimings { for index in plans.indices { plans[index].solver.seconds = 0 } }
+        var verification: PlanVerifier.Outcome?
+        if verify, plans.first?.feasible == true {
+            let simulation = ScenarioSimulation(scenario: session.scenario, catalog: session.catalog, traces: session.traces,
+                                                model: model.map(ModelID.init), ratePerSecond: rate, seed: seed)
+            var verifying = request
+            verifying.design = plans.first.flatMap { Design(rawValue: $0.design) }
+            let outcome = try PlanVerifier(planner: planner, simulation: simulation).verify(verifying)
+            if let final = outcome.final { plans[0] = final.plan }
+            verification = outcome
+        }
+        if noTimings {
+            for index in plans.indices { plans[index].solver.seconds = 0 }
+            verification?.zeroTimings()
+        }
         if let emitLP, let best = plans.first {
             try LPExport.write(planner: planner, request: request, design: best.design, to: emitLP, force: output.force)
         }
-        let report = PlanReport(scenario: session.scenario.name, plans: plans)
+        let report = PlanReport(scenario: session.scenario.name, plans: plans, verification: verification)
         try output.write(report)
-        if !(plans.first?.feasible ?? false) { throw ExitCode(ExitStatus.infeasible) }
+        if !(plans.first?.feasible ?? false) || verification?.verified == false { throw ExitCode(ExitStatus.infeasible) }
     }
 }
 

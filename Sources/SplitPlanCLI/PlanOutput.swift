@@ -3,20 +3,23 @@ import ClusterModel
 import Foundation
 import GLPKBackend
 import Optimization
+import Planning
 import Reporting
 
 /// The JSON `plan` prints: the best plan's fields at the top level, the other designs under `alternatives`.
 struct PlanReport: Encodable {
     var scenario: String
     var plans: [ProvisioningPlan]
+    var verification: PlanVerifier.Outcome?
 
-    private enum Keys: String, CodingKey { case scenario, alternatives }
+    private enum Keys: String, CodingKey { case scenario, alternatives, verification }
 
     func encode(to encoder: Encoder) throws {
         if let best = plans.first { try best.encode(to: encoder) }
         var container = encoder.container(keyedBy: Keys.self)
         try container.encode(scenario, forKey: .scenario)
         try container.encode(Array(plans.dropFirst()), forKey: .alternatives)
+        try container.encode(verification, forKey: .verification)
     }
 }
 

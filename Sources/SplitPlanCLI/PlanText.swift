@@ -1,5 +1,6 @@
 import ClusterModel
 import Optimization
+import Planning
 import Reporting
 
 /// The human-readable provisioning report (plain text or Markdown).
@@ -34,6 +35,22 @@ enum PlanText {
         let gap = best.solver.gap.map { Format.percent(100 * $0) } ?? "-"
         out += line("solver: \(best.solver.backend) \(best.solver.status.rawValue) in \(Format.fixed(1000 * best.solver.seconds, 1)) ms, gap \(gap), "
                     + "\(best.solver.variables) variables, \(best.solver.constraints) constraints, \(best.workloadClasses) workload classes", markdown)
+        if let verification = report.verification {
+            out += "\n" + line("Verified by simulation: \(verification.verified ? "all SLOs met" : "SLOs still missed") after \(verification.rounds.count) round(s)", markdown)
+            out += table(["round", "planned at", "pools", "simulated SLOs"], verification.rounds.map { round in
+                [String(round.round), Format.fixed(round.planningRateFactor, 2) + "x rate",
+                 round.plan.pools.map { "\($0.role.rawValue):\($0.machine)\($0.powerCap < 1 ? "@\($0.powerCap)" : "")=\($0.count)" }.joined(separator: " "),
+                 round.simulated.sloMet ? "met" : "missed"]
+            }, markdown)
+            if let final = verification.final {
+                let predicted = Dictionary(final.plan.latencies.map { ("\($0.metric) \($0.percentile)", $0.predicted) }, uniquingKeysWith: { a, _ in a })
+                out += "\n" + line("Predicted and simulated, side by side (final round):", markdown)
+                out += table(["metric", "percentile", "predicted", "simulated", "target", "unit", "met"], final.simulated.slo.map { check in
+                    [check.metric, check.percentile, predicted["\(check.metric) \(check.percentile)"].map { Format.fixed($0, 3) } ?? "-",
+                     Format.fixed(check.achieved, 3), Format.fixed(check.target, 3), check.unit, check.met ? "yes" : "NO"]
+                }, markdown)
+            }
+        }
         if report.plans.count > 1 {
             out += "\n" + line("Designs compared:", markdown)
             out += table(["design", "feasible", "USD/h", "kW", "req/s", "pools"], report.plans.map { plan in

@@ -1,0 +1,55 @@
+import ClusterModel
+import Foundation
+import Simulation
+import Throughput
+
+/// Simulates pools on a scenario's workload (optionally overridden): the requests, the reference
+/// machine for slowdowns, the run and its measurement.
+public struct ScenarioSimulation: Sendable {
+    public var scenario: Scenario
+    public var catalog: Catalog
+    public var traces: [URL: Trace]
+    public var model: ModelID?
+    public var trace: Trace?
+    public var ratePerSecond: Double?
+    public var durationSeconds: Double?
+    public var seed: UInt64
+
+    public init(scenario: Scenario, catalog: Catalog, traces: [URL: Trace], model: ModelID? = nil, trace: Trace? = nil,
+                ratePerSecond: Double? = nil, durationSeconds: Double? = nil, seed: UInt64 = 1) {
+        self.scenario = scenario
+        self.catalog = catalog
+        self.traces = traces
+        self.model = model
+        self.trace = trace
+        self.ratePerSecond = ratePerSecond
+        self.durationSeconds = durationSeconds
+        self.seed = seed
+    }
+
+    public func requests() throws -> [Request] {
+        if let trace {
+            let workload = Workload.trace(TraceWorkload(file: URL(fileURLWithPath: trace.file), rateScale: 1, startSeconds: 0, durationSeconds: durationSeconds))
+            return try workload.requests(traces: [URL(fileURLWithPath: trace.file): trace], seed: seed, ratePerSecond: ratePerSecond)
+        }
+        return try scenario.workload.requests(traces: traces, seed: seed, ratePerSecond: ratePerSecond, durationSeconds: durationSeconds)
+    }
+
+    public func run(pools: [PoolSpec]) throws -> SimulationResult {
+        let modelSpec = try catalog.model(model ?? scenario.model, file: scenario.file.path, jsonPath: "model")
+        for (index, pool) in pools.enumerated() {
+            _ = try catalog.machine(pool.machine, file: "cluster", jsonPath: "pools[\(index)].machine")
+        }
+        let reference = try scenario.slo.referenceMachine.map { id -> RooflineModel in
+            let machine = try catalog.machine(id, file: scenario.file.path, jsonPath: "slo.referenceMachine")
+            return RooflineModel(try Deployment(model: modelSpec, machine: machine, catalog: catalog, tensorParallel: scenario.tensorParallel))
+        }
+        let requests = try requests()
+        let start = DispatchTime.now().uptimeNanoseconds
+        let simulation = try ClusterSimulation(requests: requests, pools: pools, model: modelSpec, catalog: catalog,
+                                               tensorParallel: scenario.tensorParallel)
+        let trace = simulation.run()
+        let wall = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+        return SimulationResult(trace: trace, slo: scenario.slo, reference: reference, wallSeconds: wall)
+    }
+}

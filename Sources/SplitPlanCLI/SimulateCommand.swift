@@ -1,0 +1,63 @@
+import ArgumentParser
+import ClusterModel
+import Foundation
+import Planning
+import Reporting
+import Simulation
+
+struct SimulateCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "simulate",
+        abstract: "Simulate a cluster on a scenario's workload and measure latencies against its SLOs.",
+        discussion: """
+            The cluster comes from a plan (--plan, the JSON that `plan --format json` writes) or from pools
+            (--pool ROLE:MACHINE[@CAP]=COUNT, repeated). The same seed gives byte-identical output with
+            --no-timings. Exit 2 when an SLO is missed.
+            Examples:
+              splitplan simulate --pool prompt:dgx-h100=25 --pool token:dgx-h100=15 --rate 80 --duration 600
+              splitplan simulate Scenarios/quickstart.json --pool mixed:dgx-a100=70
+              splitplan plan --format json --output plan.json && splitplan simulate --plan plan.json
+            """
+    )
+
+    @Argument(help: "Scenario file (default: the bundled quick-start scenario).") var scenario: String?
+    @Option(help: ArgumentHelp("A plan written by `plan --format json`.", valueName: "PLAN.json")) var plan: String?
+    @Option(help: ArgumentHelp("A pool: role (prompt, token, mixed), machine id, optional @cap, count.", valueName: "ROLE:MACHINE=COUNT"))
+    var pool: [String] = []
+    @Option(help: "Model id, overriding the scenario's.") var model: String?
+    @Option(help: ArgumentHelp("Replay this trace (Azure format) instead of the scenario's workload.", valueName: "FILE")) var trace: String?
+    @Option(help: ArgumentHelp("Arrival rate, requests per second.", valueName: "REQ_PER_S")) var rate: Double?
+    @Option(help: "Seconds of arrivals to simulate.") var duration: Double?
+    @Option(help: "Random seed for generated arrivals.") var seed: UInt64 = 1
+    @Flag(name: .customLong("no-timings"), help: "Report wall time as 0, so repeated runs print identical bytes.") var noTimings = false
+    @OptionGroup var catalogOptions: CatalogOptions
+    @OptionGroup var output: OutputOptions
+
+    func validate() throws {
+        guard plan == nil || pool.isEmpty else { throw ValidationError("give --plan or --pool, not both") }
+        guard plan != nil || !pool.isEmpty else { throw ValidationError("give the cluster: --plan PLAN.json or --pool ROLE:MACHINE=COUNT") }
+    }
+
+    func run() throws {
+        let session = try ScenarioSession(path: scenario, catalogOptions: catalogOptions)
+        for (flag, value) in [("--rate", rate), ("--duration", duration)] {
+            if let value, !NumberRule.positive.accepts(value) {
+                throw ClusterModelError.invalidValue(path: "command line", jsonPath: flag, value: NumberFormatting.compact(value),
+                                                     allowed: NumberRule.positive.description)
+            }
+        }
+        if let model { _ = try session.catalog.model(ModelID(model), file: "command line", jsonPath: "--model") }
+        let pools = try plan.map { try PoolArguments.fromPlan($0, scenario: session.scenario, model: model) }
+            ?? PoolArguments.parse(pool, catalog: session.catalog)
+        let simulation = ScenarioSimulation(scenario: session.scenario, catalog: session.catalog, traces: session.traces,
+                                            model: model.map(ModelID.init), trace: try trace.map { try Trace.load(URL(fileURLWithPath: $0)) },
+                                            ratePerSecond: rate, durationSeconds: duration, seed: seed)
+        var result = try simulation.run(pools: pools)
+        if noTimings { result.wallSeconds = 0 }
+        switch output.format {
+        case .json: try output.write(try JSONOutput.encode(result))
+        case .text: try output.write(SimulationText.render(result, scenario: session.scenario.name))
+        }
+        if !result.sloMet { throw ExitCode(ExitStatus.infeasible) }
+    }
+}

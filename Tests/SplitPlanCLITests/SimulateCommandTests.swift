@@ -1,0 +1,86 @@
+import Foundation
+import SplitPlanCLI
+import Testing
+
+@Suite(.serialized) struct SimulateCommandTests {
+    let catalog = ["--catalog", Repository.path("Catalog")]
+
+    func simulateJSON(_ arguments: [String], status expected: Int32 = 0) throws -> (json: [String: Any], bytes: Data) {
+        let output = try scratchFile("simulation.json")
+        #expect(SplitPlanCommand.run(arguments: ["simulate"] + arguments + ["--format", "json", "--no-timings", "--output", output] + catalog) == expected)
+        let data = try Data(contentsOf: URL(fileURLWithPath: output))
+        return (try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any]), data)
+    }
+
+    @Test func jsonHasTheDocumentedFiguresAndIsReproducible() throws {
+        let arguments = ["--pool", "prompt:dgx-h100=5", "--pool", "token:dgx-h100=2", "--duration", "120", "--seed", "9"]
+        let first = try simulateJSON(arguments), second = try simulateJSON(arguments)
+        #expect(first.bytes == second.bytes)
+        let json = first.json
+        for key in ["requests", "completed", "ttft", "tbt", "e2e", "slowdown", "sloMet", "throughput", "energyKWh", "events", "wallSeconds"] {
+            #expect(json[key] != nil, "missing \(key)")
+        }
+        for metric in ["ttft", "tbt", "e2e"] {
+            let percentiles = try #require(json[metric] as? [String: Double])
+            #expect(Set(percentiles.keys) == ["p50", "p90", "p99"] && percentiles["p50"] ?? 0 <= percentiles["p99"] ?? 0)
+        }
+        let slowdown = try #require(json["slowdown"] as? [String: [String: Double]])
+        #expect(Set(slowdown.keys) == ["ttft", "tbt", "e2e"])
+        #expect(json["requests"] as? Int == json["completed"] as? Int)
+        let otherSeed = try simulateJSON(["--pool", "prompt:dgx-h100=5", "--pool", "token:dgx-h100=2", "--duration", "120", "--seed", "10"])
+        #expect(otherSeed.bytes != first.bytes)
+    }
+
+    @Test func anUnderProvisionedClusterMissesItsSLOsWithExit2() throws {
+        let json = try simulateJSON(["--pool", "mixed:dgx-a100=2", "--duration", "60"], status: 2).json
+        #expect(json["sloMet"] as? Bool == false)
+    }
+
+    @Test func planThenSimulateThePlan() throws {
+        let plan = try scratchFile("plan.json")
+        #expect(SplitPlanCommand.run(arguments: ["plan", "--design", "splitwise-hh", "--format", "json", "--output", plan] + catalog) == 0)
+        let json = try simulateJSON(["--plan", plan, "--duration", "120"]).json
+        #expect((json["completed"] as? Int ?? 0) > 0)
+    }
+
+    @Test func verifySimulatesAndReportsRounds() throws {
+        let output = try scratchFile("verified.json")
+        #expect(SplitPlanCommand.run(arguments: ["plan", "--verify", "--design", "splitwise-hh", "--format", "json", "--output", output] + catalog) == 0)
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: output))) as? [String: Any])
+        let verification = try #require(json["verification"] as? [String: Any])
+        #expect(verification["verified"] as? Bool == true)
+        let rounds = try #require(verification["rounds"] as? [[String: Any]])
+        #expect(!rounds.isEmpty && (rounds.last?["simulated"] as? [String: Any])?["sloMet"] as? Bool == true)
+    }
+
+    static let badInputs: [[String]] = [
+        ["--pool", "prompt:tpu-v9=3"],
+        ["--pool", "prompt:dgx-h100"],
+        ["--pool", "leader:dgx-h100=3"],
+        ["--pool", "token:dgx-a100@0.7=3"],
+        ["--pool", "prompt:dgx-h100=0"],
+        ["--pool", "mixed:dgx-h100=2", "--rate=-4"],
+        ["--pool", "mixed:dgx-h100=2", "--trace", "/nonexistent.csv"],
+    ]
+
+    @Test(arguments: badInputs)
+    func badInputExits65(arguments: [String]) {
+        #expect(SplitPlanCommand.run(arguments: ["simulate"] + arguments + catalog) == 65)
+    }
+
+    @Test func badTracesAndForeignPlansExit65() throws {
+        let missingColumn = try scratchFile("trace.csv", "TIMESTAMP,ContextTokens\n0,10\n")
+        let negative = try scratchFile("negative.csv", "TIMESTAMP,ContextTokens,GeneratedTokens\n0,-10,5\n")
+        for trace in [missingColumn, negative] {
+            #expect(SplitPlanCommand.run(arguments: ["simulate", "--pool", "mixed:dgx-h100=2", "--trace", trace] + catalog) == 65)
+        }
+        let plan = try scratchFile("foreign.json")
+        let other = Repository.path("Scenarios/splitwise-coding-llama2-70b-iso-power.json")
+        #expect(SplitPlanCommand.run(arguments: ["plan", other, "--design", "splitwise-hh", "--format", "json", "--output", plan] + catalog) == 0)
+        #expect(SplitPlanCommand.run(arguments: ["simulate", "--plan", plan] + catalog) == 65)
+    }
+
+    @Test func clusterMustBeGiven() {
+        #expect(SplitPlanCommand.run(arguments: ["simulate"] + catalog) == 64)
+    }
+}
