@@ -73,3 +73,32 @@ public struct SimulationResult: Sendable, Codable, Equatable {
     public var events: Int
     public var wallSeconds: Double
 }
+
+extension SimulationResult {
+    private enum CodingKeys: String, CodingKey {
+        case requests, completed, dropped, dropReasons, generatedTokens, ttft, tbt, e2e, slowdown, slo, sloMet
+        case throughput, simulatedSeconds, pools, energyKWh, events, wallSeconds
+    }
+
+    /// Every key always present (`slowdown` is null without a reference machine), so consumers see one schema.
+    public func encode(to encoder: Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(requests, forKey: .requests)
+        try container.encode(completed, forKey: .completed)
+        try container.encode(dropped, forKey: .dropped)
+        try container.encode(dropReasons, forKey: .dropReasons)
+        try container.encode(generatedTokens, forKey: .generatedTokens)
+        try container.encode(ttft, forKey: .ttft)
+        try container.encode(tbt, forKey: .tbt)
+        try container.encode(e2e, forKey: .e2e)
+        try container.encode(slowdown, forKey: .slowdown)
+        try container.encode(slo, forKey: .slo)
+        try container.encode(sloMet, forKey: .sloMet)
+        try container.encode(throughput, forKey: .throughput)
+        try container.encode(simulatedSeconds, forKey: .simulatedSeconds)
+        try container.encode(pools, forKey: .pools)
+        try container.encode(energyKWh, forKey: .energyKWh)
+        try container.encode(events, forKey: .events)
+        try container.encode(wallSeconds, forKey: .wallSeconds)
+    }
+}
