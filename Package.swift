@@ -36,6 +36,6 @@ let package = Package(
         .testTarget(name: "ThroughputTests", dependencies: ["ClusterModel", "Throughput"]),
         .testTarget(name: "OptimizationTests", dependencies: ["ClusterModel", "Throughput", "Optimization", "GLPKBackend"]),
         .testTarget(name: "SimulationTests", dependencies: ["ClusterModel", "Throughput", "Simulation"]),
-        .testTarget(name: "SplitPlanCLITests", dependencies: ["SplitPlanCLI", "ClusterModel"]),
+        .testTarget(name: "SplitPlanCLITests", dependencies: ["SplitPlanCLI", "ClusterModel", "Reporting"]),
     ]
 )

@@ -80,7 +80,7 @@ enum SchemaVersion {
 
     static func check(_ json: JSONCursor) throws {
         let version = try json.child("schemaVersion", expected: "1").integer(.atLeast(1, atMost: 1))
-        precondition(version == current)
+        assert(version == current, "the rule above admits only the current version")
     }
 }
 

@@ -48,6 +48,8 @@ public struct Budget: Sendable, Equatable {
 
 /// What CI expects of a scenario's answer; every member is optional.
 public struct Expectations: Sendable, Equatable {
+    public init() {}
+
     public var feasible: Bool?
     public var maxCostPerHourUSD: Double?
     public var maxPowerKW: Double?

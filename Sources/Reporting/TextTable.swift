@@ -14,7 +14,7 @@ public struct TextTable: Sendable {
     }
 
     public mutating func append(_ row: [String]) {
-        precondition(row.count == headers.count, "a row has \(row.count) cells; the table has \(headers.count) columns")
+        assert(row.count == headers.count, "a row has \(row.count) cells; the table has \(headers.count) columns")
         rows.append(row)
     }
 

@@ -112,3 +112,10 @@ func scratchFile(_ name: String, _ text: String? = nil) throws -> String {
         #expect(SplitPlanCommand.run(arguments: ["catalog", "--catalog", root.path]) == 65)
     }
 }
+
+import Reporting
+
+/// Reporting's escaping, reached from the command tests' target.
+enum JUnitXMLProbe {
+    static func escaped(_ text: String) -> String { JUnitXML.escape(text) }
+}

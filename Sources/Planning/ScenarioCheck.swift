@@ -1,0 +1,94 @@
+import ClusterModel
+import Foundation
+import Optimization
+import Simulation
+
+/// CI checks: a scenario file is valid, plans, and meets its `expect` block (simulating when asked).
+public struct ScenarioCheck: Sendable {
+    public struct Expectation: Sendable, Codable, Equatable {
+        public var name: String
+        public var expected: String
+        public var actual: String
+        public var passed: Bool
+    }
+
+    public struct Outcome: Sendable, Codable, Equatable {
+        public var file: String
+        public var scenario: String
+        /// Set when the file is invalid: the message, and no expectations were checked.
+        @NullEncodable public var invalid: String?
+        public var expectations: [Expectation]
+        public var seconds: Double
+
+        public var passed: Bool { invalid == nil && expectations.allSatisfy(\.passed) }
+    }
+
+    public var catalogOverride: Catalog?
+    public var makePlanner: @Sendable (Catalog) -> ProvisioningPlanner
+    public var seed: UInt64 = 1
+
+    public init(catalogOverride: Catalog?, makePlanner: @escaping @Sendable (Catalog) -> ProvisioningPlanner) {
+        self.catalogOverride = catalogOverride
+        self.makePlanner = makePlanner
+    }
+
+    public func check(_ url: URL, defaultCatalog: () throws -> Catalog) -> Outcome {
+        let start = Date()
+        var outcome = Outcome(file: url.path, scenario: url.deletingPathExtension().lastPathComponent, invalid: nil, expectations: [], seconds: 0)
+        do {
+            let scenario = try Scenario.load(url)
+            outcome.scenario = scenario.name
+            let catalog = try catalogOverride ?? scenario.catalogDirectory.map { try Catalog.load(directory: $0) } ?? defaultCatalog()
+            try scenario.checkReferences(in: catalog)
+            try scenario.checkDeployable(in: catalog)
+            let traces = try scenario.loadTraces()
+            let plans = try makePlanner(catalog).plan(PlanRequest(scenario: scenario, traces: traces))
+            outcome.expectations = try evaluate(scenario, plan: plans.first, catalog: catalog, traces: traces)
+        } catch {
+            outcome.invalid = "\(error)"
+        }
+        outcome.seconds = Date().timeIntervalSince(start)
+        return outcome
+    }
+
+    private func evaluate(_ scenario: Scenario, plan: ProvisioningPlan?, catalog: Catalog, traces: [URL: Trace]) throws -> [Expectation] {
+        guard let plan else { return [] }
+        let expect = scenario.expect ?? Expectations()
+        var results: [Expectation] = []
+        func money(_ value: Double) -> String { String(format: "%.2f", value) }
+        if let feasible = expect.feasible {
+            results.append(Expectation(name: "feasible", expected: "\(feasible)", actual: "\(plan.feasible)", passed: plan.feasible == feasible))
+        }
+        if let limit = expect.maxCostPerHourUSD {
+            results.append(Expectation(name: "maxCostPerHourUSD", expected: "<= \(money(limit)) USD/h", actual: "\(money(plan.costPerHourUSD)) USD/h",
+                                       passed: plan.feasible && plan.costPerHourUSD <= limit))
+        }
+        if let limit = expect.maxPowerKW {
+            results.append(Expectation(name: "maxPowerKW", expected: "<= \(money(limit)) kW", actual: "\(money(plan.powerKW)) kW",
+                                       passed: plan.feasible && plan.powerKW <= limit))
+        }
+        if let floor = expect.minRequestsPerSecond {
+            let rate = max(plan.requestsPerSecond, plan.sustainableRequestsPerSecond)
+            results.append(Expectation(name: "minRequestsPerSecond", expected: ">= \(money(floor)) req/s", actual: "\(money(rate)) req/s",
+                                       passed: plan.feasible && rate >= floor))
+        }
+        if let design = expect.design {
+            results.append(Expectation(name: "design", expected: design.rawValue, actual: plan.design, passed: plan.design == design.rawValue))
+        }
+        if let wanted = expect.sloMetInSimulation {
+            var met = false
+            var actual = "no plan to simulate"
+            if plan.feasible {
+                let pools = plan.pools.map { PoolSpec(role: $0.role, machine: MachineID($0.machine), powerCap: $0.powerCap, count: $0.count) }
+                let simulation = ScenarioSimulation(scenario: scenario, catalog: catalog, traces: traces,
+                                                    ratePerSecond: plan.requestsPerSecond, seed: seed)
+                let result = try simulation.run(pools: pools)
+                met = result.sloMet
+                let missed = result.slo.filter { !$0.met }.map { "\($0.metric) \($0.percentile) \(String(format: "%.2f", $0.achieved)) > \(String(format: "%.2f", $0.target))" }
+                actual = met ? "all SLOs met" : "missed: " + (missed.isEmpty ? "\(result.dropped) dropped" : missed.joined(separator: ", "))
+            }
+            results.append(Expectation(name: "sloMetInSimulation", expected: "\(wanted)", actual: actual, passed: met == wanted))
+        }
+        return results
+    }
+}

@@ -1,0 +1,85 @@
+import ArgumentParser
+import ClusterModel
+import Foundation
+import GLPKBackend
+import Optimization
+import Planning
+import Reporting
+
+struct CheckCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "check",
+        abstract: "CI checks: validate, plan and (if asked) simulate scenarios against their `expect` blocks.",
+        discussion: """
+            One line per scenario and expectation. Exit 0 when all pass, 2 when an expectation fails,
+            65 when a file is invalid. See docs/ci.md for a GitHub Actions workflow.
+            Examples:
+              splitplan check Scenarios/
+              splitplan check Scenarios/quickstart.json --junit report.xml
+            """
+    )
+
+    @Argument(help: "Scenario files or directories (default: the bundled scenarios).") var paths: [String] = []
+    @Option(help: ArgumentHelp("Also write JUnit XML here.", valueName: "FILE")) var junit: String?
+    @Flag(name: .customLong("no-timings"), help: "Report times as 0, so repeated runs print identical bytes.") var noTimings = false
+    @OptionGroup var catalogOptions: CatalogOptions
+    @OptionGroup var output: OutputOptions
+
+    func run() throws {
+        let targets = paths.isEmpty ? [try BundledResources.defaultScenario().deletingLastPathComponent().path] : paths
+        let files = try ValidationTargets.expand(targets).compactMap { target -> URL? in
+            if case .scenario(let url) = target { return url } else { return nil }
+        }
+        let override = try catalogOptions.catalog.map { try Catalog.load(directory: URL(fileURLWithPath: $0)) }
+        let checker = ScenarioCheck(catalogOverride: override) { ProvisioningPlanner(catalog: $0, solver: GLPKSolver()) }
+        let progress = Progress(total: files.count, label: "checking")
+        var outcomes: [ScenarioCheck.Outcome] = []
+        for file in files {
+            progress.step(file.lastPathComponent)
+            var outcome = checker.check(file) { try Catalog.load(directory: try BundledResources.catalogDirectory()) }
+            if noTimings { outcome.seconds = 0 }
+            outcomes.append(outcome)
+        }
+        progress.finish()
+        switch output.format {
+        case .json: try output.write(try JSONOutput.encode(outcomes))
+        case .text: try output.write(CheckText.render(outcomes))
+        }
+        if let junit { try OutputFile.write(CheckText.junit(outcomes).render(), to: junit, force: true) }
+        if outcomes.contains(where: { $0.invalid != nil }) { throw ExitCode(ExitStatus.badInput) }
+        if outcomes.contains(where: { !$0.passed }) { throw ExitCode(ExitStatus.infeasible) }
+    }
+}
+
+enum CheckText {
+    static func render(_ outcomes: [ScenarioCheck.Outcome]) -> String {
+        var lines: [String] = []
+        for outcome in outcomes {
+            if let invalid = outcome.invalid {
+                lines.append("INVALID  \(outcome.scenario)  \(invalid)")
+                continue
+            }
+            lines.append("\(outcome.passed ? "PASS" : "FAIL")     \(outcome.scenario)  (\(outcome.file))")
+            if outcome.expectations.isEmpty { lines.append("  pass   plans (no expectations)") }
+            for expectation in outcome.expectations {
+                lines.append("  \(expectation.passed ? "pass" : "FAIL")   \(outcome.scenario): \(expectation.name): expected \(expectation.expected), got \(expectation.actual)")
+            }
+        }
+        let failed = outcomes.filter { !$0.passed }.count
+        lines.append("\(outcomes.count - failed) passed, \(failed) failed")
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    static func junit(_ outcomes: [ScenarioCheck.Outcome]) -> JUnitXML {
+        JUnitXML(suiteName: "splitplan check", cases: outcomes.flatMap { outcome -> [JUnitXML.TestCase] in
+            if let invalid = outcome.invalid {
+                return [JUnitXML.TestCase(className: outcome.scenario, name: "valid", seconds: outcome.seconds, error: invalid)]
+            }
+            let share = outcome.seconds / Double(max(outcome.expectations.count, 1))
+            return outcome.expectations.map { expectation in
+                JUnitXML.TestCase(className: outcome.scenario, name: expectation.name, seconds: share,
+                                  failure: expectation.passed ? nil : "\(outcome.scenario): \(expectation.name): expected \(expectation.expected), got \(expectation.actual)")
+            }
+        })
+    }
+}

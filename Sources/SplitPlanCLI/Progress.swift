@@ -1,0 +1,25 @@
+import Foundation
+
+/// A one-line progress display on stderr, shown only when stderr is a terminal (quiet in CI and pipes).
+final class Progress {
+    private let total: Int
+    private let label: String
+    private var done = 0
+    private let enabled = isatty(STDERR_FILENO) == 1
+
+    init(total: Int, label: String) {
+        self.total = total
+        self.label = label
+    }
+
+    func step(_ item: String) {
+        done += 1
+        guard enabled else { return }
+        FileHandle.standardError.write(Data("\r\u{1B}[2K\(label) \(done)/\(total): \(item)".utf8))
+    }
+
+    func finish() {
+        guard enabled else { return }
+        FileHandle.standardError.write(Data("\r\u{1B}[2K".utf8))
+    }
+}

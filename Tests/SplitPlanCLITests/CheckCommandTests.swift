@@ -1,0 +1,41 @@
+import Foundation
+#if canImport(FoundationXML)
+import FoundationXML
+#endif
+import SplitPlanCLI
+import Testing
+
+@Suite(.serialized) struct CheckCommandTests {
+    @Test func shippedQuickstartPassesWithJUnit() throws {
+        let junit = try scratchFile("report.xml"), output = try scratchFile("check.txt")
+        #expect(SplitPlanCommand.run(arguments: ["check", Repository.path("Scenarios/quickstart.json"), "--junit", junit, "--output", output]) == 0)
+        let text = try String(contentsOfFile: output, encoding: .utf8)
+        #expect(text.contains("pass   quickstart: sloMetInSimulation: expected true, got all SLOs met"))
+        #expect(text.hasSuffix("1 passed, 0 failed\n"))
+        let xml = try String(contentsOfFile: junit, encoding: .utf8)
+        let document = try XMLDocument(xmlString: xml)
+        #expect(try document.nodes(forXPath: "//testcase").count == 4)
+        #expect(try document.nodes(forXPath: "//failure").isEmpty)
+    }
+
+    /// A failing expectation exits 2 and names the scenario, the expectation and the figure.
+    @Test func failingExpectationExits2AndSaysWhy() throws {
+        let junit = try scratchFile("report.xml"), output = try scratchFile("check.txt")
+        let fixture = Repository.path("Tests/Fixtures/check/failing-expectation.json")
+        #expect(SplitPlanCommand.run(arguments: ["check", fixture, "--junit", junit, "--output", output]) == 2)
+        let text = try String(contentsOfFile: output, encoding: .utf8)
+        #expect(text.contains("FAIL   too-cheap-to-be-true: maxCostPerHourUSD: expected <= 10.00 USD/h, got 228.00 USD/h"))
+        let document = try XMLDocument(xmlString: try String(contentsOfFile: junit, encoding: .utf8))
+        let failures = try document.nodes(forXPath: "//testcase[@name='maxCostPerHourUSD']/failure")
+        #expect(failures.count == 1 && failures.first?.stringValue?.contains("228.00") == true)
+    }
+
+    @Test func invalidFileExits65() throws {
+        let bad = try scratchFile("bad.json", #"{"schemaVersion": 1, "model": "llama2-70b", "workload": {}}"#)
+        #expect(SplitPlanCommand.run(arguments: ["check", bad, "--catalog", Repository.path("Catalog")]) == 65)
+    }
+
+    @Test func junitEscapesMarkup() {
+        #expect(JUnitXMLProbe.escaped("a<b & \"c\"") == "a&lt;b &amp; &quot;c&quot;")
+    }
+}
