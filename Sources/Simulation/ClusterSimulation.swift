@@ -97,7 +97,6 @@ public final class ClusterSimulation {
             server.promptHead += 1
         }
         guard !prompts.isEmpty else { return false }
-        server.pendingPromptTokens -= tokens
         server.prefillBatch = prompts
         servers[index] = server
         begin(index, .prefill, seconds: pools[server.pool].performance.prefillSeconds(PrefillBatch(prompts: prompts.map { requests[$0].promptTokens })))
@@ -154,6 +153,8 @@ public final class ClusterSimulation {
         if finished == .prefill {
             let batch = servers[index].prefillBatch
             servers[index].prefillBatch = []
+            // Pending tokens include the batch in progress until its prefill completes (Splitwise's JSQ load).
+            servers[index].pendingPromptTokens -= batch.reduce(0) { $0 + requests[$1].promptTokens }
             for request in batch { promptDone(request, on: index) }
         } else {
             decodeStepDone(index)

@@ -11,6 +11,7 @@ struct Server {
     /// Requests waiting for prefill, FCFS (a head index instead of removing from the front).
     var promptQueue: [Int] = []
     var promptHead = 0
+    /// Prompt tokens queued or being prefilled: the join-shortest-queue load of prompt machines.
     var pendingPromptTokens = 0
     /// The prompts being prefilled now.
     var prefillBatch: [Int] = []

@@ -1,0 +1,89 @@
+import ClusterModel
+import Foundation
+import Optimization
+
+/// What a sweep varies.
+public enum SweepAxis: String, Sendable, Codable, CaseIterable {
+    case costCap = "cost-cap"
+    case powerCap = "power-cap"
+    case rate
+
+    public var unit: String {
+        switch self {
+        case .costCap: return "USD/h"
+        case .powerCap: return "kW"
+        case .rate: return "req/s"
+        }
+    }
+}
+
+/// One design at one value of the swept figure.
+public struct SweepPoint: Sendable, Codable, Equatable {
+    public var design: String
+    public var value: Double
+    public var feasible: Bool
+    public var requestsPerSecond: Double
+    public var costPerHourUSD: Double
+    public var powerKW: Double
+    public var pools: String
+    /// No other point of the same design serves more requests for less (cost or power, by axis).
+    public var onFrontier: Bool
+}
+
+/// Plans each design across a range: under a cost or power cap, the largest rate it allows
+/// (max-throughput); at a rate, the cheapest pools (min-cost).
+public struct Sweep: Sendable {
+    public var planner: ProvisioningPlanner
+
+    public init(planner: ProvisioningPlanner) { self.planner = planner }
+
+    public static func values(from lower: Double, to upper: Double, steps: Int) -> [Double] {
+        guard steps > 1 else { return [lower] }
+        return (0..<steps).map { lower + (upper - lower) * Double($0) / Double(steps - 1) }
+    }
+
+    public func run(scenario: Scenario, traces: [URL: Trace], designs: [Design], axis: SweepAxis, values: [Double],
+                    progress: (String) -> Void = { _ in }) throws -> [SweepPoint] {
+        var points: [SweepPoint] = []
+        for design in designs {
+            for value in values {
+                progress("\(design.rawValue) at \(String(format: "%g", value)) \(axis.unit)")
+                var request = PlanRequest(scenario: scenario, traces: traces, design: design)
+                switch axis {
+                case .costCap:
+                    request.objective = .maxThroughput
+                    request.budget = Budget(costPerHourUSD: value, powerKW: scenario.budget.powerKW)
+                case .powerCap:
+                    request.objective = .maxThroughput
+                    request.budget = Budget(costPerHourUSD: scenario.budget.costPerHourUSD, powerKW: value)
+                case .rate:
+                    request.objective = scenario.objective == .minPower ? .minPower : .minCost
+                    request.ratePerSecond = value
+                }
+                guard let plan = try planner.plan(request).first else { continue }
+                points.append(SweepPoint(design: design.rawValue, value: value, feasible: plan.feasible, requestsPerSecond: plan.requestsPerSecond,
+                                         costPerHourUSD: plan.costPerHourUSD, powerKW: plan.powerKW,
+                                         pools: plan.pools.map { "\($0.role.rawValue):\($0.machine)\($0.powerCap < 1 ? "@\($0.powerCap)" : "")=\($0.count)" }.joined(separator: " "),
+                                         onFrontier: false))
+            }
+        }
+        return Self.markFrontier(points, byPower: axis == .powerCap)
+    }
+
+    /// Pareto frontier per design: sorted by cost (or power), a point is on it when it serves more than
+    /// every cheaper point.
+    static func markFrontier(_ points: [SweepPoint], byPower: Bool) -> [SweepPoint] {
+        var marked = points
+        for design in Set(points.map(\.design)) {
+            let indices = marked.indices.filter { marked[$0].design == design && marked[$0].feasible && marked[$0].requestsPerSecond > 0 }
+                .sorted { (byPower ? marked[$0].powerKW : marked[$0].costPerHourUSD, -marked[$0].requestsPerSecond)
+                    < (byPower ? marked[$1].powerKW : marked[$1].costPerHourUSD, -marked[$1].requestsPerSecond) }
+            var best = 0.0
+            for index in indices where marked[index].requestsPerSecond > best * (1 + 1e-9) {
+                marked[index].onFrontier = true
+                best = marked[index].requestsPerSecond
+            }
+        }
+        return marked
+    }
+}

@@ -1,0 +1,75 @@
+import ArgumentParser
+import ClusterModel
+import Foundation
+import GLPKBackend
+import Optimization
+import Planning
+import Reporting
+
+struct CompareCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "compare",
+        abstract: "Compare designs, what-if variants or scenarios side by side, with ratios against a baseline.",
+        discussion: """
+            Each design is planned and its plan simulated (--simulate-seconds, 0 to skip).
+            Examples:
+              splitplan compare Scenarios/splitwise-coding-llama2-70b-iso-power.json --designs all
+              splitplan compare --designs splitwise-hh,baseline-h100 --set machine.dgx-h100.pricePerHourUSD=26 --set workload.rate=40
+              splitplan compare Scenarios/splitwise-coding-llama2-70b-iso-cost.json Scenarios/splitwise-conversation-llama2-70b-iso-cost.json --format html --output review.html
+            """
+    )
+
+    @Argument(help: "Scenario files (default: the bundled quick-start scenario).") var scenarios: [String] = []
+    @Option(help: "Designs, comma-separated, or `all` (default: each scenario's).") var designs: String?
+    @Option(help: "Design the ratios are against (default: baseline-h100 when compared, else the first).") var baseline: String?
+    @Option(name: .customLong("set"), help: ArgumentHelp("What-if override KEY=VALUE, repeated (e.g. machine.dgx-h100.pricePerHourUSD=26).", valueName: "KEY=VALUE"))
+    var overrides: [String] = []
+    @Option(name: .customLong("simulate-seconds"), help: "Seconds of arrivals to simulate per plan; 0 to skip simulation.") var simulateSeconds: Double = 60
+    @OptionGroup var catalogOptions: CatalogOptions
+    @OptionGroup var output: ReportOutputOptions
+
+    func validate() throws {
+        guard simulateSeconds >= 0, simulateSeconds <= Scenario.maximumDurationSeconds else { throw ValidationError("--simulate-seconds must be from 0 to 31536000") }
+    }
+
+    func run() throws {
+        let whatIfs = try overrides.map(WhatIf.init)
+        let chosen = try designs.map(DesignList.parse)
+        let sessions = try (scenarios.isEmpty ? [nil] : scenarios.map { Optional($0) }).map { try ScenarioSession(path: $0, catalogOptions: catalogOptions) }
+        let comparison = Comparison(simulationSeconds: simulateSeconds > 0 ? simulateSeconds : nil) { ProvisioningPlanner(catalog: $0, solver: GLPKSolver()) }
+        let work = sessions.reduce(0) { $0 + (chosen ?? $1.scenario.designs).count } * (whatIfs.isEmpty ? 1 : 2)
+        let progress = Progress(total: work, label: "planning")
+        var rows: [ComparisonRow] = []
+        for session in sessions {
+            let list = chosen ?? session.scenario.designs
+            rows += try comparison.rows(scenario: session.scenario, catalog: session.catalog, traces: session.traces, designs: list,
+                                        variant: "baseline", progress: progress.step)
+            if !whatIfs.isEmpty {
+                let (catalog, scenario) = try WhatIf.apply(whatIfs, catalog: session.catalog, scenario: session.scenario)
+                rows += try comparison.rows(scenario: scenario, catalog: catalog, traces: session.traces, designs: list,
+                                            variant: overrides.joined(separator: " "), progress: progress.step)
+            }
+        }
+        progress.finish()
+        let reference = try baseline.map { try DesignList.parse($0) }?.first
+            ?? (rows.contains { $0.plan.design == Design.baselineH100.rawValue } ? .baselineH100 : Design(rawValue: rows.first?.plan.design ?? "") ?? .auto)
+        rows = Comparison.withRatios(rows, baseline: reference)
+        let tables = CompareReport.tables(rows, baseline: reference, whatIf: !whatIfs.isEmpty)
+        try output.write(tables: tables, json: rows) {
+            CompareReport.html(rows, tables: tables, baseline: reference, scenarios: sessions.map(\.scenario.name))
+        }
+    }
+}
+
+enum DesignList {
+    static func parse(_ text: String) throws -> [Design] {
+        if text == "all" { return Design.allCases.filter { $0 != .auto } }
+        return try text.split(separator: ",").map { name in
+            guard let design = Design(rawValue: name.trimmingCharacters(in: .whitespaces)) else {
+                throw ClusterModelError.invalidValue(path: "command line", jsonPath: "--designs", value: "\"\(name)\"",
+                                                     allowed: "all, or a comma-separated list of " + Design.allCases.map(\.rawValue).joined(separator: ", "))
+            }
+            return design
+        }
+    }
+}

@@ -1,0 +1,82 @@
+import ClusterModel
+import Optimization
+import Planning
+import Reporting
+
+/// The comparison as tables and as an HTML page with charts.
+enum CompareReport {
+    static func pools(_ plan: ProvisioningPlan) -> String {
+        plan.pools.map { "\($0.role.rawValue):\($0.machine)\($0.powerCap < 1 ? "@\($0.powerCap)" : "")=\($0.count)" }.joined(separator: " ")
+    }
+
+    static func ratio(_ row: ComparisonRow) -> String {
+        guard let throughput = row.throughputRatio, let cost = row.costRatio, let power = row.powerRatio else { return "-" }
+        return "\(Format.fixed(throughput, 2))x throughput at \(Format.fixed(cost, 2))x cost, \(Format.fixed(power, 2))x power"
+    }
+
+    static func tables(_ rows: [ComparisonRow], baseline: Design, whatIf: Bool) -> [ReportTable] {
+        var headers = ["scenario", "variant", "design", "feasible", "pools", "USD/h", "kW", "req/s", "SLOs simulated", "vs \(baseline.rawValue)"]
+        if whatIf { headers += ["delta USD/h", "delta req/s"] }
+        let table = ReportTable(title: "Designs compared (ratios against \(baseline.rawValue))", headers: headers, rows: rows.map { row in
+            var cells = [row.scenario, row.variant, row.plan.design, row.plan.feasible ? "yes" : "no", pools(row.plan),
+                         Format.fixed(row.plan.costPerHourUSD, 2), Format.fixed(row.plan.powerKW, 1), Format.fixed(row.plan.requestsPerSecond, 2),
+                         row.simulated.map { $0.sloMet ? "met" : "missed" } ?? "-", ratio(row)]
+            if whatIf {
+                let base = rows.first { $0.scenario == row.scenario && $0.variant == "baseline" && $0.plan.design == row.plan.design }
+                cells += [base.map { Format.fixed(row.plan.costPerHourUSD - $0.plan.costPerHourUSD, 2) } ?? "-",
+                          base.map { Format.fixed(row.plan.requestsPerSecond - $0.plan.requestsPerSecond, 2) } ?? "-"]
+            }
+            return cells
+        })
+        return [table]
+    }
+
+    static func html(_ rows: [ComparisonRow], tables: [ReportTable], baseline: Design, scenarios: [String]) -> String {
+        var body = tables.map { $0.html() }
+        for scenario in Set(rows.map(\.scenario)).sorted() {
+            for variant in Set(rows.filter { $0.scenario == scenario }.map(\.variant)).sorted() {
+                let group = rows.filter { $0.scenario == scenario && $0.variant == variant && $0.plan.feasible }
+                guard !group.isEmpty else { continue }
+                let names = group.map(\.plan.design)
+                let suffix = variant == "baseline" ? "" : " (\(variant))"
+                body.append("<h2>\(HTML.escape(scenario + suffix))</h2>")
+                body.append(figure(SVGChart.bars(title: "Cost per pool", unit: "USD/h", categories: names, series: series(group, cost: true)),
+                                   caption: "Hourly cost of each design's pools, stacked by role."))
+                body.append(figure(SVGChart.bars(title: "Provisioned power per pool", unit: "kW", categories: names, series: series(group, cost: false)),
+                                   caption: "Provisioned power of each design's pools, by role."))
+                body.append(figure(SVGChart.bars(title: "Requests per second", unit: "req/s", categories: names,
+                                                 series: [SVGChart.Series(name: "planned rate", values: group.map(\.plan.requestsPerSecond))]),
+                                   caption: "The rate each design serves within the SLOs and the budget."))
+                let simulated = group.filter { $0.simulated?.slowdown != nil }
+                if let first = simulated.first?.simulated {
+                    for check in first.slo where check.percentile == "p99" || check.percentile == "p50" {
+                        let values = simulated.map { row in row.simulated?.slo.first { $0.metric == check.metric && $0.percentile == check.percentile }?.achieved ?? .nan }
+                        body.append(figure(SVGChart.bars(title: "Simulated \(check.metric.uppercased()) \(check.percentile) against the SLO", unit: check.unit,
+                                                         categories: simulated.map(\.plan.design),
+                                                         series: [SVGChart.Series(name: "simulated", values: values)],
+                                                         targets: simulated.map { _ in check.target }),
+                                           caption: "Latency of each design's plan in simulation; the dashed line is the SLO."))
+                    }
+                }
+            }
+        }
+        return HTML.document(title: "SplitPlan design comparison", subtitle: "Scenarios: \(scenarios.joined(separator: ", ")); ratios against \(baseline.rawValue)",
+                             body: body)
+    }
+
+    private static func series(_ group: [ComparisonRow], cost: Bool) -> [SVGChart.Series] {
+        ["prompt", "token", "mixed"].map { role in
+            SVGChart.Series(name: role, values: group.map { row in
+                row.plan.pools.filter { $0.role.rawValue == role }.reduce(0.0) { total, pool in
+                    let share = cost ? row.plan.costPerHourUSD : row.plan.powerKW
+                    let machines = Double(row.plan.pools.reduce(0) { $0 + $1.count })
+                    return total + (machines > 0 ? share * Double(pool.count) / machines : 0)
+                }
+            })
+        }
+    }
+
+    private static func figure(_ svg: String, caption: String) -> String {
+        "<figure>\n\(svg)<figcaption>\(HTML.escape(caption))</figcaption>\n</figure>"
+    }
+}
