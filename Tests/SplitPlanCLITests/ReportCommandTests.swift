@@ -1,0 +1,82 @@
+import Foundation
+#if canImport(FoundationXML)
+import FoundationXML
+#endif
+import SplitPlanCLI
+import Testing
+
+@Suite(.serialized) struct ReportCommandTests {
+    let catalog = ["--catalog", Repository.path("Catalog")]
+    let coding = Repository.path("Scenarios/splitwise-coding-llama2-70b-iso-power.json")
+
+    func run(_ arguments: [String], format: String, status: Int32 = 0) throws -> String {
+        let output = try scratchFile("report.\(format)")
+        #expect(SplitPlanCommand.run(arguments: arguments + ["--format", format, "--output", output] + catalog) == status)
+        return try String(contentsOfFile: output, encoding: .utf8)
+    }
+
+    /// At iso-power on the coding trace, every split design out-serves Baseline-H100 (Splitwise's claim) and
+    /// every plan meets its SLOs in simulation; ratios are against Baseline-H100.
+    @Test func compareDesignsWithRatios() throws {
+        let json = try run(["compare", coding, "--designs", "all", "--simulate-seconds", "30"], format: "json")
+        let rows = try #require(try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [[String: Any]])
+        #expect(rows.count == 6)
+        func row(_ design: String) -> [String: Any]? { rows.first { ($0["plan"] as? [String: Any])?["design"] as? String == design } }
+        let baseline = try #require(row("baseline-h100"))
+        #expect(baseline["throughputRatio"] as? Double == 1)
+        for design in ["splitwise-hh", "splitwise-hhcap", "splitwise-ha"] {
+            let ratio = try #require(row(design)?["throughputRatio"] as? Double)
+            #expect(ratio > 1.1, "\(design): \(ratio)")
+        }
+        let aa = try #require(row("splitwise-aa")?["plan"] as? [String: Any]), a100 = try #require(row("baseline-a100")?["plan"] as? [String: Any])
+        #expect((aa["requestsPerSecond"] as? Double ?? 0) > (a100["requestsPerSecond"] as? Double ?? 0))
+        for entry in rows { #expect(((entry["simulated"] as? [String: Any])?["sloMet"] as? Bool) == true) }
+    }
+
+    /// A 30 % cheaper DGX-H100 lowers the cost of the same pools by 30 %.
+    @Test func whatIfShowsDeltas() throws {
+        let csv = try run(["compare", "--designs", "splitwise-hh", "--set", "machine.dgx-h100.pricePerHourUSD=26.6", "--simulate-seconds", "0"], format: "csv")
+        let lines = csv.split(separator: "\r\n").map { $0.split(separator: ",", omittingEmptySubsequences: false) }
+        #expect(lines.count == 3 && lines[0].contains("delta USD/h"))
+        let cost = try #require(lines[0].firstIndex(of: "USD/h"))
+        let before = try #require(Double(lines[1][cost])), after = try #require(Double(lines[2][cost]))
+        #expect(abs(after - before * 0.7) < 1e-6)
+    }
+
+    @Test(arguments: [["--set", "machine.dgx-h100.priceUSD=3"], ["--set", "machine.tpu.pricePerHourUSD=3"], ["--set", "workload.rate=-1"],
+                      ["--set", "nonsense"], ["--designs", "splitwise-xx"]])
+    func badOverridesExit65(arguments: [String]) {
+        #expect(SplitPlanCommand.run(arguments: ["compare", "--simulate-seconds", "0"] + arguments + catalog) == 65)
+    }
+
+    @Test func sweepMarksAFrontierThatGrowsWithTheCap() throws {
+        let json = try run(["sweep", coding, "--power-cap", "100...400", "--steps", "4", "--designs", "splitwise-hh"], format: "json")
+        let points = try #require(try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [[String: Any]])
+        #expect(points.count == 4)
+        let rates = points.compactMap { $0["requestsPerSecond"] as? Double }
+        #expect(rates == rates.sorted() && (rates.last ?? 0) > (rates.first ?? 0))
+        for point in points { #expect((point["powerKW"] as? Double ?? 1e9) <= (point["value"] as? Double ?? 0) + 1e-6) }
+        #expect(points.allSatisfy { $0["onFrontier"] as? Bool == true })
+    }
+
+    /// HTML reports parse as XML (XHTML-clean markup) and hold inline SVG charts.
+    @Test func htmlReportsAreWellFormed() throws {
+        for arguments in [["compare", coding, "--designs", "splitwise-hh,baseline-h100", "--simulate-seconds", "20"],
+                          ["sweep", coding, "--cost-cap", "400...1600", "--steps", "3", "--designs", "splitwise-hh"]] {
+            let html = try run(arguments, format: "html")
+            #expect(html.hasPrefix("<!DOCTYPE html>"))
+            let body = html.replacingOccurrences(of: "<!DOCTYPE html>", with: "")
+                .replacingOccurrences(of: "<meta charset=\"utf-8\">", with: "<meta charset=\"utf-8\"/>")
+                .replacingOccurrences(of: "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">",
+                                      with: "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"/>")
+            let document = try XMLDocument(xmlString: body)
+            #expect(try !document.nodes(forXPath: "//*[local-name()='svg']").isEmpty)
+            #expect(try !document.nodes(forXPath: "//table/tbody/tr").isEmpty)
+        }
+    }
+
+    @Test func sweepNeedsExactlyOneRange() {
+        #expect(SplitPlanCommand.run(arguments: ["sweep", "--steps", "3"] + catalog) == 64)
+        #expect(SplitPlanCommand.run(arguments: ["sweep", "--rate", "9...3"] + catalog) == 65)
+    }
+}
