@@ -41,7 +41,7 @@ enum CompareReport {
                 let suffix = variant == "baseline" ? "" : " (\(variant))"
                 body.append("<h2>\(HTML.escape(scenario + suffix))</h2>")
                 body.append(figure(SVGChart.bars(title: "Cost per pool", unit: "USD/h", categories: names, series: series(group, cost: true)),
-                                   caption: "Hourly cost of each design's pools, stacked by role."))
+                                   caption: "Hourly cost of each design's pools, by role."))
                 body.append(figure(SVGChart.bars(title: "Provisioned power per pool", unit: "kW", categories: names, series: series(group, cost: false)),
                                    caption: "Provisioned power of each design's pools, by role."))
                 body.append(figure(SVGChart.bars(title: "Requests per second", unit: "req/s", categories: names,
