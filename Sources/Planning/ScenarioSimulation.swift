@@ -35,7 +35,7 @@ public struct ScenarioSimulation: Sendable {
         return try scenario.workload.requests(traces: traces, seed: seed, ratePerSecond: ratePerSecond, durationSeconds: durationSeconds)
     }
 
-    public func run(pools: [PoolSpec]) throws -> SimulationResult {
+    public func run(pools: [PoolSpec], progress: ((Double) -> Void)? = nil) throws -> SimulationResult {
         let modelSpec = try catalog.model(model ?? scenario.model, file: scenario.file.path, jsonPath: "model")
         for (index, pool) in pools.enumerated() {
             _ = try catalog.machine(pool.machine, file: "cluster", jsonPath: "pools[\(index)].machine")
@@ -48,6 +48,7 @@ public struct ScenarioSimulation: Sendable {
         let start = DispatchTime.now().uptimeNanoseconds
         let simulation = try ClusterSimulation(requests: requests, pools: pools, model: modelSpec, catalog: catalog,
                                                tensorParallel: scenario.tensorParallel)
+        simulation.onProgress = progress
         let trace = simulation.run()
         let wall = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
         return SimulationResult(trace: trace, slo: scenario.slo, reference: reference, wallSeconds: wall)

@@ -50,13 +50,19 @@ public final class ClusterSimulation {
         dropReason = Array(repeating: nil, count: count)
     }
 
+    /// Called now and then with the share of arrivals processed, for a progress display.
+    public var onProgress: ((Double) -> Void)?
+
     /// Runs until every request has completed or been dropped.
     public func run() -> SimulationTrace {
         for index in requests.indices { queue.push(.arrival(index), at: requests[index].arrivalSeconds) }
+        var arrived = 0
         while let (time, event) = queue.pop() {
             assert(time >= now, "events must not go back in time")
             now = time
             events += 1
+            if case .arrival = event { arrived += 1 }
+            if events & 0xFFFF == 0, let onProgress { onProgress(Double(arrived) / Double(max(requests.count, 1))) }
             switch event {
             case .arrival(let request): arrive(request)
             case .stepDone(let server): finishStep(server)

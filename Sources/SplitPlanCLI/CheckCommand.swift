@@ -43,7 +43,7 @@ struct CheckCommand: ParsableCommand {
         progress.finish()
         switch output.format {
         case .json: try output.write(try JSONOutput.encode(outcomes))
-        case .text: try output.write(CheckText.render(outcomes))
+        case .text: try output.write(CheckText.render(outcomes, colour: output.output == nil && isatty(STDOUT_FILENO) == 1))
         }
         if let junit { try OutputFile.write(CheckText.junit(outcomes).render(), to: junit, force: true) }
         if outcomes.contains(where: { $0.invalid != nil }) { throw ExitCode(ExitStatus.badInput) }
@@ -52,17 +52,19 @@ struct CheckCommand: ParsableCommand {
 }
 
 enum CheckText {
-    static func render(_ outcomes: [ScenarioCheck.Outcome]) -> String {
+    /// `colour`: green PASS and red FAIL, for a terminal only.
+    static func render(_ outcomes: [ScenarioCheck.Outcome], colour: Bool = false) -> String {
+        func paint(_ word: String, _ code: Int) -> String { colour ? "\u{1B}[\(code)m\(word)\u{1B}[0m" : word }
         var lines: [String] = []
         for outcome in outcomes {
             if let invalid = outcome.invalid {
-                lines.append("INVALID  \(outcome.scenario)  \(invalid)")
+                lines.append("\(paint("INVALID", 31))  \(outcome.scenario)  \(invalid)")
                 continue
             }
-            lines.append("\(outcome.passed ? "PASS" : "FAIL")     \(outcome.scenario)  (\(outcome.file))")
+            lines.append("\(outcome.passed ? paint("PASS", 32) : paint("FAIL", 31))     \(outcome.scenario)  (\(outcome.file))")
             if outcome.expectations.isEmpty { lines.append("  pass   plans (no expectations)") }
             for expectation in outcome.expectations {
-                lines.append("  \(expectation.passed ? "pass" : "FAIL")   \(outcome.scenario): \(expectation.name): expected \(expectation.expected), got \(expectation.actual)")
+                lines.append("  \(expectation.passed ? "pass" : paint("FAIL", 31))   \(outcome.scenario): \(expectation.name): expected \(expectation.expected), got \(expectation.actual)")
             }
         }
         let failed = outcomes.filter { !$0.passed }.count

@@ -23,12 +23,8 @@ struct PlanReport: Encodable {
     }
 }
 
-enum PlanFormat: String, ExpressibleByArgument, CaseIterable {
-    case text, json, markdown
-}
-
 struct PlanOutputOptions: ParsableArguments {
-    @Option(name: .long, help: "Output format: text, json or markdown.") var format: PlanFormat = .text
+    @Option(name: .long, help: "Output format: text, markdown, json, csv (the pools) or html.") var format: ReportFormat = .text
     @Option(name: .long, help: ArgumentHelp("Write to FILE instead of standard output.", valueName: "FILE")) var output: String?
     @Flag(name: .long, help: "Replace existing output files.") var force = false
 
@@ -38,6 +34,8 @@ struct PlanOutputOptions: ParsableArguments {
         case .json: text = try JSONOutput.encode(report)
         case .text: text = PlanText.render(report, markdown: false)
         case .markdown: text = PlanText.render(report, markdown: true)
+        case .csv: text = PlanText.poolTable(report).csv()
+        case .html: text = PlanText.html(report)
         }
         try OutputFile.write(text, to: output, force: force)
     }

@@ -72,4 +72,39 @@ enum PlanText {
         rows.forEach { table.append($0) }
         return table.render()
     }
+
+    /// Every design's pools, one row per pool (the CSV form).
+    static func poolTable(_ report: PlanReport) -> ReportTable {
+        ReportTable(title: "Pools", headers: ["design", "feasible", "role", "machine", "count", "powerCap", "utilisation", "utilisationCap",
+                                              "costPerHourUSD", "powerKW", "requestsPerSecond"],
+                    rows: report.plans.flatMap { plan in
+                        plan.pools.map { pool in
+                            [plan.design, "\(plan.feasible)", pool.role.rawValue, pool.machine, "\(pool.count)", Format.fixed(pool.powerCap, 2),
+                             Format.fixed(pool.utilisation, 4), Format.fixed(pool.utilisationCap, 4), Format.fixed(plan.costPerHourUSD, 2),
+                             Format.fixed(plan.powerKW, 2), Format.fixed(plan.requestsPerSecond, 4)]
+                        }
+                    })
+    }
+
+    static func html(_ report: PlanReport) -> String {
+        guard let best = report.plans.first else { return HTML.document(title: "SplitPlan plan", subtitle: "no designs", body: []) }
+        var body = [poolTable(report).html()]
+        let designs = report.plans.filter(\.feasible)
+        if !designs.isEmpty {
+            body.append("<figure>\n" + SVGChart.bars(title: "Cost and power by design", unit: "USD/h or kW", categories: designs.map(\.design),
+                                                     series: [SVGChart.Series(name: "USD/h", values: designs.map(\.costPerHourUSD)),
+                                                              SVGChart.Series(name: "kW", values: designs.map(\.powerKW))])
+                        + "<figcaption>Hourly cost and provisioned power of each design's plan.</figcaption>\n</figure>")
+        }
+        if !best.latencies.isEmpty {
+            body.append("<figure>\n" + SVGChart.bars(title: "Predicted latency of \(best.design) against the SLOs", unit: best.latencies.first?.unit ?? "",
+                                                     categories: best.latencies.map { "\($0.metric) \($0.percentile)" },
+                                                     series: [SVGChart.Series(name: "predicted", values: best.latencies.map(\.predicted))],
+                                                     targets: best.latencies.map(\.target))
+                        + "<figcaption>The queueing approximation's prediction; the dashed lines are the SLOs.</figcaption>\n</figure>")
+        }
+        let verdict = best.feasible ? "feasible: \(Format.fixed(best.costPerHourUSD, 2)) USD/h, \(Format.fixed(best.powerKW, 1)) kW, \(Format.fixed(best.requestsPerSecond, 2)) req/s"
+            : "infeasible: \(best.relaxation?.note ?? "")"
+        return HTML.document(title: "SplitPlan plan: \(report.scenario)", subtitle: "best design \(best.design), \(verdict)", body: body)
+    }
 }

@@ -18,6 +18,12 @@ final class Progress {
         FileHandle.standardError.write(Data("\r\u{1B}[2K\(label) \(done)/\(total): \(item)".utf8))
     }
 
+    /// A share of one long task, as a percentage.
+    func fraction(_ done: Double) {
+        guard enabled else { return }
+        FileHandle.standardError.write(Data("\r\u{1B}[2K\(label) \(Int((done * 100).rounded())) %".utf8))
+    }
+
     func finish() {
         guard enabled else { return }
         FileHandle.standardError.write(Data("\r\u{1B}[2K".utf8))

@@ -31,7 +31,7 @@ struct SimulateCommand: ParsableCommand {
     @Option(help: "Random seed for generated arrivals.") var seed: UInt64 = 1
     @Flag(name: .customLong("no-timings"), help: "Report wall time as 0, so repeated runs print identical bytes.") var noTimings = false
     @OptionGroup var catalogOptions: CatalogOptions
-    @OptionGroup var output: OutputOptions
+    @OptionGroup var output: ReportOutputOptions
 
     func validate() throws {
         guard plan == nil || pool.isEmpty else { throw ValidationError("give --plan or --pool, not both") }
@@ -52,11 +52,15 @@ struct SimulateCommand: ParsableCommand {
         let simulation = ScenarioSimulation(scenario: session.scenario, catalog: session.catalog, traces: session.traces,
                                             model: model.map(ModelID.init), trace: try trace.map { try Trace.load(URL(fileURLWithPath: $0)) },
                                             ratePerSecond: rate, durationSeconds: duration, seed: seed)
-        var result = try simulation.run(pools: pools)
+        let progress = Progress(total: 1, label: "simulating")
+        var result = try simulation.run(pools: pools, progress: progress.fraction)
+        progress.finish()
         if noTimings { result.wallSeconds = 0 }
-        switch output.format {
-        case .json: try output.write(try JSONOutput.encode(result))
-        case .text: try output.write(SimulationText.render(result, scenario: session.scenario.name))
+        if output.format == .text {
+            try OutputFile.write(SimulationText.render(result, scenario: session.scenario.name), to: output.output, force: output.force)
+        } else {
+            let tables = SimulationText.tables(result)
+            try output.write(tables: tables, json: result) { SimulationText.html(result, tables: tables, scenario: session.scenario.name) }
         }
         if !result.sloMet { throw ExitCode(ExitStatus.infeasible) }
     }

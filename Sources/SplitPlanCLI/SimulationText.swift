@@ -28,4 +28,32 @@ enum SimulationText {
         out += "\nall SLOs met: \(result.sloMet ? "yes" : "NO"); \(Format.integer(result.events)) events in \(Format.fixed(result.wallSeconds, 3)) s\n"
         return out
     }
+
+    /// SLO attainment first (the CSV form), then latency percentiles and pools.
+    static func tables(_ result: SimulationResult) -> [ReportTable] {
+        [ReportTable(title: "SLOs", headers: ["metric", "percentile", "achieved", "target", "unit", "met"],
+                     rows: result.slo.map { [$0.metric, $0.percentile, Format.fixed($0.achieved, 4), Format.fixed($0.target, 4), $0.unit, $0.met ? "yes" : "no"] }),
+         ReportTable(title: "Latency (seconds)", headers: ["metric", "p50", "p90", "p99"],
+                     rows: [("TTFT", result.ttft), ("TBT", result.tbt), ("E2E", result.e2e)].map { [$0.0, Format.fixed($0.1.p50, 4), Format.fixed($0.1.p90, 4), Format.fixed($0.1.p99, 4)] }),
+         ReportTable(title: "Pools", headers: ["role", "machine", "count", "powerCap", "prefillUtilisation", "decodeUtilisation", "meanPowerKW", "energyKWh"],
+                     rows: result.pools.map { [$0.role.rawValue, $0.machine, "\($0.count)", Format.fixed($0.powerCap, 2), Format.fixed($0.prefillUtilisation, 4),
+                                                Format.fixed($0.decodeUtilisation, 4), Format.fixed($0.meanPowerKW, 2), Format.fixed($0.energyKWh, 3)] })]
+    }
+
+    static func html(_ result: SimulationResult, tables: [ReportTable], scenario: String) -> String {
+        var body: [String] = []
+        if !result.slo.isEmpty {
+            body.append("<figure>\n" + SVGChart.bars(title: "Simulated latency against the SLOs", unit: result.slo.first?.unit ?? "",
+                                                     categories: result.slo.map { "\($0.metric) \($0.percentile)" },
+                                                     series: [SVGChart.Series(name: "simulated", values: result.slo.map(\.achieved))],
+                                                     targets: result.slo.map(\.target))
+                        + "<figcaption>Percentiles over all completed requests; the dashed lines are the SLOs.</figcaption>\n</figure>")
+        }
+        body.append("<figure>\n" + SVGChart.bars(title: "Energy by pool", unit: "kWh", categories: result.pools.map { "\($0.role.rawValue) \($0.machine)" },
+                                                 series: [SVGChart.Series(name: "energy", values: result.pools.map(\.energyKWh))])
+                    + "<figcaption>Energy from each pool's time in prefill, decode and idle.</figcaption>\n</figure>")
+        body += tables.map { $0.html() }
+        return HTML.document(title: "SplitPlan simulation: \(scenario)",
+                             subtitle: "\(result.completed) of \(result.requests) requests completed; SLOs \(result.sloMet ? "met" : "missed")", body: body)
+    }
 }

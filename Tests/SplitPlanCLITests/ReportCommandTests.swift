@@ -62,7 +62,9 @@ import Testing
     /// HTML reports parse as XML (XHTML-clean markup) and hold inline SVG charts.
     @Test func htmlReportsAreWellFormed() throws {
         for arguments in [["compare", coding, "--designs", "splitwise-hh,baseline-h100", "--simulate-seconds", "20"],
-                          ["sweep", coding, "--cost-cap", "400...1600", "--steps", "3", "--designs", "splitwise-hh"]] {
+                          ["sweep", coding, "--cost-cap", "400...1600", "--steps", "3", "--designs", "splitwise-hh"],
+                          ["plan", "--design", "splitwise-hh"],
+                          ["simulate", "--pool", "prompt:dgx-h100=5", "--pool", "token:dgx-h100=1", "--duration", "30"]] {
             let html = try run(arguments, format: "html")
             #expect(html.hasPrefix("<!DOCTYPE html>"))
             let body = html.replacingOccurrences(of: "<!DOCTYPE html>", with: "")
@@ -73,6 +75,13 @@ import Testing
             #expect(try !document.nodes(forXPath: "//*[local-name()='svg']").isEmpty)
             #expect(try !document.nodes(forXPath: "//table/tbody/tr").isEmpty)
         }
+    }
+
+    @Test func planCSVHasOneRowPerPool() throws {
+        let csv = try run(["plan", "--design", "splitwise-hh"], format: "csv")
+        let lines = csv.split(separator: "\r\n")
+        #expect(lines.first?.hasPrefix("design,feasible,role,machine,count") == true)
+        #expect(lines.count == 3 && lines[1].hasPrefix("splitwise-hh,true,prompt,dgx-h100,") && lines[2].hasPrefix("splitwise-hh,true,token,dgx-h100,"))
     }
 
     @Test func sweepNeedsExactlyOneRange() {
