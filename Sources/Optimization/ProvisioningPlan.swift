@@ -59,3 +59,13 @@ public struct ProvisioningPlan: Sendable, Codable, Equatable {
     @NullEncodable public var relaxation: Relaxation?
     public var solver: Solver
 }
+
+extension ProvisioningPlan.Pool {
+    /// `prompt:dgx-h100=25`, `token:dgx-h100@0.7=15`: the form `simulate --pool` takes.
+    public var label: String { "\(role.rawValue):\(machine)\(powerCap < 1 ? "@\(powerCap)" : "")=\(count)" }
+}
+
+extension ProvisioningPlan {
+    /// All pools as `simulate --pool` arguments would name them.
+    public var poolSummary: String { pools.map(\.label).joined(separator: " ") }
+}

@@ -63,7 +63,7 @@ public struct Sweep: Sendable {
                 guard let plan = try planner.plan(request).first else { continue }
                 points.append(SweepPoint(design: design.rawValue, value: value, feasible: plan.feasible, requestsPerSecond: plan.requestsPerSecond,
                                          costPerHourUSD: plan.costPerHourUSD, powerKW: plan.powerKW,
-                                         pools: plan.pools.map { "\($0.role.rawValue):\($0.machine)\($0.powerCap < 1 ? "@\($0.powerCap)" : "")=\($0.count)" }.joined(separator: " "),
+                                         pools: plan.poolSummary,
                                          onFrontier: false))
             }
         }

@@ -6,7 +6,7 @@ import Reporting
 /// The comparison as tables and as an HTML page with charts.
 enum CompareReport {
     static func pools(_ plan: ProvisioningPlan) -> String {
-        plan.pools.map { "\($0.role.rawValue):\($0.machine)\($0.powerCap < 1 ? "@\($0.powerCap)" : "")=\($0.count)" }.joined(separator: " ")
+        plan.poolSummary
     }
 
     static func ratio(_ row: ComparisonRow) -> String {

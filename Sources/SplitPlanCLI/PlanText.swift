@@ -39,7 +39,7 @@ enum PlanText {
             out += "\n" + line("Verified by simulation: \(verification.verified ? "all SLOs met" : "SLOs still missed") after \(verification.rounds.count) round(s)", markdown)
             out += table(["round", "planned at", "pools", "simulated SLOs"], verification.rounds.map { round in
                 [String(round.round), Format.fixed(round.planningRateFactor, 2) + "x rate",
-                 round.plan.pools.map { "\($0.role.rawValue):\($0.machine)\($0.powerCap < 1 ? "@\($0.powerCap)" : "")=\($0.count)" }.joined(separator: " "),
+                 round.plan.poolSummary,
                  round.simulated.sloMet ? "met" : "missed"]
             }, markdown)
             if let final = verification.final {
@@ -55,7 +55,7 @@ enum PlanText {
             out += "\n" + line("Designs compared:", markdown)
             out += table(["design", "feasible", "USD/h", "kW", "req/s", "pools"], report.plans.map { plan in
                 [plan.design, plan.feasible ? "yes" : "no", Format.fixed(plan.costPerHourUSD, 2), Format.fixed(plan.powerKW, 1),
-                 Format.fixed(plan.requestsPerSecond, 2), plan.pools.map { "\($0.role.rawValue):\($0.machine)\($0.powerCap < 1 ? "@\($0.powerCap)" : "")=\($0.count)" }.joined(separator: " ")]
+                 Format.fixed(plan.requestsPerSecond, 2), plan.poolSummary]
             }, markdown)
         }
         return out
