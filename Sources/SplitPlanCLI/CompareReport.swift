@@ -5,10 +5,6 @@ import Reporting
 
 /// The comparison as tables and as an HTML page with charts.
 enum CompareReport {
-    static func pools(_ plan: ProvisioningPlan) -> String {
-        plan.poolSummary
-    }
-
     static func ratio(_ row: ComparisonRow) -> String {
         guard let throughput = row.throughputRatio, let cost = row.costRatio, let power = row.powerRatio else { return "-" }
         return "\(Format.fixed(throughput, 2))x throughput at \(Format.fixed(cost, 2))x cost, \(Format.fixed(power, 2))x power"
@@ -18,7 +14,7 @@ enum CompareReport {
         var headers = ["scenario", "variant", "design", "feasible", "pools", "USD/h", "kW", "req/s", "SLOs simulated", "vs \(baseline.rawValue)"]
         if whatIf { headers += ["delta USD/h", "delta req/s"] }
         let table = ReportTable(title: "Designs compared (ratios against \(baseline.rawValue))", headers: headers, rows: rows.map { row in
-            var cells = [row.scenario, row.variant, row.plan.design, row.plan.feasible ? "yes" : "no", pools(row.plan),
+            var cells = [row.scenario, row.variant, row.plan.design, row.plan.feasible ? "yes" : "no", row.plan.poolSummary,
                          Format.fixed(row.plan.costPerHourUSD, 2), Format.fixed(row.plan.powerKW, 1), Format.fixed(row.plan.requestsPerSecond, 2),
                          row.simulated.map { $0.sloMet ? "met" : "missed" } ?? "-", ratio(row)]
             if whatIf {
