@@ -14,7 +14,7 @@ public struct MixedProfile: Sendable {
     public var decodeStepSeconds: Double
     public var meanPrefillSeconds: Double
 
-    public init?(_ profile: ServiceProfile, classes: [WorkloadClass], slo: SLOTargets, tbtHeadroom headroom: Double = 1) {
+    public init?(_ profile: ServiceProfile, classes: [WorkloadClass], slo: SLOTargets, tbtHeadroom headroom: Double = 1, servers: Int = 1) {
         guard profile.tokenCapable else { return nil }
         let performance = profile.option.performance
         let instances = Double(profile.option.deployment.instancesPerMachine)
@@ -41,7 +41,7 @@ public struct MixedProfile: Sendable {
                 let mid = (low + high + 1) / 2
                 if meets(mid) { low = mid } else { high = mid - 1 }
             }
-            guard let cap = profile.promptUtilisation(classes: classes, slo: slo, timePerOutputToken: tpot(low)), cap >= share else { continue }
+            guard let cap = profile.promptUtilisation(classes: classes, slo: slo, timePerOutputToken: tpot(low), servers: servers), cap >= share else { continue }
             let decodeWork = meanOutput * tpot(low) * (1 - share) / Double(low) / instances
             let rate = min(share / meanPrompt, profile.tokenUtilisation / (meanPrompt + decodeWork))
             if best == nil || rate > best?.rate ?? 0 { best = (rate, share, low, tpot(low)) }

@@ -68,7 +68,7 @@ struct PlanReader {
     /// the pool's decode time per token; a class's requests split across pools by their planned rates.
     func latencies() -> [ProvisioningPlan.Latency] {
         let classes = input.classes
-        var paths: [[(weight: Double, prefill: Double, utilisation: Double, meanService: Double)]] = classes.map { _ in [] }
+        var paths: [[(weight: Double, prefill: Double, utilisation: Double, meanService: Double, servers: Int)]] = classes.map { _ in [] }
         var decode: [[(weight: Double, perToken: Double, mixed: MixedProfile?)]] = classes.map { _ in [] }
         for count in formulation.counts {
             let machines = result.value(count.variable).rounded()
@@ -79,7 +79,8 @@ struct PlanReader {
             for flow in formulation.flows where flow.profile == count.profile && flow.role == count.role {
                 let rate = result.value(flow.variable), k = flow.workloadClass
                 guard rate > 1e-12 else { continue }
-                if count.role != .token { paths[k].append((rate, profile.prefillSeconds[k], min(promptLoad, 0.999), meanService)) }
+                let servers = Int(machines) * profile.option.deployment.instancesPerMachine
+                if count.role != .token { paths[k].append((rate, profile.prefillSeconds[k], min(promptLoad, 0.999), meanService, servers)) }
                 if count.role == .token { decode[k].append((rate, profile.tokenStepSeconds, nil)) }
                 if count.role == .mixed, let mixed = input.mixedProfiles[count.profile] { decode[k].append((rate, mixed.timePerOutputToken, mixed)) }
             }
@@ -98,7 +99,7 @@ struct PlanReader {
             let decodeTime = metric == .e2e ? Double(max(classes[k].outputTokens - 1, 0)) * perToken : 0
             return paths[k].reduce(0) { total, path in
                 total + path.weight / promptWeight * Queueing.waitExceeds(seconds - path.prefill - decodeTime, utilisation: path.utilisation,
-                                                                          meanServiceSeconds: path.meanService)
+                                                                          meanServiceSeconds: path.meanService, servers: path.servers)
             }
         }
         return slo.targets.map { target in

@@ -17,7 +17,7 @@ public struct ProvisioningInput: Sendable {
 /// f[class, option, role] (continuous, requests/s), and the arrival-rate scale α. Rates rather than
 /// shares keep `max-throughput` linear: every constraint is linear in (n, f, α).
 public struct ProvisioningFormulation: Sendable {
-    public struct Count: Sendable { public var profile: Int; public var role: Role; public var variable: VariableID }
+    public struct Count: Sendable { public var profile: Int; public var role: Role; public var variable: VariableID; public var label: String }
     public struct Flow: Sendable { public var profile: Int; public var role: Role; public var workloadClass: Int; public var variable: VariableID }
 
     public var model = LinearModel()
@@ -28,9 +28,12 @@ public struct ProvisioningFormulation: Sendable {
 
     public enum Goal: Sendable { case minCost, minPower, maxScale }
 
+    /// The key of a pool in `fixedCounts` and in pool-size maps: `dgx-h100@0.7/token`.
+    public static func poolKey(_ label: String, _ role: Role) -> String { "\(label)/\(role)" }
+
     /// `fixedScale`: α's value (1 serves the scenario's rate); nil lets α vary (max-throughput).
-    /// `fixedCounts`: machine counts to hold (to find what rate a plan sustains).
-    public init(_ input: ProvisioningInput, goal: Goal, fixedScale: Double?, fixedCounts: [Double]? = nil, enforceBudget: Bool = true) {
+    /// `fixedCounts`: machine counts to hold, by pool key, missing pools held at 0 (to find what rate a plan sustains).
+    public init(_ input: ProvisioningInput, goal: Goal, fixedScale: Double?, fixedCounts: [String: Double]? = nil, enforceBudget: Bool = true) {
         alpha = model.addVariable("alpha", lower: fixedScale ?? 0, upper: fixedScale ?? 1e6)
         for (index, profile) in input.profiles.enumerated() {
             let label = profile.option.label
@@ -40,10 +43,10 @@ public struct ProvisioningFormulation: Sendable {
             if input.mixedProfiles[index] != nil { roles.append(.mixed) }
             for role in roles {
                 let limit = Double(input.availability[profile.option.machine.id] ?? 100_000)
-                let fixed = fixedCounts.map { $0[counts.count] }
+                let fixed = fixedCounts.map { $0[Self.poolKey(label, role)] ?? 0 }
                 let variable = model.addVariable("n[\(label),\(role)]", kind: fixed == nil ? .integer : .continuous,
                                                  lower: fixed ?? 0, upper: fixed ?? limit)
-                counts.append(Count(profile: index, role: role, variable: variable))
+                counts.append(Count(profile: index, role: role, variable: variable, label: label))
                 for k in input.classes.indices {
                     flows.append(Flow(profile: index, role: role, workloadClass: k,
                                       variable: model.addVariable("f[\(k),\(label),\(role)]")))
@@ -61,6 +64,8 @@ public struct ProvisioningFormulation: Sendable {
         case .maxScale: model.maximize(LinearExpression(alpha))
         }
     }
+
+    func label(_ count: Count) -> String { count.label }
 
     private func flows(role: Role? = nil, profile: Int? = nil, workloadClass: Int? = nil) -> [Flow] {
         flows.filter { (role == nil || $0.role == role) && (profile == nil || $0.profile == profile) && (workloadClass == nil || $0.workloadClass == workloadClass) }

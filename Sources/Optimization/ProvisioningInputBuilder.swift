@@ -12,6 +12,13 @@ struct ProvisioningInputBuilder {
     var slo: SLOTargets
     var budget: Budget
     var tbtHeadroom: Double
+    /// Instances per (option label, role) from the previous solve; missing pools count as one machine.
+    var poolServers: [String: Int] = [:]
+    var utilisationScale = 1.0
+
+    func servers(_ profile: ServiceProfile, _ role: Role) -> Int {
+        poolServers[ProvisioningFormulation.poolKey(profile.option.label, role)] ?? profile.option.deployment.instancesPerMachine
+    }
 
     func build() throws -> ProvisioningInput {
         let candidates = try scenario.candidateMachines(in: catalog).map(\.id)
@@ -45,12 +52,17 @@ struct ProvisioningInputBuilder {
         var mixed: [Int: MixedProfile] = [:]
         for (index, profile) in profiles.enumerated() {
             if allows(.prompt, profile), !tokenIndices.isEmpty,
-               let cap = profile.promptUtilisation(classes: classes, slo: slo, timePerOutputToken: slowestDecode) {
+               let cap = profile.promptUtilisation(classes: classes, slo: slo, timePerOutputToken: slowestDecode, servers: servers(profile, .prompt)) {
                 promptCaps[index] = cap
             }
-            if allows(.mixed, profile), let mixedProfile = MixedProfile(profile, classes: classes, slo: slo, tbtHeadroom: tbtHeadroom) {
+            if allows(.mixed, profile), let mixedProfile = MixedProfile(profile, classes: classes, slo: slo, tbtHeadroom: tbtHeadroom, servers: servers(profile, .mixed)) {
                 mixed[index] = mixedProfile
             }
+        }
+        if utilisationScale != 1 {
+            promptCaps = promptCaps.mapValues { $0 * utilisationScale }
+            for index in profiles.indices { profiles[index].tokenUtilisation *= utilisationScale }
+            for index in mixed.keys { mixed[index]?.promptShare *= utilisationScale }
         }
         return ProvisioningInput(design: design, classes: classes, profiles: profiles, promptUtilisation: promptCaps,
                                  tokenProfiles: promptCaps.isEmpty ? [] : tokenIndices, mixedProfiles: mixed,

@@ -11,6 +11,9 @@ public struct PlanRequest: Sendable {
     public var budget: Budget?
     public var ratePerSecond: Double?
     public var model: ModelID?
+    /// Multiplies every utilisation cap: below 1 tightens the program (what `plan --verify` does when a
+    /// simulation misses an SLO).
+    public var utilisationScale = 1.0
 
     public init(scenario: Scenario, traces: [URL: Trace], design: Design? = nil, objective: Objective? = nil,
                 budget: Budget? = nil, ratePerSecond: Double? = nil, model: ModelID? = nil) {
@@ -44,7 +47,8 @@ public struct ProvisioningPlanner: Sendable {
     public func plan(_ request: PlanRequest) throws -> [ProvisioningPlan] {
         let designs = request.design.map { [$0] } ?? request.scenario.designs
         let objective = request.objective ?? request.scenario.objective
-        let plans = try designs.enumerated().map { index, design in try plan(request, design: design, designIndex: index) }
+        let context = try self.context(request)
+        let plans = try designs.enumerated().map { index, design in try plan(request, context: context, design: design, designIndex: index) }
         return plans.enumerated().sorted { lhs, rhs in
             if lhs.element.feasible != rhs.element.feasible { return lhs.element.feasible }
             let key = { (plan: ProvisioningPlan) -> Double in
@@ -61,20 +65,88 @@ public struct ProvisioningPlanner: Sendable {
     /// Decode batches sized to these fractions of the TBT targets: a smaller batch decodes faster and leaves
     /// E2E room for queueing before prefill. Each level is one program; the best plan wins.
     public static let tbtHeadroomLevels = [1.0, 0.9, 0.8, 0.7]
+    /// Rounds of the pool-size fixed point per headroom level.
+    public static let poolSizeRounds = 4
 
-    func plan(_ request: PlanRequest, design: Design, designIndex: Int) throws -> ProvisioningPlan {
+    static func label(_ pool: ProvisioningPlan.Pool) -> String {
+        pool.powerCap == 1 ? pool.machine : "\(pool.machine)@\(String(pool.powerCap))"
+    }
+
+    /// Instances per pool of a plan, keyed as the builder expects.
+    static func poolServers(_ plan: ProvisioningPlan, input: ProvisioningInput) -> [String: Int] {
+        var servers: [String: Int] = [:]
+        for pool in plan.pools {
+            let instances = input.profiles.first { $0.option.label == label(pool) }?.option.deployment.instancesPerMachine ?? 1
+            servers[ProvisioningFormulation.poolKey(label(pool), pool.role), default: 0] += pool.count * instances
+        }
+        return servers
+    }
+
+    func plan(_ request: PlanRequest, context: PlanningContext, design: Design, designIndex: Int) throws -> ProvisioningPlan {
+        var plan = try solve(request, context: context, design: design, designIndex: designIndex).plan
+        if !plan.feasible, request.budget ?? request.scenario.budget != Budget() {
+            plan.relaxation = try relaxation(request, context: context, design: design, designIndex: designIndex, note: plan.relaxation?.note)
+        }
+        return plan
+    }
+
+    /// The best plan over the TBT headroom levels, and the program whose solution it is.
+    func solve(_ request: PlanRequest, context: PlanningContext, design: Design, designIndex: Int) throws -> (plan: ProvisioningPlan, input: ProvisioningInput) {
         let objective = request.objective ?? request.scenario.objective
-        var best: ProvisioningPlan?
+        var best: (plan: ProvisioningPlan, input: ProvisioningInput)?
         var totalSeconds = 0.0
         for headroom in Self.tbtHeadroomLevels {
-            let (input, slo, model) = try prepare(request, design: design, designIndex: designIndex, tbtHeadroom: headroom)
-            let plan = try ProvisioningSolve(input: input, solver: solver, options: options, slo: slo, objective: objective, model: model.id).run()
-            totalSeconds += plan.solver.seconds
-            if best.map({ Self.better(plan, than: $0, objective) }) ?? true { best = plan }
+            // Caps depend on pool sizes (M/M/n), which depend on the caps: start from single machines (the
+            // safe side), re-solve with the sizes found, and keep only plans that hold at their own sizes.
+            var servers: [String: Int] = [:]
+            var first: (plan: ProvisioningPlan, input: ProvisioningInput)?, accepted: (plan: ProvisioningPlan, input: ProvisioningInput)?
+            for _ in 0..<Self.poolSizeRounds {
+                let input = try prepare(request, context: context, design: design, designIndex: designIndex, tbtHeadroom: headroom, poolServers: servers)
+                let plan = try ProvisioningSolve(input: input, solver: solver, options: options, slo: context.slo, objective: objective,
+                                                 model: context.model.id).run()
+                totalSeconds += plan.solver.seconds
+                first = first ?? (plan, input)
+                guard plan.feasible else { break }
+                let own = Self.poolServers(plan, input: input)
+                let check = try prepare(request, context: context, design: design, designIndex: designIndex, tbtHeadroom: headroom, poolServers: own)
+                let counts = Dictionary(plan.pools.map { (ProvisioningFormulation.poolKey(Self.label($0), $0.role), Double($0.count)) }, uniquingKeysWith: +)
+                let demanded = check.classes.reduce(0) { $0 + $1.ratePerSecond }
+                let sustained = try ProvisioningSolve.sustainedScale(input: check, counts: counts, solver: solver, options: options) * demanded
+                if sustained >= plan.requestsPerSecond * (1 - 1e-6) { accepted = (plan, input) }
+                if own == servers { break }
+                servers = own
+            }
+            guard let candidate = accepted ?? first else { continue }
+            if best.map({ Self.better(candidate.plan, than: $0.plan, objective) }) ?? true { best = candidate }
         }
         guard var chosen = best else { throw OptimizationError.invalidModel("no TBT headroom levels to try") }
-        chosen.solver.seconds = totalSeconds
+        chosen.plan.solver.seconds = totalSeconds
         return chosen
+    }
+
+    /// For an infeasible budget: the least cost (or power) cap that serves the rate, and the largest rate the
+    /// caps allow, each by the planner itself.
+    private func relaxation(_ request: PlanRequest, context: PlanningContext, design: Design, designIndex: Int,
+                            note: String?) throws -> ProvisioningPlan.Relaxation {
+        let budget = request.budget ?? request.scenario.budget
+        var open = request
+        open.budget = Budget()
+        var relaxation = ProvisioningPlan.Relaxation(note: note ?? "the caps are too tight for this rate")
+        if budget.costPerHourUSD != nil {
+            open.objective = .minCost
+            let cheapest = try solve(open, context: context, design: design, designIndex: designIndex).plan
+            relaxation.costPerHourUSD = cheapest.feasible ? cheapest.costPerHourUSD : nil
+        }
+        if budget.powerKW != nil {
+            open.objective = .minPower
+            let leanest = try solve(open, context: context, design: design, designIndex: designIndex).plan
+            relaxation.powerKW = leanest.feasible ? leanest.powerKW : nil
+        }
+        var widest = request
+        widest.objective = .maxThroughput
+        let most = try solve(widest, context: context, design: design, designIndex: designIndex).plan
+        relaxation.maxRequestsPerSecond = most.feasible ? most.requestsPerSecond : 0
+        return relaxation
     }
 
     static func better(_ plan: ProvisioningPlan, than other: ProvisioningPlan, _ objective: Objective) -> Bool {
@@ -86,9 +158,9 @@ public struct ProvisioningPlanner: Sendable {
         }
     }
 
-    /// The integer program for one design, as the first solve sees it (for export to other solvers).
+    /// The integer program whose solution `plan` reports for one design (for export to other solvers).
     public func linearModel(_ request: PlanRequest, design: Design) throws -> LinearModel {
-        let (input, _, _) = try prepare(request, design: design, designIndex: 0, tbtHeadroom: 1)
+        let input = try solve(request, context: try context(request), design: design, designIndex: 0).input
         switch request.objective ?? request.scenario.objective {
         case .minCost: return ProvisioningFormulation(input, goal: .minCost, fixedScale: 1).model
         case .minPower: return ProvisioningFormulation(input, goal: .minPower, fixedScale: 1).model
@@ -96,7 +168,14 @@ public struct ProvisioningPlanner: Sendable {
         }
     }
 
-    private func prepare(_ request: PlanRequest, design: Design, designIndex: Int, tbtHeadroom: Double) throws -> (ProvisioningInput, SLOTargets, ModelSpec) {
+    /// What every design of one request shares: the model, the workload classes and the SLO targets.
+    struct PlanningContext {
+        var model: ModelSpec
+        var classes: [WorkloadClass]
+        var slo: SLOTargets
+    }
+
+    func context(_ request: PlanRequest) throws -> PlanningContext {
         let scenario = request.scenario
         let model = try catalog.model(request.model ?? scenario.model, file: scenario.file.path, jsonPath: "model")
         var sample = try scenario.workload.sample(traces: request.traces, count: sampleCount, seed: seed)
@@ -106,10 +185,15 @@ public struct ProvisioningPlanner: Sendable {
             let machine = try catalog.machine(id, file: scenario.file.path, jsonPath: "slo.referenceMachine")
             return RooflineModel(try Deployment(model: model, machine: machine, catalog: catalog, tensorParallel: scenario.tensorParallel))
         }
-        let slo = SLOTargets(slo: scenario.slo, classes: classes, reference: reference)
-        let input = try ProvisioningInputBuilder(catalog: catalog, scenario: scenario, model: model, design: design,
-                                                 designIndex: designIndex, classes: classes, slo: slo,
-                                                 budget: request.budget ?? scenario.budget, tbtHeadroom: tbtHeadroom).build()
-        return (input, slo, model)
+        return PlanningContext(model: model, classes: classes, slo: SLOTargets(slo: scenario.slo, classes: classes, reference: reference))
     }
+
+    private func prepare(_ request: PlanRequest, context: PlanningContext, design: Design, designIndex: Int, tbtHeadroom: Double,
+                         poolServers: [String: Int] = [:]) throws -> ProvisioningInput {
+        try ProvisioningInputBuilder(catalog: catalog, scenario: request.scenario, model: context.model, design: design,
+                                     designIndex: designIndex, classes: context.classes, slo: context.slo,
+                                     budget: request.budget ?? request.scenario.budget, tbtHeadroom: tbtHeadroom,
+                                     poolServers: poolServers, utilisationScale: request.utilisationScale).build()
+    }
+
 }

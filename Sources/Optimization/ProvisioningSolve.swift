@@ -41,7 +41,7 @@ struct ProvisioningSolve {
             return infeasiblePlan(result, formulation: formulation, seconds: seconds, note: try diagnose())
         }
         let counts = formulation.counts.map { result.value($0.variable).rounded() }
-        let sustainable = try sustainableScale(counts: counts) * demanded
+        let sustainable = try Self.sustainedScale(input: input, counts: Self.keyed(formulation, counts), solver: solver, options: options) * demanded
         let scale = result.value(formulation.alpha)
         let reader = PlanReader(input: input, formulation: formulation, result: result, slo: slo)
         return ProvisioningPlan(
@@ -52,11 +52,19 @@ struct ProvisioningSolve {
             relaxation: nil, solver: solverSummary(result, formulation: formulation, seconds: seconds))
     }
 
-    /// The largest arrival-rate scale that fixed machine counts sustain (a linear program).
-    private func sustainableScale(counts: [Double]) throws -> Double {
+    /// The largest arrival-rate scale that fixed machine counts sustain under `input`'s caps (a linear program).
+    static func sustainedScale(input: ProvisioningInput, counts: [String: Double], solver: any MILPSolver, options: SolveOptions) throws -> Double {
         let fixed = ProvisioningFormulation(input, goal: .maxScale, fixedScale: nil, fixedCounts: counts, enforceBudget: false)
         let result = try solver.solve(fixed.model, options: options)
         return result.status.hasSolution ? result.value(fixed.alpha) : 0
+    }
+
+    static func keyed(_ formulation: ProvisioningFormulation, _ counts: [Double]) -> [String: Double] {
+        var keyed: [String: Double] = [:]
+        for (count, machines) in zip(formulation.counts, counts) {
+            keyed[ProvisioningFormulation.poolKey(formulation.label(count), count.role), default: 0] += machines
+        }
+        return keyed
     }
 
     /// Why there is no plan, and the least relaxation that would give one.

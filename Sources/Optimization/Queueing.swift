@@ -2,12 +2,14 @@ import Foundation
 
 /// The queueing approximations that turn percentile SLOs into utilisation caps.
 public enum Queueing {
-    /// M/M/1 waiting time: P(W > t) = ρ · exp(−(1 − ρ) · t / S) for mean service time S.
-    /// Each machine of a pool is treated as its own M/M/1 queue (random splitting of Poisson arrivals);
-    /// join-shortest-queue does better, so the cap errs on the safe side.
-    public static func waitExceeds(_ t: Double, utilisation rho: Double, meanServiceSeconds s: Double) -> Double {
+    /// Waiting time of a pool of `servers` machines fed by join-shortest-queue, taken as M/M/n:
+    /// P(W > t) = C(n, nρ) · exp(−n(1 − ρ) · t / S) for mean service time S (Erlang C; for n = 1 this is
+    /// M/M/1's ρ · exp(−(1 − ρ) t / S)).
+    public static func waitExceeds(_ t: Double, utilisation rho: Double, meanServiceSeconds s: Double, servers: Int = 1) -> Double {
         guard t >= 0 else { return 1 }
-        return rho * exp(-(1 - rho) * t / s)
+        let n = max(servers, 1)
+        let waiting = n == 1 ? rho : erlangC(servers: n, offeredLoad: rho * Double(n))
+        return waiting * exp(-Double(n) * (1 - rho) * t / s)
     }
 
     /// The largest utilisation ρ in [0, 0.99] at which `violation(ρ) ≤ 0` for every check, by bisection;

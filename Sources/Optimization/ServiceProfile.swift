@@ -85,17 +85,18 @@ public struct ServiceProfile: Sendable {
 
     /// Largest utilisation of prompt work at which queueing keeps TTFT and E2E within their SLOs, given the
     /// time per output token the request will see afterwards. Nil when the machine misses them even idle.
-    public func promptUtilisation(classes: [WorkloadClass], slo: SLOTargets, timePerOutputToken: Double) -> Double? {
+    /// `servers`: prefill instances in the pool; more servers share one queue's variability (M/M/n).
+    public func promptUtilisation(classes: [WorkloadClass], slo: SLOTargets, timePerOutputToken: Double, servers: Int = 1) -> Double? {
         let meanService = classes.indices.reduce(0.0) { $0 + classes[$1].share * prefillSeconds[$1] }
         let ttft = slo.of(.ttft), e2e = slo.of(.e2e)
         guard !ttft.isEmpty || !e2e.isEmpty else { return Self.defaultUtilisation }
         let cap = Queueing.largestUtilisation { rho in
             let ttftMiss = SLOTargets.violation(ttft, classes: classes) { k, target in
-                Queueing.waitExceeds(target - prefillSeconds[k], utilisation: rho, meanServiceSeconds: meanService)
+                Queueing.waitExceeds(target - prefillSeconds[k], utilisation: rho, meanServiceSeconds: meanService, servers: servers)
             }
             let e2eMiss = SLOTargets.violation(e2e, classes: classes) { k, target in
                 let decode = Double(max(classes[k].outputTokens - 1, 0)) * timePerOutputToken
-                return Queueing.waitExceeds(target - prefillSeconds[k] - decode, utilisation: rho, meanServiceSeconds: meanService)
+                return Queueing.waitExceeds(target - prefillSeconds[k] - decode, utilisation: rho, meanServiceSeconds: meanService, servers: servers)
             }
             return max(ttftMiss, e2eMiss)
         }

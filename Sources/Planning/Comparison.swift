@@ -9,14 +9,17 @@ public struct ComparisonRow: Sendable, Codable, Equatable {
     public var variant: String
     public var plan: ProvisioningPlan
     @NullEncodable public var simulated: SimulationResult?
+    /// Rounds of plan–simulate–tighten it took to meet the SLOs in simulation (0 without simulation).
+    public var verificationRounds: Int
     /// Throughput (planned rate), cost and power as multiples of the baseline row's.
     @NullEncodable public var throughputRatio: Double?
     @NullEncodable public var costRatio: Double?
     @NullEncodable public var powerRatio: Double?
 }
 
-/// Plans each design (and simulates each plan) for budget reviews: designs side by side, baseline vs
-/// what-if variants, or several scenarios.
+/// Plans each design for budget reviews: designs side by side, baseline vs what-if variants, or several
+/// scenarios. With simulation, each plan is verified: simulated, and tightened and re-solved while it
+/// misses an SLO, so every design is compared on plans the simulator accepts.
 public struct Comparison: Sendable {
     public var makePlanner: @Sendable (Catalog) -> ProvisioningPlanner
     /// Seconds of arrivals to simulate per plan (nil: no simulation).
@@ -33,17 +36,19 @@ public struct Comparison: Sendable {
         let planner = makePlanner(catalog)
         return try designs.map { design in
             progress("\(scenario.name) \(variant) \(design.rawValue)")
-            guard let plan = try planner.plan(PlanRequest(scenario: scenario, traces: traces, design: design)).first else {
+            let request = PlanRequest(scenario: scenario, traces: traces, design: design)
+            if let seconds = simulationSeconds {
+                let simulation = ScenarioSimulation(scenario: scenario, catalog: catalog, traces: traces, durationSeconds: seconds, seed: seed)
+                let outcome = try PlanVerifier(planner: planner, simulation: simulation).verify(request)
+                if let final = outcome.final {
+                    return ComparisonRow(scenario: scenario.name, variant: variant, plan: final.plan, simulated: final.simulated,
+                                         verificationRounds: outcome.rounds.count)
+                }
+            }
+            guard let plan = try planner.plan(request).first else {
                 throw OptimizationError.invalidModel("no plan for \(design.rawValue)")
             }
-            var simulated: SimulationResult?
-            if let seconds = simulationSeconds, plan.feasible {
-                let pools = plan.pools.map { PoolSpec(role: $0.role, machine: MachineID($0.machine), powerCap: $0.powerCap, count: $0.count) }
-                let simulation = ScenarioSimulation(scenario: scenario, catalog: catalog, traces: traces, ratePerSecond: plan.requestsPerSecond,
-                                                    durationSeconds: seconds, seed: seed)
-                simulated = try simulation.run(pools: pools)
-            }
-            return ComparisonRow(scenario: scenario.name, variant: variant, plan: plan, simulated: simulated)
+            return ComparisonRow(scenario: scenario.name, variant: variant, plan: plan, simulated: nil, verificationRounds: 0)
         }
     }
 

@@ -4,12 +4,12 @@ import Optimization
 import Simulation
 
 /// Plan, then simulate the plan on the scenario's workload; while the simulation misses an SLO, tighten
-/// the formulation (plan for a higher arrival rate, so every pool gets headroom) and solve again.
+/// the formulation (scale every utilisation cap down, so every pool gets headroom) and solve again.
 public struct PlanVerifier: Sendable {
     public struct Round: Sendable, Codable, Equatable {
         public var round: Int
-        /// The arrival rate the program was solved for, as a multiple of the scenario's.
-        public var planningRateFactor: Double
+        /// The factor every utilisation cap was scaled by in this round.
+        public var utilisationScale: Double
         public var plan: ProvisioningPlan
         public var simulated: SimulationResult
     }
@@ -29,8 +29,7 @@ public struct PlanVerifier: Sendable {
         }
     }
 
-    public static let maximumRounds = 4
-    public static let tightening = 0.2
+    public static let utilisationScales = [1.0, 0.85, 0.7, 0.55]
 
     public var planner: ProvisioningPlanner
     public var simulation: ScenarioSimulation
@@ -40,28 +39,21 @@ public struct PlanVerifier: Sendable {
         self.simulation = simulation
     }
 
-    static func meanRate(_ requests: [Request]) -> Double {
-        guard let last = requests.last, last.arrivalSeconds > 0, requests.count > 1 else { return 0 }
-        return Double(requests.count - 1) / last.arrivalSeconds
-    }
-
-    /// `request` fixes the design to verify (the best one the planner finds when nil).
+    /// `request` fixes the design to verify (the best one the planner finds when nil). The simulation runs
+    /// at the rate each plan serves (for max-throughput, the rate it found).
     public func verify(_ request: PlanRequest) throws -> Outcome {
         var rounds: [Round] = []
         var request = request
-        let baseRate = try request.ratePerSecond ?? Self.meanRate(try simulation.requests())
-        for round in 0..<Self.maximumRounds {
-            let factor = 1 + Self.tightening * Double(round)
+        for (index, scale) in Self.utilisationScales.enumerated() {
             var tightened = request
-            tightened.ratePerSecond = baseRate * factor
-            guard var plan = try planner.plan(tightened).first, plan.feasible else { break }
+            tightened.utilisationScale = scale
+            guard let plan = try planner.plan(tightened).first, plan.feasible else { break }
             request.design = Design(rawValue: plan.design)
-            plan.requestsPerSecond = baseRate
             let pools = plan.pools.map { PoolSpec(role: $0.role, machine: MachineID($0.machine), powerCap: $0.powerCap, count: $0.count) }
             var run = simulation
-            run.ratePerSecond = request.ratePerSecond
+            run.ratePerSecond = plan.requestsPerSecond
             let simulated = try run.run(pools: pools)
-            rounds.append(Round(round: round + 1, planningRateFactor: factor, plan: plan, simulated: simulated))
+            rounds.append(Round(round: index + 1, utilisationScale: scale, plan: plan, simulated: simulated))
             if simulated.sloMet { return Outcome(rounds: rounds, verified: true) }
         }
         return Outcome(rounds: rounds, verified: false)

@@ -37,8 +37,8 @@ enum PlanText {
                     + "\(best.solver.variables) variables, \(best.solver.constraints) constraints, \(best.workloadClasses) workload classes", markdown)
         if let verification = report.verification {
             out += "\n" + line("Verified by simulation: \(verification.verified ? "all SLOs met" : "SLOs still missed") after \(verification.rounds.count) round(s)", markdown)
-            out += table(["round", "planned at", "pools", "simulated SLOs"], verification.rounds.map { round in
-                [String(round.round), Format.fixed(round.planningRateFactor, 2) + "x rate",
+            out += table(["round", "utilisation caps", "pools", "simulated SLOs"], verification.rounds.map { round in
+                [String(round.round), Format.fixed(round.utilisationScale, 2) + "x",
                  round.plan.poolSummary,
                  round.simulated.sloMet ? "met" : "missed"]
             }, markdown)

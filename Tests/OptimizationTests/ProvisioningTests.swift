@@ -1,7 +1,7 @@
 import ClusterModel
 import Foundation
 import GLPKBackend
-import Optimization
+@testable import Optimization
 import Testing
 
 enum Repository {
@@ -32,25 +32,35 @@ func request(_ scenario: String, design: Design? = nil, objective: Objective? = 
         #expect(Queueing.poissonExceeds(-1, mean: 2) == 1 && Queueing.poissonExceeds(5, mean: 0) == 0)
     }
 
-    /// Minimum cost means minimal pools: each pool's load needs every machine it got
-    /// (one machine fewer would exceed the pool's utilisation cap).
+    /// Minimum cost means minimal pools: with any one machine removed, the pools no longer sustain the
+    /// rate under the caps of their new sizes (a linear program with the counts held).
     @Test(arguments: [Design.splitwiseHH, .splitwiseHA, .baselineH100])
     func poolsAreMinimal(design: Design) throws {
-        let plan = try #require(try planner().plan(try request("Scenarios/quickstart.json", design: design)).first)
-        #expect(plan.feasible)
-        let capacityPools = plan.pools.filter { $0.role != .mixed }
-        for pool in capacityPools {
-            let load = pool.utilisation * Double(pool.count)
-            #expect(load <= pool.utilisationCap * Double(pool.count) + 1e-6)
-        }
-        // The pool with the largest share of its cap could not lose a machine.
-        let tightest = try #require(plan.pools.max { $0.utilisation / $0.utilisationCap < $1.utilisation / $1.utilisationCap })
-        let kvOrMixedBound = plan.bindingConstraints.contains { $0.hasPrefix("kv") || $0.hasPrefix("mixed") }
-        #expect(tightest.utilisation * Double(tightest.count) > tightest.utilisationCap * Double(tightest.count - 1) - 1e-6 || kvOrMixedBound)
-        let allMet = plan.latencies.allSatisfy(\.met)
-        #expect(allMet)
+        let planner = try planner()
+        let planRequest = try request("Scenarios/quickstart.json", design: design)
+        let context = try planner.context(planRequest)
+        let (plan, input) = try planner.solve(planRequest, context: context, design: design, designIndex: 0)
+        #expect(plan.feasible && plan.latencies.allSatisfy(\.met))
         let priced = plan.pools.reduce(0.0) { $0 + Double($1.count) * ($1.machine == "dgx-h100" ? 38 : 17.6) }
         #expect(abs(plan.costPerHourUSD - priced) < 1e-6)
+        for removed in plan.pools.indices {
+            var pools = plan.pools
+            pools[removed].count -= 1
+            var smaller = plan
+            smaller.pools = pools.filter { $0.count > 0 }
+            let counts = Dictionary(smaller.pools.map { (ProvisioningFormulation.poolKey(ProvisioningPlanner.label($0), $0.role), Double($0.count)) },
+                                    uniquingKeysWith: +)
+            var builder = ProvisioningInputBuilder(catalog: planner.catalog, scenario: planRequest.scenario, model: context.model, design: design,
+                                                   designIndex: 0, classes: context.classes, slo: context.slo, budget: Budget(), tbtHeadroom: 1)
+            builder.poolServers = ProvisioningPlanner.poolServers(smaller, input: input)
+            var sustained = 0.0
+            for headroom in ProvisioningPlanner.tbtHeadroomLevels {
+                builder.tbtHeadroom = headroom
+                sustained = max(sustained, try ProvisioningSolve.sustainedScale(input: try builder.build(), counts: counts, solver: GLPKSolver(),
+                                                                                options: SolveOptions()))
+            }
+            #expect(sustained < 1, "\(design): removing one \(plan.pools[removed].role) machine still sustains \(sustained)x the rate")
+        }
     }
 
     /// Doubling the rate never makes the cheapest plan cheaper, and the planned rate is what was asked.
