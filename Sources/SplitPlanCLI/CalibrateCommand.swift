@@ -25,7 +25,7 @@ struct CalibrateCommand: ParsableCommand {
     @Flag(help: "Only report the error of the catalogue's current constants; fit nothing.") var evaluate = false
 
     @OptionGroup var catalogOptions: CatalogOptions
-    @OptionGroup var output: OutputOptions
+    @OptionGroup var output: ReportOutputOptions
 
     func run() throws {
         let catalog = try catalogOptions.load()
@@ -41,9 +41,7 @@ struct CalibrateCommand: ParsableCommand {
                                      configurations: run.samples.count, calibration: constants,
                                      errors: evaluator.errorTable(constants).map(CalibrationResult.Row.init))
         }
-        switch output.format {
-        case .json: try output.write(try JSONOutput.encode(results))
-        case .text: try output.write(CalibrationTables.render(results, fitted: !evaluate))
-        }
+        try output.write(text: CalibrationTables.render(results, fitted: !evaluate), tables: [CalibrationTables.errors(results, fitted: !evaluate)],
+                         json: results, title: "SplitPlan calibration")
     }
 }

@@ -3,18 +3,22 @@ import Reporting
 import Throughput
 
 enum CalibrationTables {
-    static func render(_ results: [CalibrationResult], fitted: Bool) -> String {
-        var table = TextTable(title: fitted ? "Fit error (absolute percentage error of predicted vs measured)"
-                                            : "Error of the catalogue's constants",
-                              headers: ["machine", "hardware", "TP", "phase", "configs", "median %", "p90 %", "max %"])
+    static func errors(_ results: [CalibrationResult], fitted: Bool) -> ReportTable {
+        var table = ReportTable(title: fitted ? "Fit error (absolute percentage error of predicted vs measured)"
+                                              : "Error of the catalogue's constants",
+                                headers: ["machine", "hardware", "TP", "phase", "configs", "median %", "p90 %", "max %"])
         for result in results {
             for row in result.errors {
-                table.append([result.machine, result.hardware, "\(row.tensorParallel)", row.phase.rawValue, "\(row.configurations)",
+                table.rows.append([result.machine, result.hardware, "\(row.tensorParallel)", row.phase.rawValue, "\(row.configurations)",
                               Format.fixed(row.medianAbsolutePercentError, 1), Format.fixed(row.p90AbsolutePercentError, 1),
                               Format.fixed(row.maxAbsolutePercentError, 1)])
             }
         }
-        var text = table.render()
+        return table
+    }
+
+    static func render(_ results: [CalibrationResult], fitted: Bool) -> String {
+        var text = errors(results, fitted: fitted).text()
         guard fitted else { return text }
         for result in results {
             text += "\nCalibration for \(result.machine) (paste into its \"calibration\" block):\n"

@@ -17,14 +17,11 @@ struct CatalogCommand: ParsableCommand {
     )
 
     @OptionGroup var catalogOptions: CatalogOptions
-    @OptionGroup var output: OutputOptions
+    @OptionGroup var output: ReportOutputOptions
 
     func run() throws {
         let catalog = try catalogOptions.load()
-        switch output.format {
-        case .json: try output.write(try JSONOutput.encode(CatalogListing(catalog)))
-        case .text: try output.write(CatalogTables.render(catalog))
-        }
+        try output.write(tables: CatalogTables.tables(catalog), json: CatalogListing(catalog), title: "SplitPlan catalogue")
     }
 }
 
@@ -39,7 +36,7 @@ struct CatalogShowCommand: ParsableCommand {
     var id: String
 
     @OptionGroup var catalogOptions: CatalogOptions
-    @OptionGroup var output: OutputOptions
+    @OptionGroup var output: ReportOutputOptions
 
     func run() throws {
         let catalog = try catalogOptions.load()
@@ -48,9 +45,6 @@ struct CatalogShowCommand: ParsableCommand {
                 + catalog.models.keys.map(\.rawValue)).sorted()
             throw ValidationError("no catalogue entry '\(id)'; known: \(known.joined(separator: ", "))")
         }
-        switch output.format {
-        case .json: try output.write(try JSONOutput.encode(entry.fields))
-        case .text: try output.write(entry.render())
-        }
+        try output.write(tables: [entry.table()], json: entry.fields, title: "SplitPlan catalogue: \(id)")
     }
 }

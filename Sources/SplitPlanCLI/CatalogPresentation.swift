@@ -44,28 +44,26 @@ struct CatalogListing: Encodable {
 }
 
 enum CatalogTables {
-    static func render(_ catalog: Catalog) -> String {
-        var machines = TextTable(title: "Machines", headers: ["id", "GPUs", "USD/h", "kW", "IB Gb/s", "power caps", "name"])
-        machines.alignments[6] = .left
+    static func tables(_ catalog: Catalog) -> [ReportTable] {
+        var machines = ReportTable(title: "Machines", headers: ["id", "GPUs", "USD/h", "kW", "IB Gb/s", "power caps", "name"])
         for machine in catalog.sortedMachines {
-            machines.append([machine.id.rawValue, "\(machine.gpuCount)x \(machine.gpu)", Format.fixed(machine.pricePerHourUSD, 2),
+            machines.rows.append([machine.id.rawValue, "\(machine.gpuCount)x \(machine.gpu)", Format.fixed(machine.pricePerHourUSD, 2),
                              Format.fixed(machine.powerKW, 2), Format.fixed(machine.infinibandGbps, 0),
                              machine.powerCaps.map(\.label).joined(separator: "/"), machine.name])
         }
-        var gpus = TextTable(title: "GPUs", headers: ["id", "FP16 TFLOPS", "HBM GiB", "HBM GB/s", "link GB/s", "TDP W", "name"])
-        gpus.alignments[6] = .left
+        var gpus = ReportTable(title: "GPUs", headers: ["id", "FP16 TFLOPS", "HBM GiB", "HBM GB/s", "link GB/s", "TDP W", "name"])
         for gpu in catalog.sortedGPUs {
-            gpus.append([gpu.id.rawValue, Format.fixed(gpu.denseFP16TFLOPS, 0), Format.fixed(gpu.memoryGiB, 1),
+            gpus.rows.append([gpu.id.rawValue, Format.fixed(gpu.denseFP16TFLOPS, 0), Format.fixed(gpu.memoryGiB, 1),
                          Format.fixed(gpu.memoryBandwidthGBps, 0), Format.fixed(gpu.interconnectGBps, 0),
                          Format.fixed(gpu.tdpWatts, 0), gpu.name])
         }
-        var models = TextTable(title: "Models", headers: ["id", "params B", "layers", "hidden", "heads q/kv", "KV bytes/token", "weights GiB"])
+        var models = ReportTable(title: "Models", headers: ["id", "params B", "layers", "hidden", "heads q/kv", "KV bytes/token", "weights GiB"])
         for model in catalog.sortedModels {
-            models.append([model.id.rawValue, Format.fixed(model.parameterCountBillions, 2), "\(model.layers)", "\(model.hiddenSize)",
+            models.rows.append([model.id.rawValue, Format.fixed(model.parameterCountBillions, 2), "\(model.layers)", "\(model.hiddenSize)",
                            "\(model.queryHeads)/\(model.kvHeads)", Format.integer(Int(model.kvBytesPerToken)),
                            Format.fixed(model.weightBytes / 1_073_741_824, 1)])
         }
-        return [machines.render(), gpus.render(), models.render()].joined(separator: "\n")
+        return [machines, gpus, models]
     }
 }
 
@@ -116,12 +114,9 @@ struct CatalogEntry {
         }
     }
 
-    func render() -> String {
-        var table = TextTable(title: "\(kind) \(fields["id"] ?? "")", headers: ["figure", "value", "source"], alignments: [.left, .right, .left])
-        for key in fields.keys.sorted() where key != "id" {
-            let source = sources[key] ?? (key.hasPrefix("calibration.") ? "see calibration.source" : "")
-            table.append([key, fields[key] ?? "", source])
-        }
-        return table.render()
+    func table() -> ReportTable {
+        ReportTable(title: "\(kind) \(fields["id"] ?? "")", headers: ["figure", "value", "source"], rows: fields.keys.sorted().filter { $0 != "id" }.map { key in
+            [key, fields[key] ?? "", sources[key] ?? (key.hasPrefix("calibration.") ? "see calibration.source" : "")]
+        })
     }
 }

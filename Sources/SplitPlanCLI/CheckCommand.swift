@@ -23,7 +23,7 @@ struct CheckCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Also write JUnit XML here.", valueName: "FILE")) var junit: String?
     @Flag(name: .customLong("no-timings"), help: "Report times as 0, so repeated runs print identical bytes.") var noTimings = false
     @OptionGroup var catalogOptions: CatalogOptions
-    @OptionGroup var output: OutputOptions
+    @OptionGroup var output: ReportOutputOptions
 
     func run() throws {
         let targets = paths.isEmpty ? [try BundledResources.defaultScenario().deletingLastPathComponent().path] : paths
@@ -41,10 +41,8 @@ struct CheckCommand: ParsableCommand {
             outcomes.append(outcome)
         }
         progress.finish()
-        switch output.format {
-        case .json: try output.write(try JSONOutput.encode(outcomes))
-        case .text: try output.write(CheckText.render(outcomes, colour: output.output == nil && isatty(STDOUT_FILENO) == 1))
-        }
+        try output.write(text: CheckText.render(outcomes, colour: output.output == nil && isatty(STDOUT_FILENO) == 1),
+                         tables: [CheckText.table(outcomes)], json: outcomes, title: "SplitPlan check")
         if let junit { try OutputFile.write(CheckText.junit(outcomes).render(), to: junit, force: true) }
         if outcomes.contains(where: { $0.invalid != nil }) { throw ExitCode(ExitStatus.badInput) }
         if outcomes.contains(where: { !$0.passed }) { throw ExitCode(ExitStatus.infeasible) }
@@ -70,6 +68,13 @@ enum CheckText {
         let failed = outcomes.filter { !$0.passed }.count
         lines.append("\(outcomes.count - failed) passed, \(failed) failed")
         return lines.joined(separator: "\n") + "\n"
+    }
+
+    static func table(_ outcomes: [ScenarioCheck.Outcome]) -> ReportTable {
+        ReportTable(title: "Checks", headers: ["scenario", "expectation", "expected", "actual", "result"], rows: outcomes.flatMap { outcome -> [[String]] in
+            if let invalid = outcome.invalid { return [[outcome.scenario, "valid", "a valid scenario", invalid, "invalid"]] }
+            return outcome.expectations.map { [outcome.scenario, $0.name, $0.expected, $0.actual, $0.passed ? "pass" : "FAIL"] }
+        })
     }
 
     static func junit(_ outcomes: [ScenarioCheck.Outcome]) -> JUnitXML {

@@ -14,23 +14,3 @@ struct CatalogOptions: ParsableArguments {
         return try Catalog.load(directory: try BundledResources.catalogDirectory())
     }
 }
-
-enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
-    case text, json
-}
-
-/// `--format` and `--output FILE` (never overwriting unless `--force`).
-struct OutputOptions: ParsableArguments {
-    @Option(name: .long, help: "Output format: text or json.")
-    var format: OutputFormat = .text
-
-    @Option(name: .long, help: ArgumentHelp("Write to FILE instead of standard output.", valueName: "FILE"))
-    var output: String?
-
-    @Flag(name: .long, help: "Replace --output FILE if it exists.")
-    var force = false
-
-    func write(_ text: String) throws {
-        try OutputFile.write(text, to: output, force: force)
-    }
-}

@@ -28,7 +28,7 @@ struct PerfCommand: ParsableCommand {
     @Option(help: "Context tokens per sequence for the decode step (default: prompt tokens, else 1024).") var context: Int?
 
     @OptionGroup var catalogOptions: CatalogOptions
-    @OptionGroup var output: OutputOptions
+    @OptionGroup var output: ReportOutputOptions
 
     func validate() throws {
         for (name, value) in [("--prompt-tokens", promptTokens), ("--batch", batch), ("--context", context), ("--tp", tp)] {
@@ -46,16 +46,11 @@ struct PerfCommand: ParsableCommand {
         if promptTokens != nil || batch != nil {
             let prompt = promptTokens ?? 1024, size = batch ?? 1
             let summary = PerformanceSummary(model: performance, promptTokens: prompt, batch: size, contextTokens: context ?? prompt)
-            switch output.format {
-            case .json: try output.write(try JSONOutput.encode(summary))
-            case .text: try output.write(PerfTables.point(summary))
-            }
+            try output.write(text: PerfTables.point(summary), tables: [PerfTables.pointTable(summary)], json: summary, title: "SplitPlan perf")
         } else {
             let sweep = PerfSweep(performance, contextTokens: context ?? 1024)
-            switch output.format {
-            case .json: try output.write(try JSONOutput.encode(sweep))
-            case .text: try output.write(PerfTables.sweep(sweep))
-            }
+            try output.write(text: PerfTables.sweep(sweep), tables: PerfTables.sweepTables(sweep), json: sweep,
+                             title: "SplitPlan perf: \(sweep.summary.model) on \(sweep.summary.machine)")
         }
     }
 }
