@@ -1,6 +1,14 @@
 import ClusterModel
 import Throughput
 
+/// Profiles already built for one planning request: service profiles depend on the option and the TBT
+/// headroom only, mixed profiles and prompt caps also on the pool size, so fixed-point rounds reuse them.
+final class ProfileCache {
+    var service: [String: ServiceProfile] = [:]
+    var mixed: [String: MixedProfile?] = [:]
+    var promptCap: [String: Double?] = [:]
+}
+
 /// Turns a scenario, a design and the workload classes into the program's precomputed input.
 struct ProvisioningInputBuilder {
     var catalog: Catalog
@@ -15,6 +23,7 @@ struct ProvisioningInputBuilder {
     /// Instances per (option label, role) from the previous solve; missing pools count as one machine.
     var poolServers: [String: Int] = [:]
     var utilisationScale = 1.0
+    var cache = ProfileCache()
 
     func servers(_ profile: ServiceProfile, _ role: Role) -> Int {
         poolServers[ProvisioningFormulation.poolKey(profile.option.label, role)] ?? profile.option.deployment.instancesPerMachine
@@ -32,7 +41,10 @@ struct ProvisioningInputBuilder {
                     let deployment = try Deployment(model: model, machine: machine, catalog: catalog,
                                                     tensorParallel: scenario.tensorParallel, powerCapFraction: cap.fraction)
                     let option = MachineOption(machine: machine, powerCap: cap, performance: RooflineModel(deployment))
-                    profiles.append(ServiceProfile(option: option, classes: classes, slo: slo, tbtHeadroom: tbtHeadroom))
+                    let key = "\(option.label)/\(tbtHeadroom)"
+                    let profile = cache.service[key] ?? ServiceProfile(option: option, classes: classes, slo: slo, tbtHeadroom: tbtHeadroom)
+                    cache.service[key] = profile
+                    profiles.append(profile)
                 } catch let error as ThroughputError where design == .auto {
                     _ = error // a machine that cannot host the model is simply not a candidate for `auto`
                 } catch let error as ThroughputError {
@@ -51,11 +63,18 @@ struct ProvisioningInputBuilder {
         var promptCaps: [Int: Double] = [:]
         var mixed: [Int: MixedProfile] = [:]
         for (index, profile) in profiles.enumerated() {
-            if allows(.prompt, profile), !tokenIndices.isEmpty,
-               let cap = profile.promptUtilisation(classes: classes, slo: slo, timePerOutputToken: slowestDecode, servers: servers(profile, .prompt)) {
+            if allows(.prompt, profile), !tokenIndices.isEmpty {
+                let key = "\(profile.option.label)/\(tbtHeadroom)/\(servers(profile, .prompt))/\(slowestDecode)"
+                let cap = cache.promptCap[key] ?? profile.promptUtilisation(classes: classes, slo: slo, timePerOutputToken: slowestDecode,
+                                                                            servers: servers(profile, .prompt))
+                cache.promptCap[key] = cap
                 promptCaps[index] = cap
             }
-            if allows(.mixed, profile), let mixedProfile = MixedProfile(profile, classes: classes, slo: slo, tbtHeadroom: tbtHeadroom, servers: servers(profile, .mixed)) {
+            if allows(.mixed, profile) {
+                let key = "\(profile.option.label)/\(tbtHeadroom)/\(servers(profile, .mixed))"
+                let mixedProfile = cache.mixed[key] ?? MixedProfile(profile, classes: classes, slo: slo, tbtHeadroom: tbtHeadroom,
+                                                                    servers: servers(profile, .mixed))
+                cache.mixed[key] = mixedProfile
                 mixed[index] = mixedProfile
             }
         }

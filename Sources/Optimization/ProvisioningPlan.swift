@@ -22,6 +22,8 @@ public struct ProvisioningPlan: Sendable, Codable, Equatable {
         @NullEncodable public var objectiveValue: Double?
         public var variables: Int
         public var constraints: Int
+        /// Programs solved to reach this plan (every headroom level, pool-size round and check); `seconds` is their total.
+        public var solves: Int
     }
 
     public struct Latency: Sendable, Codable, Equatable {

@@ -94,7 +94,7 @@ public struct ProvisioningPlanner: Sendable {
     func solve(_ request: PlanRequest, context: PlanningContext, design: Design, designIndex: Int) throws -> (plan: ProvisioningPlan, input: ProvisioningInput) {
         let objective = request.objective ?? request.scenario.objective
         var best: (plan: ProvisioningPlan, input: ProvisioningInput)?
-        var totalSeconds = 0.0
+        var totalSeconds = 0.0, totalSolves = 0
         for headroom in Self.tbtHeadroomLevels {
             // Caps depend on pool sizes (M/M/n), which depend on the caps: start from single machines (the
             // safe side), re-solve with the sizes found, and keep only plans that hold at their own sizes.
@@ -105,6 +105,7 @@ public struct ProvisioningPlanner: Sendable {
                 let plan = try ProvisioningSolve(input: input, solver: solver, options: options, slo: context.slo, objective: objective,
                                                  model: context.model.id).run()
                 totalSeconds += plan.solver.seconds
+                totalSolves += plan.solver.solves + 1
                 first = first ?? (plan, input)
                 guard plan.feasible else { break }
                 let own = Self.poolServers(plan, input: input)
@@ -121,6 +122,7 @@ public struct ProvisioningPlanner: Sendable {
         }
         guard var chosen = best else { throw OptimizationError.invalidModel("no TBT headroom levels to try") }
         chosen.plan.solver.seconds = totalSeconds
+        chosen.plan.solver.solves = totalSolves
         return chosen
     }
 
@@ -173,6 +175,7 @@ public struct ProvisioningPlanner: Sendable {
         var model: ModelSpec
         var classes: [WorkloadClass]
         var slo: SLOTargets
+        var cache = ProfileCache()
     }
 
     func context(_ request: PlanRequest) throws -> PlanningContext {
@@ -193,7 +196,7 @@ public struct ProvisioningPlanner: Sendable {
         try ProvisioningInputBuilder(catalog: catalog, scenario: request.scenario, model: context.model, design: design,
                                      designIndex: designIndex, classes: context.classes, slo: context.slo,
                                      budget: request.budget ?? request.scenario.budget, tbtHeadroom: tbtHeadroom,
-                                     poolServers: poolServers, utilisationScale: request.utilisationScale).build()
+                                     poolServers: poolServers, utilisationScale: request.utilisationScale, cache: context.cache).build()
     }
 
 }

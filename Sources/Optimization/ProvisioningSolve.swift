@@ -105,6 +105,6 @@ struct ProvisioningSolve {
     private func solverSummary(_ result: SolveResult, formulation: ProvisioningFormulation, seconds: Double) -> ProvisioningPlan.Solver {
         ProvisioningPlan.Solver(backend: solver.name, status: result.status, seconds: seconds, gap: result.relativeGap,
                                 objectiveValue: result.objectiveValue, variables: formulation.model.variables.count,
-                                constraints: formulation.model.constraints.count)
+                                constraints: formulation.model.constraints.count, solves: objective == .maxThroughput ? 3 : 2)
     }
 }
