@@ -10,8 +10,16 @@ public struct ReportTable: Sendable {
         self.rows = rows
     }
 
+    /// Aligned text: columns whose every cell reads as a number (or is empty) right-aligned, the rest left.
     public func text() -> String {
-        var table = TextTable(title: title, headers: headers, alignments: headers.indices.map { $0 == 0 ? .left : .right })
+        func numeric(_ cell: String) -> Bool {
+            let bare = cell.replacingOccurrences(of: ",", with: "").replacingOccurrences(of: " %", with: "")
+            return cell.isEmpty || cell == "-" || Double(bare) != nil
+        }
+        let alignments: [TextTable.Alignment] = headers.indices.map { column in
+            rows.allSatisfy { column < $0.count && numeric($0[column]) } && !rows.isEmpty ? .right : .left
+        }
+        var table = TextTable(title: title, headers: headers, alignments: alignments)
         rows.forEach { table.append($0) }
         return table.render()
     }
