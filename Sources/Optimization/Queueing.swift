@@ -29,6 +29,8 @@ public enum Queueing {
     public static func poissonExceeds(_ count: Int, mean: Double) -> Double {
         guard mean > 0 else { return 0 }
         guard count >= 0 else { return 1 }
+        // Far above the mean the tail is below 1e-20 (Chernoff): no need to sum hundreds of terms.
+        if Double(count) > mean + 12 * mean.squareRoot() + 30 { return 0 }
         var cumulative = 0.0
         for k in 0...count {
             cumulative += exp(-mean + Double(k) * log(mean) - lgamma(Double(k + 1)))
