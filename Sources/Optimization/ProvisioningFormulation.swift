@@ -65,8 +65,6 @@ public struct ProvisioningFormulation: Sendable {
         }
     }
 
-    func label(_ count: Count) -> String { count.label }
-
     private func flows(role: Role? = nil, profile: Int? = nil, workloadClass: Int? = nil) -> [Flow] {
         flows.filter { (role == nil || $0.role == role) && (profile == nil || $0.profile == profile) && (workloadClass == nil || $0.workloadClass == workloadClass) }
     }

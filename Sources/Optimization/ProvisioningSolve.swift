@@ -38,7 +38,7 @@ struct ProvisioningSolve {
             seconds += result.seconds
         }
         guard result.status.hasSolution else {
-            return infeasiblePlan(result, formulation: formulation, seconds: seconds, note: try diagnose())
+            return infeasiblePlan(result, formulation: formulation, seconds: seconds, note: diagnose())
         }
         let counts = formulation.counts.map { result.value($0.variable).rounded() }
         let sustainable = try Self.sustainedScale(input: input, counts: Self.keyed(formulation, counts), solver: solver, options: options) * demanded
@@ -62,13 +62,13 @@ struct ProvisioningSolve {
     static func keyed(_ formulation: ProvisioningFormulation, _ counts: [Double]) -> [String: Double] {
         var keyed: [String: Double] = [:]
         for (count, machines) in zip(formulation.counts, counts) {
-            keyed[ProvisioningFormulation.poolKey(formulation.label(count), count.role), default: 0] += machines
+            keyed[ProvisioningFormulation.poolKey(count.label, count.role), default: 0] += machines
         }
         return keyed
     }
 
-    /// Why there is no plan, and the least relaxation that would give one.
-    private func diagnose() throws -> String {
+    /// Why there is no plan.
+    private func diagnose() -> String {
         guard input.budget.costPerHourUSD != nil || input.budget.powerKW != nil else {
             return input.availability.isEmpty
                 ? "no pool mix of this design meets the SLOs at any size: each machine misses them even when idle"
@@ -77,24 +77,10 @@ struct ProvisioningSolve {
         return "the caps are too tight for this rate"
     }
 
+    /// A plan that says why there is none. The least relaxation (cost cap, power cap, rate) is the planner's
+    /// to find: it re-plans with the whole fixed point, which a single program here cannot.
     private func infeasiblePlan(_ result: SolveResult, formulation: ProvisioningFormulation, seconds: Double, note: String) -> ProvisioningPlan {
-        var relaxation = ProvisioningPlan.Relaxation(note: note)
-        if input.budget.costPerHourUSD != nil || input.budget.powerKW != nil {
-            var unbounded = input
-            unbounded.budget = Budget()
-            // Costs and powers from the counts, not the objective, which carries a tie-break term.
-            func spend(_ goal: ProvisioningFormulation.Goal, _ figure: (MachineOption) -> Double) -> Double? {
-                let formulation = ProvisioningFormulation(unbounded, goal: goal, fixedScale: 1)
-                guard let solved = try? solver.solve(formulation.model, options: options), solved.status.hasSolution else { return nil }
-                return formulation.counts.reduce(0) { $0 + solved.value($1.variable).rounded() * figure(input.profiles[$1.profile].option) }
-            }
-            if input.budget.costPerHourUSD != nil { relaxation.costPerHourUSD = spend(.minCost, \.pricePerHourUSD) }
-            if input.budget.powerKW != nil { relaxation.powerKW = spend(.minPower, \.provisionedKW) }
-            let widest = ProvisioningFormulation(input, goal: .maxScale, fixedScale: nil)
-            if let most = try? solver.solve(widest.model, options: options), most.status.hasSolution {
-                relaxation.maxRequestsPerSecond = most.value(widest.alpha) * input.classes.reduce(0) { $0 + $1.ratePerSecond }
-            }
-        }
+        let relaxation = ProvisioningPlan.Relaxation(note: note)
         return ProvisioningPlan(
             feasible: false, design: input.design.rawValue, objective: objective.rawValue, model: model.rawValue, pools: [],
             costPerHourUSD: 0, powerKW: 0, requestsPerSecond: 0, sustainableRequestsPerSecond: 0,
