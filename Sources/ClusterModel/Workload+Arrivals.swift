@@ -18,24 +18,15 @@ extension Workload {
             var random = SplitMix64(seed: seed)
             let rate = ratePerSecond ?? generated.arrivals.ratePerSecond
             let horizon = durationSeconds ?? generated.durationSeconds
-            let paired: Trace? = {
-                if case .trace(let a) = generated.promptTokens, case .trace(let b) = generated.outputTokens, a == b { return traces[a] }
-                return nil
-            }()
+            let paired = generated.pairedTrace(traces)
             var requests: [Request] = []
             requests.reserveCapacity(Int(rate * horizon * 1.1) + 16)
             var clock = 0.0
             while true {
                 clock += ArrivalSampling.interarrival(generated.arrivals, ratePerSecond: rate, &random)
                 guard clock < horizon else { break }
-                if let paired {
-                    let row = paired.requests[random.nextIndex(paired.requests.count)]
-                    requests.append(Request(arrivalSeconds: clock, promptTokens: row.promptTokens, outputTokens: row.outputTokens))
-                } else {
-                    let prompt = try generated.promptTokens.draw(&random, traces: traces, prompt: true)
-                    let output = try generated.outputTokens.draw(&random, traces: traces, prompt: false)
-                    requests.append(Request(arrivalSeconds: clock, promptTokens: prompt, outputTokens: output))
-                }
+                let size = try generated.drawSize(&random, traces: traces, paired: paired)
+                requests.append(Request(arrivalSeconds: clock, promptTokens: size.promptTokens, outputTokens: size.outputTokens))
             }
             return requests
         }

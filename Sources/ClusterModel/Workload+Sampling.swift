@@ -25,22 +25,29 @@ extension Workload {
             var random = SplitMix64(seed: seed)
             var sizes: [(Int, Int)] = []
             sizes.reserveCapacity(count)
-            let paired: Trace? = {
-                if case .trace(let a) = generated.promptTokens, case .trace(let b) = generated.outputTokens, a == b { return traces[a] }
-                return nil
-            }()
+            let paired = generated.pairedTrace(traces)
             for _ in 0..<count {
-                if let paired {
-                    let row = paired.requests[random.nextIndex(paired.requests.count)]
-                    sizes.append((row.promptTokens, row.outputTokens))
-                } else {
-                    let prompt = try generated.promptTokens.draw(&random, traces: traces, prompt: true)
-                    let output = try generated.outputTokens.draw(&random, traces: traces, prompt: false)
-                    sizes.append((prompt, output))
-                }
+                sizes.append(try generated.drawSize(&random, traces: traces, paired: paired))
             }
             return WorkloadSample(sizes: sizes, ratePerSecond: generated.arrivals.ratePerSecond)
         }
+    }
+}
+
+extension GeneratedWorkload {
+    /// The trace both sizes are resampled from, when they name the same one: each draw then takes
+    /// prompt and output from one row, keeping their correlation.
+    func pairedTrace(_ traces: [URL: Trace]) -> Trace? {
+        if case .trace(let prompt) = promptTokens, case .trace(let output) = outputTokens, prompt == output { return traces[prompt] }
+        return nil
+    }
+
+    func drawSize(_ random: inout SplitMix64, traces: [URL: Trace], paired: Trace?) throws -> (promptTokens: Int, outputTokens: Int) {
+        if let paired {
+            let row = paired.requests[random.nextIndex(paired.requests.count)]
+            return (row.promptTokens, row.outputTokens)
+        }
+        return (try promptTokens.draw(&random, traces: traces, prompt: true), try outputTokens.draw(&random, traces: traces, prompt: false))
     }
 }
 
