@@ -49,6 +49,11 @@ public struct ReportTable: Sendable {
 public enum HTML {
     public static func escape(_ text: String) -> String { JUnitXML.escape(text) }
 
+    /// A chart with its caption.
+    public static func figure(_ svg: String, caption: String) -> String {
+        "<figure>\n\(svg)<figcaption>\(escape(caption))</figcaption>\n</figure>"
+    }
+
     /// A self-contained page (inline CSS, inline SVG): attachable to a budget review, opens offline.
     public static func document(title: String, subtitle: String, body: [String]) -> String {
         """

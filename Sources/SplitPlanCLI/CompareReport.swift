@@ -36,18 +36,18 @@ enum CompareReport {
                 let names = group.map(\.plan.design)
                 let suffix = variant == "baseline" ? "" : " (\(variant))"
                 body.append("<h2>\(HTML.escape(scenario + suffix))</h2>")
-                body.append(figure(SVGChart.bars(title: "Cost per pool", unit: "USD/h", categories: names, series: series(group, cost: true)),
+                body.append(HTML.figure(SVGChart.bars(title: "Cost per pool", unit: "USD/h", categories: names, series: series(group, cost: true)),
                                    caption: "Hourly cost of each design's pools, by role."))
-                body.append(figure(SVGChart.bars(title: "Provisioned power per pool", unit: "kW", categories: names, series: series(group, cost: false)),
+                body.append(HTML.figure(SVGChart.bars(title: "Provisioned power per pool", unit: "kW", categories: names, series: series(group, cost: false)),
                                    caption: "Provisioned power of each design's pools, by role."))
-                body.append(figure(SVGChart.bars(title: "Requests per second", unit: "req/s", categories: names,
+                body.append(HTML.figure(SVGChart.bars(title: "Requests per second", unit: "req/s", categories: names,
                                                  series: [SVGChart.Series(name: "planned rate", values: group.map(\.plan.requestsPerSecond))]),
                                    caption: "The rate each design serves within the SLOs and the budget."))
                 let simulated = group.filter { $0.simulated?.slowdown != nil }
                 if let first = simulated.first?.simulated {
                     for check in first.slo where check.percentile == "p99" || check.percentile == "p50" {
                         let values = simulated.map { row in row.simulated?.slo.first { $0.metric == check.metric && $0.percentile == check.percentile }?.achieved ?? .nan }
-                        body.append(figure(SVGChart.bars(title: "Simulated \(check.metric.uppercased()) \(check.percentile) against the SLO", unit: check.unit,
+                        body.append(HTML.figure(SVGChart.bars(title: "Simulated \(check.metric.uppercased()) \(check.percentile) against the SLO", unit: check.unit,
                                                          categories: simulated.map(\.plan.design),
                                                          series: [SVGChart.Series(name: "simulated", values: values)],
                                                          targets: simulated.map { _ in check.target }),
@@ -70,9 +70,5 @@ enum CompareReport {
                 }
             })
         }
-    }
-
-    private static func figure(_ svg: String, caption: String) -> String {
-        "<figure>\n\(svg)<figcaption>\(HTML.escape(caption))</figcaption>\n</figure>"
     }
 }

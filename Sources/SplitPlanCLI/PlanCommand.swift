@@ -38,7 +38,7 @@ struct PlanCommand: ParsableCommand {
     @Flag(name: .customLong("no-timings"), help: "Report solver and simulation times as 0, so repeated runs print identical bytes.")
     var noTimings = false
     @OptionGroup var catalogOptions: CatalogOptions
-    @OptionGroup var output: PlanOutputOptions
+    @OptionGroup var output: ReportOutputOptions
 
     func validate() throws {
         guard timeLimit > 0, timeLimit <= 86_400 else { throw ValidationError("--time-limit must be in (0, 86400] seconds") }
@@ -89,7 +89,8 @@ struct PlanCommand: ParsableCommand {
             try LPExport.write(planner: planner, request: request, design: best.design, to: emitLP, force: output.force)
         }
         let report = PlanReport(scenario: session.scenario.name, plans: plans, verification: verification)
-        try output.write(report)
+        try output.write(text: PlanText.render(report, markdown: false), markdown: PlanText.render(report, markdown: true),
+                         tables: [PlanText.poolTable(report)], json: report) { PlanText.html(report) }
         if !(plans.first?.feasible ?? false) || verification?.verified == false { throw ExitCode(ExitStatus.infeasible) }
     }
 }

@@ -23,24 +23,6 @@ struct PlanReport: Encodable {
     }
 }
 
-struct PlanOutputOptions: ParsableArguments {
-    @Option(name: .long, help: "Output format: text, markdown, json, csv (the pools) or html.") var format: ReportFormat = .text
-    @Option(name: .long, help: ArgumentHelp("Write to FILE instead of standard output.", valueName: "FILE")) var output: String?
-    @Flag(name: .long, help: "Replace existing output files.") var force = false
-
-    func write(_ report: PlanReport) throws {
-        let text: String
-        switch format {
-        case .json: text = try JSONOutput.encode(report)
-        case .text: text = PlanText.render(report, markdown: false)
-        case .markdown: text = PlanText.render(report, markdown: true)
-        case .csv: text = PlanText.poolTable(report).csv()
-        case .html: text = PlanText.html(report)
-        }
-        try OutputFile.write(text, to: output, force: force)
-    }
-}
-
 enum OutputFile {
     /// Standard output, or a file that is replaced only with `force`.
     static func write(_ text: String, to path: String?, force: Bool) throws {

@@ -91,17 +91,17 @@ enum PlanText {
         var body = [poolTable(report).html()]
         let designs = report.plans.filter(\.feasible)
         if !designs.isEmpty {
-            body.append("<figure>\n" + SVGChart.bars(title: "Cost and power by design", unit: "USD/h or kW", categories: designs.map(\.design),
+            body.append(HTML.figure(SVGChart.bars(title: "Cost and power by design", unit: "USD/h or kW", categories: designs.map(\.design),
                                                      series: [SVGChart.Series(name: "USD/h", values: designs.map(\.costPerHourUSD)),
-                                                              SVGChart.Series(name: "kW", values: designs.map(\.powerKW))])
-                        + "<figcaption>Hourly cost and provisioned power of each design's plan.</figcaption>\n</figure>")
+                                                              SVGChart.Series(name: "kW", values: designs.map(\.powerKW))]),
+                        caption: "Hourly cost and provisioned power of each design's plan."))
         }
         if !best.latencies.isEmpty {
-            body.append("<figure>\n" + SVGChart.bars(title: "Predicted latency of \(best.design) against the SLOs", unit: best.latencies.first?.unit ?? "",
+            body.append(HTML.figure(SVGChart.bars(title: "Predicted latency of \(best.design) against the SLOs", unit: best.latencies.first?.unit ?? "",
                                                      categories: best.latencies.map { "\($0.metric) \($0.percentile)" },
                                                      series: [SVGChart.Series(name: "predicted", values: best.latencies.map(\.predicted))],
-                                                     targets: best.latencies.map(\.target))
-                        + "<figcaption>The queueing approximation's prediction; the dashed lines are the SLOs.</figcaption>\n</figure>")
+                                                     targets: best.latencies.map(\.target)),
+                        caption: "The queueing approximation's prediction; the dashed lines are the SLOs."))
         }
         let verdict = best.feasible ? "feasible: \(Format.fixed(best.costPerHourUSD, 2)) USD/h, \(Format.fixed(best.powerKW, 1)) kW, \(Format.fixed(best.requestsPerSecond, 2)) req/s"
             : "infeasible: \(best.relaxation?.note ?? "")"

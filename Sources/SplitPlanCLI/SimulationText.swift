@@ -43,15 +43,15 @@ enum SimulationText {
     static func html(_ result: SimulationResult, tables: [ReportTable], scenario: String) -> String {
         var body: [String] = []
         if !result.slo.isEmpty {
-            body.append("<figure>\n" + SVGChart.bars(title: "Simulated latency against the SLOs", unit: result.slo.first?.unit ?? "",
+            body.append(HTML.figure(SVGChart.bars(title: "Simulated latency against the SLOs", unit: result.slo.first?.unit ?? "",
                                                      categories: result.slo.map { "\($0.metric) \($0.percentile)" },
                                                      series: [SVGChart.Series(name: "simulated", values: result.slo.map(\.achieved))],
-                                                     targets: result.slo.map(\.target))
-                        + "<figcaption>Percentiles over all completed requests; the dashed lines are the SLOs.</figcaption>\n</figure>")
+                                                     targets: result.slo.map(\.target)),
+                        caption: "Percentiles over all completed requests; the dashed lines are the SLOs."))
         }
-        body.append("<figure>\n" + SVGChart.bars(title: "Energy by pool", unit: "kWh", categories: result.pools.map { "\($0.role.rawValue) \($0.machine)" },
-                                                 series: [SVGChart.Series(name: "energy", values: result.pools.map(\.energyKWh))])
-                    + "<figcaption>Energy from each pool's time in prefill, decode and idle.</figcaption>\n</figure>")
+        body.append(HTML.figure(SVGChart.bars(title: "Energy by pool", unit: "kWh", categories: result.pools.map { "\($0.role.rawValue) \($0.machine)" },
+                                                 series: [SVGChart.Series(name: "energy", values: result.pools.map(\.energyKWh))]),
+                    caption: "Energy from each pool's time in prefill, decode and idle."))
         body += tables.map { $0.html() }
         return HTML.document(title: "SplitPlan simulation: \(scenario)",
                              subtitle: "\(result.completed) of \(result.requests) requests completed; SLOs \(result.sloMet ? "met" : "missed")", body: body)

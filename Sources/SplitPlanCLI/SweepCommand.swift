@@ -63,7 +63,7 @@ struct SweepCommand: ParsableCommand {
                                        xLabel: byPower ? "provisioned power (kW)" : "cost (USD/h)", yLabel: "req/s", lines: lines)
             return HTML.document(title: "SplitPlan sweep: \(session.scenario.name)",
                                  subtitle: "\(axis.rawValue) from \(Format.fixed(bounds[0], 1)) to \(Format.fixed(bounds[1], 1)) \(axis.unit) in \(steps) steps",
-                                 body: ["<figure>\n\(chart)<figcaption>Each design's frontier: no cheaper plan of it serves more.</figcaption>\n</figure>", table.html()])
+                                 body: [HTML.figure(chart, caption: "Each design's frontier: no cheaper plan of it serves more."), table.html()])
         }
     }
 }
