@@ -61,6 +61,14 @@ public struct Expectations: Sendable, Equatable {
 public enum Workload: Sendable, Equatable {
     case trace(TraceWorkload)
     case generated(GeneratedWorkload)
+
+    /// Seconds of arrivals, when the scenario states them (a whole trace's length is known only once read).
+    public var arrivalSeconds: Double? {
+        switch self {
+        case .trace(let replay): return replay.durationSeconds
+        case .generated(let generated): return generated.durationSeconds
+        }
+    }
 }
 
 /// Replay of a trace file, optionally sped up (`rateScale` 2 = twice the rate) and windowed.

@@ -20,6 +20,13 @@ public struct DesignRestriction: Sendable {
         }
     }
 
+    /// Exactly the (machine, cap, role) triples of given pools: what a fixed cluster can do.
+    public init(pools: [PoolCount]) {
+        var allowed: [Role: [(machine: MachineID, capFraction: Double?)]] = [:]
+        for pool in pools where pool.count > 0 { allowed[pool.role, default: []].append((pool.machine, pool.powerCap)) }
+        self.allowed = allowed
+    }
+
     /// The machines the design names, which must exist in the catalogue.
     public var machines: [MachineID] {
         Array(Set(allowed.values.flatMap { $0.map(\.machine) })).sorted()

@@ -24,6 +24,8 @@ struct ProvisioningInputBuilder {
     var poolServers: [String: Int] = [:]
     var utilisationScale = 1.0
     var cache = ProfileCache()
+    /// Replaces the design's restriction (a fixed cluster's pools, when predicting its capacity).
+    var restrictionOverride: DesignRestriction?
 
     func servers(_ profile: ServiceProfile, _ role: Role) -> Int {
         poolServers[ProvisioningFormulation.poolKey(profile.option.label, role)] ?? profile.option.deployment.instancesPerMachine
@@ -31,7 +33,7 @@ struct ProvisioningInputBuilder {
 
     func build() throws -> ProvisioningInput {
         let candidates = try scenario.candidateMachines(in: catalog).map(\.id)
-        let restriction = DesignRestriction(design, candidates: candidates)
+        let restriction = restrictionOverride ?? DesignRestriction(design, candidates: candidates)
         let designPath = scenario.designs.contains(design) ? "designs[\(scenario.designs.firstIndex(of: design) ?? designIndex)]" : "--design"
         var profiles: [ServiceProfile] = []
         for id in restriction.machines {
@@ -81,7 +83,7 @@ struct ProvisioningInputBuilder {
         if utilisationScale != 1 {
             promptCaps = promptCaps.mapValues { $0 * utilisationScale }
             for index in profiles.indices { profiles[index].tokenUtilisation *= utilisationScale }
-            for index in mixed.keys { mixed[index]?.promptShare *= utilisationScale }
+            for index in mixed.keys { mixed[index]?.occupancyPerInstance *= utilisationScale }
         }
         return ProvisioningInput(design: design, classes: classes, profiles: profiles, promptUtilisation: promptCaps,
                                  tokenProfiles: promptCaps.isEmpty ? [] : tokenIndices, mixedProfiles: mixed,

@@ -191,12 +191,13 @@ public struct ProvisioningPlanner: Sendable {
         return PlanningContext(model: model, classes: classes, slo: SLOTargets(slo: scenario.slo, classes: classes, reference: reference))
     }
 
-    private func prepare(_ request: PlanRequest, context: PlanningContext, design: Design, designIndex: Int, tbtHeadroom: Double,
-                         poolServers: [String: Int] = [:]) throws -> ProvisioningInput {
+    func prepare(_ request: PlanRequest, context: PlanningContext, design: Design, designIndex: Int, tbtHeadroom: Double,
+                 poolServers: [String: Int] = [:], restriction: DesignRestriction? = nil) throws -> ProvisioningInput {
         try ProvisioningInputBuilder(catalog: catalog, scenario: request.scenario, model: context.model, design: design,
                                      designIndex: designIndex, classes: context.classes, slo: context.slo,
                                      budget: request.budget ?? request.scenario.budget, tbtHeadroom: tbtHeadroom,
-                                     poolServers: poolServers, utilisationScale: request.utilisationScale, cache: context.cache).build()
+                                     poolServers: poolServers, utilisationScale: request.utilisationScale, cache: context.cache,
+                                     restrictionOverride: restriction).build()
     }
 
 }

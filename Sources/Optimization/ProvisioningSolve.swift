@@ -9,6 +9,8 @@ struct ProvisioningSolve {
     var slo: SLOTargets
     var objective: Objective
     var model: ModelID
+    /// Machine counts to hold (by pool key): the planner's view of a given cluster; budgets are then not enforced.
+    var fixedCounts: [String: Double]? = nil
 
     func run() throws -> ProvisioningPlan {
         let demanded = input.classes.reduce(0) { $0 + $1.ratePerSecond }
@@ -17,15 +19,16 @@ struct ProvisioningSolve {
         var seconds = 0.0
         switch objective {
         case .minCost, .minPower:
-            formulation = ProvisioningFormulation(input, goal: objective == .minCost ? .minCost : .minPower, fixedScale: 1)
+            formulation = ProvisioningFormulation(input, goal: objective == .minCost ? .minCost : .minPower, fixedScale: 1,
+                                                  fixedCounts: fixedCounts, enforceBudget: fixedCounts == nil)
             result = try solver.solve(formulation.model, options: options)
             seconds = result.seconds
         case .maxThroughput:
-            let widest = ProvisioningFormulation(input, goal: .maxScale, fixedScale: nil)
+            let widest = ProvisioningFormulation(input, goal: .maxScale, fixedScale: nil, fixedCounts: fixedCounts, enforceBudget: fixedCounts == nil)
             let first = try solver.solve(widest.model, options: options)
             seconds = first.seconds
             guard first.status.hasSolution, first.value(widest.alpha) > 1e-9,
-                  input.budget.costPerHourUSD != nil || input.budget.powerKW != nil || !input.availability.isEmpty else {
+                  fixedCounts != nil || input.budget.costPerHourUSD != nil || input.budget.powerKW != nil || !input.availability.isEmpty else {
                 return infeasiblePlan(first, formulation: widest, seconds: seconds,
                                       note: first.status == .unbounded
                                         ? "max-throughput needs a cost cap, a power cap or machine availability to bound it"
@@ -33,7 +36,7 @@ struct ProvisioningSolve {
             }
             // Second pass: the cheapest pools that still reach the largest scale.
             let scale = first.value(widest.alpha) * (1 - 1e-7)
-            formulation = ProvisioningFormulation(input, goal: .minCost, fixedScale: scale)
+            formulation = ProvisioningFormulation(input, goal: .minCost, fixedScale: scale, fixedCounts: fixedCounts, enforceBudget: fixedCounts == nil)
             result = try solver.solve(formulation.model, options: options)
             seconds += result.seconds
         }

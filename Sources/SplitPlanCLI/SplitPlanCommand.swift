@@ -14,7 +14,7 @@ public struct SplitPlanCommand: ParsableCommand {
             64 usage error, 65 bad input data.
             """,
         version: "0.1.0",
-        subcommands: [PlanCommand.self, SimulateCommand.self, CompareCommand.self, SweepCommand.self, CheckCommand.self, CatalogCommand.self, ValidateCommand.self, PerfCommand.self, CalibrateCommand.self]
+        subcommands: [PlanCommand.self, SimulateCommand.self, CapacityCommand.self, CompareCommand.self, SweepCommand.self, CheckCommand.self, CatalogCommand.self, ValidateCommand.self, PerfCommand.self, CalibrateCommand.self]
     )
 
     public init() {}

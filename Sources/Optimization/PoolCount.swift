@@ -1,0 +1,19 @@
+import ClusterModel
+
+/// Machines of one type, at one power cap, in one role: a pool of a given cluster.
+public struct PoolCount: Sendable, Hashable, Codable {
+    public var role: Role
+    public var machine: MachineID
+    public var powerCap: Double
+    public var count: Int
+
+    public init(role: Role, machine: MachineID, powerCap: Double = 1, count: Int) {
+        self.role = role
+        self.machine = machine
+        self.powerCap = powerCap
+        self.count = count
+    }
+
+    /// `dgx-h100@0.7`, as the formulation labels machine options.
+    var optionLabel: String { powerCap == 1 ? machine.rawValue : "\(machine.rawValue)@\(String(powerCap))" }
+}

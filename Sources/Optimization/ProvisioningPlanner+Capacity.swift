@@ -1,0 +1,58 @@
+import ClusterModel
+
+extension ProvisioningPlanner {
+    /// The largest arrival rate that the planner predicts `pools` sustain within the SLOs: the program with
+    /// the counts held and the queueing caps of these pool sizes, best over the TBT headroom levels (as
+    /// planning picks its best level). Budgets are not enforced: the cluster is given.
+    public func predictedCapacity(_ request: PlanRequest, pools: [PoolCount]) throws -> Double {
+        let context = try self.context(request)
+        var best = 0.0
+        for headroom in Self.tbtHeadroomLevels {
+            let (input, counts) = try fixedInput(request, context: context, pools: pools, tbtHeadroom: headroom)
+            let demanded = input.classes.reduce(0) { $0 + $1.ratePerSecond }
+            let scale = try ProvisioningSolve.sustainedScale(input: input, counts: counts, solver: solver, options: options)
+            best = max(best, scale * demanded)
+        }
+        return best
+    }
+
+    /// The plan the planner would report for `pools` at the request's rate (or, when they cannot sustain it
+    /// in the planner's model, at the largest rate they can): utilisation, predicted latencies, binding rows.
+    public func evaluate(_ request: PlanRequest, pools: [PoolCount], design: String) throws -> ProvisioningPlan {
+        let context = try self.context(request)
+        let objective = request.objective ?? request.scenario.objective
+        var best: ProvisioningPlan?
+        for headroom in Self.tbtHeadroomLevels {
+            let (input, counts) = try fixedInput(request, context: context, pools: pools, tbtHeadroom: headroom)
+            var solve = ProvisioningSolve(input: input, solver: solver, options: options, slo: context.slo, objective: objective,
+                                          model: context.model.id, fixedCounts: counts)
+            var plan = try solve.run()
+            if !plan.feasible, objective != .maxThroughput {
+                solve.objective = .maxThroughput
+                plan = try solve.run()
+            }
+            if best.map({ plan.requestsPerSecond > $0.requestsPerSecond * (1 + 1e-9) }) ?? true { best = plan }
+        }
+        guard var plan = best else { throw OptimizationError.invalidModel("no TBT headroom levels to try") }
+        plan.design = design
+        plan.objective = objective.rawValue
+        return plan
+    }
+
+    /// The program for a fixed cluster: only its pools' (machine, cap, role) options, caps at its pool sizes.
+    private func fixedInput(_ request: PlanRequest, context: PlanningContext, pools: [PoolCount],
+                            tbtHeadroom: Double) throws -> (ProvisioningInput, [String: Double]) {
+        let restriction = DesignRestriction(pools: pools)
+        var counts: [String: Double] = [:]
+        for pool in pools { counts[ProvisioningFormulation.poolKey(pool.optionLabel, pool.role), default: 0] += Double(pool.count) }
+        let probe = try prepare(request, context: context, design: .auto, designIndex: 0, tbtHeadroom: tbtHeadroom, restriction: restriction)
+        var servers: [String: Int] = [:]
+        for pool in pools {
+            let instances = probe.profiles.first { $0.option.label == pool.optionLabel }?.option.deployment.instancesPerMachine ?? 1
+            servers[ProvisioningFormulation.poolKey(pool.optionLabel, pool.role), default: 0] += pool.count * instances
+        }
+        let input = try prepare(request, context: context, design: .auto, designIndex: 0, tbtHeadroom: tbtHeadroom,
+                                poolServers: servers, restriction: restriction)
+        return (input, counts)
+    }
+}

@@ -1,0 +1,125 @@
+import ClusterModel
+import Foundation
+import Simulation
+import Throughput
+
+/// The highest arrival rate at which a given cluster meets every SLO in simulation: per seed, a bracket
+/// (the rate grows or shrinks by `bracketFactor` until one rate passes and a higher one fails), then
+/// bisection on the logarithm of the rate until the bracket is within `relativeTolerance`. Arrivals at
+/// different rates share their random numbers (gaps scale with 1/rate, sizes stay), so within one seed
+/// the pass/fail answer moves with the rate, not with the draw.
+public struct CapacitySearch: Sendable {
+    public struct SeedResult: Sendable, Codable, Equatable {
+        public var seed: UInt64
+        /// The highest rate that met every SLO, and the lowest that missed one (nil: none missed up to the limit).
+        public var passingRequestsPerSecond: Double
+        @NullEncodable public var failingRequestsPerSecond: Double?
+        public var simulations: Int
+    }
+
+    public struct Outcome: Sendable, Codable, Equatable {
+        /// Median over seeds of the highest passing rate.
+        public var requestsPerSecond: Double
+        public var minRequestsPerSecond: Double
+        public var maxRequestsPerSecond: Double
+        /// (max − min) / median over seeds, in percent.
+        public var seedSpreadPercent: Double
+        public var relativeTolerance: Double
+        public var durationSeconds: Double
+        public var seeds: [SeedResult]
+    }
+
+    public var simulation: ScenarioSimulation
+    public var seeds: [UInt64]
+    public var relativeTolerance: Double
+    public var bracketFactor = 1.5
+    /// No cluster is searched above this rate or below `lowestRequestsPerSecond`.
+    public var highestRequestsPerSecond = 1e5
+    public var lowestRequestsPerSecond = 1e-3
+
+    public init(simulation: ScenarioSimulation, seeds: [UInt64] = [1, 2, 3], relativeTolerance: Double = 0.02) {
+        self.simulation = simulation
+        self.seeds = seeds
+        self.relativeTolerance = relativeTolerance
+    }
+
+    /// `startRequestsPerSecond`: where the bracket starts (the planner's prediction is a good guess).
+    /// Seeds run concurrently; the outcome does not depend on their order.
+    public func run(pools: [PoolSpec], startRequestsPerSecond: Double) throws -> Outcome {
+        let results = try ConcurrentMap.map(seeds) { seed in try search(pools: pools, seed: seed, start: startRequestsPerSecond) }
+        let passing = results.map(\.passingRequestsPerSecond).sorted()
+        let median = passing.isEmpty ? 0 : Statistics.percentileOfSorted(passing, 0.5)
+        let low = passing.first ?? 0, high = passing.last ?? 0
+        return Outcome(requestsPerSecond: median, minRequestsPerSecond: low, maxRequestsPerSecond: high,
+                       seedSpreadPercent: median > 0 ? 100 * (high - low) / median : 0, relativeTolerance: relativeTolerance,
+                       durationSeconds: simulation.durationSeconds ?? simulation.scenario.workload.arrivalSeconds ?? 0,
+                       seeds: results)
+    }
+
+    func search(pools: [PoolSpec], seed: UInt64, start: Double) throws -> SeedResult {
+        var runs = 0
+        func passes(_ rate: Double) throws -> Bool {
+            var run = simulation
+            run.seed = seed
+            run.ratePerSecond = rate
+            runs += 1
+            return try run.run(pools: pools).sloMet
+        }
+        var rate = min(max(start, lowestRequestsPerSecond), highestRequestsPerSecond)
+        var low: Double?, high: Double?
+        if try passes(rate) {
+            low = rate
+            while high == nil, rate < highestRequestsPerSecond {
+                rate = min(rate * bracketFactor, highestRequestsPerSecond)
+                if try passes(rate) { low = rate } else { high = rate }
+            }
+        } else {
+            high = rate
+            while low == nil, rate > lowestRequestsPerSecond {
+                rate = max(rate / bracketFactor, lowestRequestsPerSecond)
+                if try passes(rate) { low = rate } else { high = rate }
+            }
+        }
+        guard var pass = low else {
+            return SeedResult(seed: seed, passingRequestsPerSecond: 0, failingRequestsPerSecond: high, simulations: runs)
+        }
+        if var fail = high {
+            while fail / pass > 1 + relativeTolerance {
+                let middle = (pass * fail).squareRoot()
+                if try passes(middle) { pass = middle } else { fail = middle }
+            }
+            high = fail
+        }
+        return SeedResult(seed: seed, passingRequestsPerSecond: pass, failingRequestsPerSecond: high, simulations: runs)
+    }
+}
+
+/// Maps over a collection on all cores, keeping the results in input order.
+enum ConcurrentMap {
+    static func map<Element: Sendable, Result: Sendable>(_ items: [Element], _ transform: @Sendable (Element) throws -> Result) throws -> [Result] {
+        let box = ResultBox<Result>(count: items.count)
+        DispatchQueue.concurrentPerform(iterations: items.count) { index in
+            box.set(index, Swift.Result { try transform(items[index]) })
+        }
+        return try box.values().map { try $0.get() }
+    }
+
+    private final class ResultBox<Value: Sendable>: @unchecked Sendable {
+        private var results: [Swift.Result<Value, any Error>?]
+        private let lock = NSLock()
+
+        init(count: Int) { results = Array(repeating: nil, count: count) }
+
+        func set(_ index: Int, _ result: Swift.Result<Value, any Error>) {
+            lock.lock()
+            results[index] = result
+            lock.unlock()
+        }
+
+        func values() -> [Swift.Result<Value, any Error>] {
+            lock.lock()
+            defer { lock.unlock() }
+            return results.map { $0 ?? .failure(CancellationError()) }
+        }
+    }
+}

@@ -1,0 +1,67 @@
+import ArgumentParser
+import ClusterModel
+import Foundation
+import GLPKBackend
+import Optimization
+import Planning
+import Reporting
+import Simulation
+
+struct CapacityCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "capacity",
+        abstract: "The highest arrival rate at which a cluster meets every SLO in simulation, beside the planner's prediction.",
+        discussion: """
+            For each seed, the rate is bracketed (×1.5 steps from the planner's prediction) and then bisected
+            until the highest passing and lowest failing rates are within --tolerance; the capacity is the
+            median over seeds, with their spread. Arrivals at every rate share their random numbers, so the
+            search moves with the rate, not with the draw. The cluster comes from --plan or --pool.
+            Examples:
+              splitplan capacity Scenarios/splitwise-coding-llama2-70b-iso-power.json --pool mixed:dgx-a100=62
+              splitplan capacity --pool prompt:dgx-h100=25 --pool token:dgx-h100=15 --seeds 5 --format json
+              splitplan plan --format json --output plan.json && splitplan capacity --plan plan.json
+            """
+    )
+
+    @Argument(help: "Scenario file (default: the bundled quick-start scenario).") var scenario: String?
+    @Option(help: ArgumentHelp("A plan written by `plan --format json`.", valueName: "PLAN.json")) var plan: String?
+    @Option(help: ArgumentHelp("A pool: role (prompt, token, mixed), machine id, optional @cap, count.", valueName: "ROLE:MACHINE=COUNT"))
+    var pool: [String] = []
+    @Option(help: "Model id, overriding the scenario's.") var model: String?
+    @Option(help: "Seconds of arrivals in each simulation (default: the scenario's).") var duration: Double?
+    @Option(help: "Number of seeds (1, 2, ... N); the capacity is their median.") var seeds: Int = 3
+    @Option(help: "Relative width at which the bisection stops (0.02 = 2 %).") var tolerance: Double = 0.02
+    @Option(name: .customLong("time-limit"), help: "Solver time limit per solve, seconds.") var timeLimit: Double = 10
+    @Flag(name: .customLong("no-timings"), help: "Accepted for symmetry with other commands: this report has no timings.") var noTimings = false
+    @OptionGroup var catalogOptions: CatalogOptions
+    @OptionGroup var output: ReportOutputOptions
+
+    func validate() throws {
+        guard plan == nil || pool.isEmpty else { throw ValidationError("give --plan or --pool, not both") }
+        guard plan != nil || !pool.isEmpty else { throw ValidationError("give the cluster: --plan PLAN.json or --pool ROLE:MACHINE=COUNT") }
+        guard (1...32).contains(seeds) else { throw ValidationError("--seeds must be from 1 to 32") }
+        guard tolerance >= 0.001, tolerance <= 0.5 else { throw ValidationError("--tolerance must be from 0.001 to 0.5") }
+        guard timeLimit > 0, timeLimit <= 86_400 else { throw ValidationError("--time-limit must be in (0, 86400] seconds") }
+    }
+
+    func run() throws {
+        let session = try ScenarioSession(path: scenario, catalogOptions: catalogOptions)
+        if let duration, !NumberRule.positive.accepts(duration) {
+            throw ClusterModelError.invalidValue(path: "command line", jsonPath: "--duration", value: NumberFormatting.compact(duration),
+                                                 allowed: NumberRule.positive.description)
+        }
+        if let model { _ = try session.catalog.model(ModelID(model), file: "command line", jsonPath: "--model") }
+        let specs = try plan.map { try PoolArguments.fromPlan($0, scenario: session.scenario, model: model) }
+            ?? PoolArguments.parse(pool, catalog: session.catalog)
+        let pools = specs.map { PoolCount(role: $0.role, machine: $0.machine, powerCap: $0.powerCap, count: $0.count) }
+        let request = PlanRequest(scenario: session.scenario, traces: session.traces, model: model.map(ModelID.init))
+        let planner = ProvisioningPlanner(catalog: session.catalog, solver: GLPKSolver(), options: SolveOptions(timeLimitSeconds: timeLimit))
+        let simulation = ScenarioSimulation(scenario: session.scenario, catalog: session.catalog, traces: session.traces,
+                                            model: model.map(ModelID.init), durationSeconds: duration)
+        let search = CapacitySearch(simulation: simulation, seeds: (1...seeds).map(UInt64.init), relativeTolerance: tolerance)
+        let report = try CapacityReport(pools: pools, request: request, planner: planner, search: search)
+        let tables = CapacityText.tables(report)
+        try output.write(text: CapacityText.render(report), tables: tables, json: report,
+                         title: "SplitPlan capacity: \(report.scenario)")
+    }
+}

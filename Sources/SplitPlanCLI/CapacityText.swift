@@ -1,0 +1,39 @@
+import Optimization
+import Planning
+import Reporting
+
+enum CapacityText {
+    static func poolSummary(_ pools: [PoolCount]) -> String {
+        pools.map { "\($0.role.rawValue):\($0.machine)\($0.powerCap < 1 ? "@\($0.powerCap)" : "")=\($0.count)" }.joined(separator: " ")
+    }
+
+    static func render(_ report: CapacityReport) -> String {
+        let simulated = report.simulated
+        var out = "Capacity: \(report.scenario) (\(report.model)), pools \(poolSummary(report.pools))\n"
+        out += "\(Format.fixed(report.costPerHourUSD, 2)) USD/h, \(Format.fixed(report.powerKW, 1)) kW provisioned\n\n"
+        out += "simulated capacity  \(Format.fixed(simulated.requestsPerSecond, 2)) req/s (median of \(simulated.seeds.count) seeds; "
+        out += "range \(Format.fixed(simulated.minRequestsPerSecond, 2))–\(Format.fixed(simulated.maxRequestsPerSecond, 2)), "
+        out += "spread \(Format.fixed(simulated.seedSpreadPercent, 1)) %; bisection to \(Format.fixed(100 * simulated.relativeTolerance, 1)) %; "
+        out += "\(Format.fixed(simulated.durationSeconds, 0)) s of arrivals each)\n"
+        out += "planner's prediction \(Format.fixed(report.predictedRequestsPerSecond, 2)) req/s"
+        if let error = report.predictionErrorPercent { out += " (\(error >= 0 ? "+" : "")\(Format.fixed(error, 1)) % against simulation)" }
+        out += "\n"
+        return out + "\n" + tables(report)[1].text()
+    }
+
+    /// The summary first (the CSV form), then each seed's bracket.
+    static func tables(_ report: CapacityReport) -> [ReportTable] {
+        let simulated = report.simulated
+        return [
+            ReportTable(title: "Capacity", headers: ["pools", "costPerHourUSD", "powerKW", "predictedRequestsPerSecond", "simulatedRequestsPerSecond",
+                                                     "minRequestsPerSecond", "maxRequestsPerSecond", "seedSpreadPercent", "predictionErrorPercent"],
+                        rows: [[poolSummary(report.pools), Format.fixed(report.costPerHourUSD, 2), Format.fixed(report.powerKW, 2),
+                                Format.fixed(report.predictedRequestsPerSecond, 3), Format.fixed(simulated.requestsPerSecond, 3),
+                                Format.fixed(simulated.minRequestsPerSecond, 3), Format.fixed(simulated.maxRequestsPerSecond, 3),
+                                Format.fixed(simulated.seedSpreadPercent, 2), report.predictionErrorPercent.map { Format.fixed($0, 2) } ?? ""]]),
+            ReportTable(title: "Seeds", headers: ["seed", "passing req/s", "failing req/s", "simulations"],
+                        rows: simulated.seeds.map { ["\($0.seed)", Format.fixed($0.passingRequestsPerSecond, 3),
+                                                     $0.failingRequestsPerSecond.map { Format.fixed($0, 3) } ?? "-", "\($0.simulations)"] }),
+        ]
+    }
+}
