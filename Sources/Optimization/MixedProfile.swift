@@ -1,73 +1,200 @@
 import ClusterModel
+import Foundation
 import Throughput
 
-/// A machine that runs both phases (Splitwise's baselines): prompts take priority, so decode steps
-/// stretch by 1 / (1 − u) where u is the share of time spent on prefill. The profile picks the u and
-/// decode batch that let one machine sustain the most requests while TTFT, TBT and E2E SLOs hold.
+/// A pool of machines that run both phases (Splitwise's baselines), as the simulator schedules them:
+/// join-shortest-queue sends each request to the least-loaded instance, which prefills it ahead of its
+/// running decodes (prompts first) and then decodes it in one continuous batch with the others there.
+///
+/// Mean-field model of that pool. With `S` instances and `A` requests in the pool on average, an arrival
+/// sees the others as N ~ Poisson(A) (an M/G/∞ occupancy), and join-shortest-queue puts it beside the
+/// ⌊N/S⌋ requests of an emptiest instance. So the requests that arrivals stall are, per arrival,
+/// E⌊N/S⌋ on average, and a decoding request is stalled at rate r = E⌊N/S⌋ / E[D] (stalls per second of
+/// decode, by conservation: λ·E⌊N/S⌋ stall events per second shared by the λ·E[D] decoding requests).
+/// A request's stall time is compound Poisson (count ~ Poisson(r·D), sizes the workload's prefills),
+/// whose tail gives the TBT and E2E percentiles. The largest A whose percentiles all hold, divided by the
+/// mean holding time (Little's law), is the pool's capacity.
 public struct MixedProfile: Sendable {
-    public var promptShare: Double
+    /// Requests per instance at the largest load the SLOs allow, and each class's mean holding time (E2E) then.
+    public var occupancyPerInstance: Double
+    public var holdingSeconds: [Double]
+    /// Decode batch a request shares at that load, its step, and the mean time per output token with stalls.
     public var batch: Int
+    public var decodeStepSeconds: Double
     public var timePerOutputToken: Double
+    /// Instance-seconds of decode per class-k request (for utilisation reports), and KV token-seconds held.
     public var tokenWork: [Double]
     public var kvTokenSeconds: [Double]
-    /// Decode step without stalls, and the mean prefill that stalls it.
-    public var decodeStepSeconds: Double
-    public var meanPrefillSeconds: Double
+    /// Machine-time share busy (prefill or decode) at that load.
+    public var busyShareAtCapacity: Double
+    let state: MixedPoolState
+    let pool: MixedPoolModel
 
     public init?(_ profile: ServiceProfile, classes: [WorkloadClass], slo: SLOTargets, tbtHeadroom headroom: Double = 1, servers: Int = 1) {
         guard profile.tokenCapable else { return nil }
-        let performance = profile.option.performance
-        let instances = Double(profile.option.deployment.instancesPerMachine)
-        let context = classes.reduce(0.0) { $0 + $1.share * Double($1.decodeContextTokens) }
-        let meanPrompt = classes.indices.reduce(0.0) { $0 + classes[$1].share * profile.promptWork[$1] }
-        let meanOutput = classes.reduce(0.0) { $0 + $1.share * Double($1.outputTokens) }
-        let meanPrefill = classes.indices.reduce(0.0) { $0 + classes[$1].share * profile.prefillSeconds[$1] }
-        var best: (rate: Double, share: Double, batch: Int, tpot: Double)?
-        for step in 1...18 {
-            let share = Double(step) * 0.05
-            func tpot(_ batch: Int) -> Double { performance.decodeStepSeconds(batch: batch, contextTokens: Int(context)) / (1 - share) }
-            // Prefills interrupt decoding: during a class-k request's decode, stalls of about S̄ arrive as a
-            // Poisson process at rate u / S̄, so its TBT exceeds a target when the stalls outnumber the slack.
-            let step = { (batch: Int) in performance.decodeStepSeconds(batch: batch, contextTokens: Int(context)) }
-            func meets(_ batch: Int) -> Bool {
-                SLOTargets.violation(slo.of(.tbt), classes: classes) { k, target in
-                    Self.tbtExceeds(headroom * target, outputTokens: classes[k].outputTokens, step: step(batch),
-                                    promptShare: share, meanPrefill: meanPrefill)
-                } <= 0
+        let pool = MixedPoolModel(profile: profile, classes: classes, servers: max(servers, 1))
+        func violation(_ state: MixedPoolState) -> Double {
+            let ttft = SLOTargets.violation(slo.of(.ttft), classes: classes) { k, target in state.ttftSeconds[k] > target ? 1 : 0 }
+            let tbt = SLOTargets.violation(slo.of(.tbt), classes: classes) { k, target in
+                state.tbtExceeds(headroom * target, classIndex: k, outputTokens: classes[k].outputTokens)
             }
-            guard meets(1) else { continue }
-            var low = 1, high = max(profile.tokenBatch, 1)
-            while low < high {
-                let mid = (low + high + 1) / 2
-                if meets(mid) { low = mid } else { high = mid - 1 }
-            }
-            guard let cap = profile.promptUtilisation(classes: classes, slo: slo, timePerOutputToken: tpot(low), servers: servers), cap >= share else { continue }
-            let decodeWork = meanOutput * tpot(low) * (1 - share) / Double(low) / instances
-            let rate = min(share / meanPrompt, profile.tokenUtilisation / (meanPrompt + decodeWork))
-            if best == nil || rate > best?.rate ?? 0 { best = (rate, share, low, tpot(low)) }
+            let e2e = SLOTargets.violation(slo.of(.e2e), classes: classes) { k, target in state.e2eExceeds(target, classIndex: k) }
+            return max(ttft, tbt, e2e)
         }
-        guard let best else { return nil }
-        promptShare = best.share
-        batch = best.batch
-        timePerOutputToken = best.tpot
-        let decodeStep = best.tpot * (1 - best.share)
-        decodeStepSeconds = decodeStep
-        meanPrefillSeconds = meanPrefill
-        tokenWork = classes.map { Double($0.outputTokens) * decodeStep / Double(best.batch) / instances }
-        kvTokenSeconds = classes.map { Double($0.outputTokens) * best.tpot * Double($0.decodeContextTokens) }
+        // Occupancy grows until a percentile breaks (or memory runs out): bisection on A.
+        let limit = Double(pool.servers) * Double(max(profile.memoryBatch, 1))
+        guard violation(pool.state(occupancy: 1e-6)) <= 0 else { return nil }
+        var low = 1e-6, high = limit
+        if violation(pool.state(occupancy: high)) <= 0 {
+            low = high
+        } else {
+            for _ in 0..<60 where high - low > 1e-4 * high {
+                let mid = (low + high) / 2
+                if violation(pool.state(occupancy: mid)) <= 0 { low = mid } else { high = mid }
+            }
+        }
+        let state = pool.state(occupancy: low)
+        self.state = state
+        self.pool = pool
+        let instances = Double(profile.option.deployment.instancesPerMachine)
+        occupancyPerInstance = low / Double(pool.servers)
+        holdingSeconds = state.e2eMeanSeconds
+        batch = max(1, Int(state.batch.rounded()))
+        decodeStepSeconds = state.stepSeconds
+        let meanOutput = classes.reduce(0.0) { $0 + $1.share * Double($1.outputTokens) }
+        let meanDecode = classes.indices.reduce(0.0) { $0 + classes[$1].share * (state.e2eMeanSeconds[$1] - state.ttftSeconds[$1]) }
+        timePerOutputToken = meanOutput > 0 ? meanDecode / meanOutput : state.stepSeconds
+        tokenWork = classes.map { Double($0.outputTokens) * state.stepSeconds / max(state.batch, 1) / instances }
+        kvTokenSeconds = classes.indices.map { state.e2eMeanSeconds[$0] * Double(classes[$0].decodeContextTokens) }
+        let meanHolding = classes.indices.reduce(0.0) { $0 + classes[$1].share * state.e2eMeanSeconds[$1] }
+        let perInstanceRate = meanHolding > 0 ? occupancyPerInstance / meanHolding : 0
+        busyShareAtCapacity = min(1, perInstanceRate * classes.indices.reduce(0.0) {
+            $0 + classes[$1].share * (profile.prefillSeconds[$1] + state.decodeSeconds[$1] / max(state.batch, 1))
+        })
     }
 
-    /// P(TBT > seconds) for a request of `outputTokens`: its decode of o · step is interrupted by prefills of
-    /// about `meanPrefill` arriving as a Poisson process at rate share / meanPrefill.
-    static func tbtExceeds(_ seconds: Double, outputTokens: Int, step: Double, promptShare: Double, meanPrefill: Double) -> Double {
-        let output = Double(outputTokens)
-        let slack = (seconds - step) * output
+    /// The pool at a planned load (requests per instance) rather than at its capacity.
+    func atOccupancy(perInstance occupancy: Double) -> MixedPoolState {
+        pool.state(occupancy: occupancy * Double(pool.servers))
+    }
+
+}
+
+/// The pool's inputs: per class prefill and decode work on this machine option, the stall sizes.
+struct MixedPoolModel: Sendable {
+    var profile: ServiceProfile
+    var classes: [WorkloadClass]
+    var servers: Int
+    var meanContextTokens: Int
+
+    init(profile: ServiceProfile, classes: [WorkloadClass], servers: Int) {
+        self.profile = profile
+        self.classes = classes
+        self.servers = servers * profile.option.deployment.instancesPerMachine
+        let weight = classes.reduce(0.0) { $0 + $1.share * Double($1.outputTokens) }
+        let context = classes.reduce(0.0) { $0 + $1.share * Double($1.outputTokens) * Double($1.decodeContextTokens) } / max(weight, 1)
+        meanContextTokens = Int(context.rounded())
+    }
+
+    /// Decode step at a fractional batch: linear between the neighbouring whole batches, so the load search is smooth.
+    func step(batch: Double) -> Double {
+        let low = max(1, Int(batch.rounded(.down))), high = low + 1
+        let performance = profile.option.performance
+        let a = performance.decodeStepSeconds(batch: low, contextTokens: meanContextTokens)
+        let b = performance.decodeStepSeconds(batch: high, contextTokens: meanContextTokens)
+        return a + (b - a) * max(0, batch - Double(low))
+    }
+
+    func state(occupancy: Double) -> MixedPoolState {
+        let (others, busy) = Self.emptiestInstance(occupancy: occupancy, servers: servers)
+        let batch = min(1 + others, Double(max(profile.memoryBatch, 1)))
+        let step = step(batch: batch)
+        let decode = classes.map { Double(max($0.outputTokens - 1, 0)) * step }
+        let meanDecode = classes.indices.reduce(0.0) { $0 + classes[$1].share * decode[$1] }
+        let rate = meanDecode > 0 ? others / meanDecode : 0
+        let stalls = StallDistribution(sizes: profile.prefillSeconds, weights: classes.map(\.share))
+        // An arrival that finds its instance busy waits for the step in progress: half a step on average.
+        let ttft = classes.indices.map { profile.prefillSeconds[$0] + busy * step / 2 }
+        let e2e = classes.indices.map { ttft[$0] + decode[$0] + rate * decode[$0] * stalls.meanSeconds }
+        return MixedPoolState(batch: batch, stepSeconds: step, decodeSeconds: decode, stallRatePerSecond: rate, stalls: stalls,
+                              ttftSeconds: ttft, e2eMeanSeconds: e2e)
+    }
+
+    /// E⌊N/S⌋ and P(N ≥ S) for N ~ Poisson(A): the requests beside an arrival on the emptiest instance, and
+    /// the chance that no instance is idle.
+    static func emptiestInstance(occupancy mean: Double, servers: Int) -> (others: Double, busy: Double) {
+        guard mean > 0 else { return (0, 0) }
+        let top = Int((mean + 12 * mean.squareRoot() + 30).rounded(.up))
+        var others = 0.0, busy = 0.0
+        var logTerm = -mean // log P(N = 0)
+        for count in 0...top {
+            if count > 0 { logTerm += log(mean) - log(Double(count)) }
+            let probability = exp(logTerm)
+            others += probability * Double(count / servers)
+            if count >= servers { busy += probability }
+        }
+        return (others, min(busy, 1))
+    }
+}
+
+/// The pool at one load: what a class-k request sees.
+struct MixedPoolState: Sendable {
+    var batch: Double
+    var stepSeconds: Double
+    var decodeSeconds: [Double]
+    var stallRatePerSecond: Double
+    var stalls: StallDistribution
+    var ttftSeconds: [Double]
+    var e2eMeanSeconds: [Double]
+
+    /// TBT = (decode + stalls) / output tokens exceeds `seconds` when the stalls exceed the slack.
+    func tbtExceeds(_ seconds: Double, classIndex k: Int, outputTokens: Int) -> Double {
+        stalls.exceeds(seconds * Double(max(outputTokens, 1)) - decodeSeconds[k], meanCount: stallRatePerSecond * decodeSeconds[k])
+    }
+
+    func e2eExceeds(_ seconds: Double, classIndex k: Int) -> Double {
+        stalls.exceeds(seconds - ttftSeconds[k] - decodeSeconds[k], meanCount: stallRatePerSecond * decodeSeconds[k])
+    }
+}
+
+/// Prefill stalls: sizes (seconds) with weights; the tail of a compound Poisson sum by Panjer's recursion
+/// on a lattice of `latticeSeconds` (sizes rounded up, so the tail errs on the safe side).
+struct StallDistribution: Sendable {
+    var sizes: [Double]
+    var weights: [Double]
+    var meanSeconds: Double
+    static let latticeSteps = 200
+
+    init(sizes: [Double], weights: [Double]) {
+        let total = max(weights.reduce(0, +), 1e-300)
+        self.sizes = sizes
+        self.weights = weights.map { $0 / total }
+        meanSeconds = zip(sizes, self.weights).reduce(0) { $0 + $1.0 * $1.1 }
+    }
+
+    /// P(Σ stalls > slack) for a Poisson(meanCount) number of stalls.
+    func exceeds(_ slack: Double, meanCount: Double) -> Double {
         guard slack >= 0 else { return 1 }
-        let decode = output * step / (1 - promptShare)
-        return Queueing.poissonExceeds(Int((slack / meanPrefill).rounded(.down)), mean: promptShare / meanPrefill * decode)
-    }
-
-    public func tbtExceeds(_ seconds: Double, outputTokens: Int) -> Double {
-        Self.tbtExceeds(seconds, outputTokens: outputTokens, step: decodeStepSeconds, promptShare: promptShare, meanPrefill: meanPrefillSeconds)
+        guard meanCount > 1e-12 else { return 0 }
+        let unit = slack / Double(Self.latticeSteps)
+        guard unit > 0 else { return 1 - exp(-meanCount) }
+        // Severity on the lattice: sizes beyond the slack land on one cell past it (they alone exceed it).
+        var byCell: [Int: Double] = [:]
+        for (size, weight) in zip(sizes, weights) where weight > 0 {
+            byCell[min(Int((size / unit).rounded(.up)), Self.latticeSteps + 1), default: 0] += weight
+        }
+        let severity = byCell.sorted { $0.key < $1.key }.map { (cells: $0.key, probability: $0.value) }
+        var mass = [Double](repeating: 0, count: Self.latticeSteps + 1)
+        mass[0] = exp(-meanCount)
+        var within = mass[0]
+        if Self.latticeSteps > 0 {
+            for x in 1...Self.latticeSteps {
+                var sum = 0.0
+                for (cells, probability) in severity where cells <= x { sum += Double(cells) * probability * mass[x - cells] }
+                mass[x] = meanCount / Double(x) * sum
+                within += mass[x]
+            }
+        }
+        return min(max(1 - within, 0), 1)
     }
 }

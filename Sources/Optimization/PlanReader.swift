@@ -30,7 +30,7 @@ struct PlanReader {
             switch count.role {
             case .prompt: (cap, batch) = (input.promptUtilisation[count.profile] ?? 0, nil)
             case .token: (cap, batch) = (profile.tokenUtilisation, profile.tokenBatch)
-            case .mixed: (cap, batch) = (profile.tokenUtilisation, input.mixedProfiles[count.profile]?.batch)
+            case .mixed: (cap, batch) = (input.mixedProfiles[count.profile]?.busyShareAtCapacity ?? 0, input.mixedProfiles[count.profile]?.batch)
             }
             return ProvisioningPlan.Pool(role: count.role, machine: profile.option.machine.id.rawValue, count: Int(machines),
                                          powerCap: profile.option.powerCap.fraction, utilisation: work(count, promptOnly: false) / machines,
@@ -64,43 +64,62 @@ struct PlanReader {
         }
     }
 
-    /// Predicted percentiles by the same approximation that set the caps: M/M/1 waits on each prompt pool,
-    /// the pool's decode time per token; a class's requests split across pools by their planned rates.
+    /// Predicted percentiles by the same approximations that set the caps: M/M/n waits on each prompt pool and
+    /// the pool's decode time per token; the mean-field model of a mixed pool at its planned load. A class's
+    /// requests split across pools by their planned rates.
     func latencies() -> [ProvisioningPlan.Latency] {
         let classes = input.classes
         var paths: [[(weight: Double, prefill: Double, utilisation: Double, meanService: Double, servers: Int)]] = classes.map { _ in [] }
-        var decode: [[(weight: Double, perToken: Double, mixed: MixedProfile?)]] = classes.map { _ in [] }
+        var decode: [[(weight: Double, perToken: Double)]] = classes.map { _ in [] }
+        var mixedPaths: [[(weight: Double, state: MixedPoolState)]] = classes.map { _ in [] }
         for count in formulation.counts {
             let machines = result.value(count.variable).rounded()
             guard machines >= 0.5 else { continue }
             let profile = input.profiles[count.profile]
             let meanService = classes.indices.reduce(0.0) { $0 + classes[$1].share * profile.prefillSeconds[$1] }
             let promptLoad = work(count, promptOnly: true) / machines
-            for flow in formulation.flows where flow.profile == count.profile && flow.role == count.role {
+            let flows = formulation.flows.filter { $0.profile == count.profile && $0.role == count.role }
+            let servers = Int(machines) * profile.option.deployment.instancesPerMachine
+            var mixedState: MixedPoolState?
+            if count.role == .mixed, let mixed = input.mixedProfiles[count.profile] {
+                let held = flows.reduce(0.0) { $0 + result.value($1.variable) * mixed.holdingSeconds[$1.workloadClass] }
+                mixedState = mixed.atOccupancy(perInstance: held / Double(max(servers, 1)))
+            }
+            for flow in flows {
                 let rate = result.value(flow.variable), k = flow.workloadClass
                 guard rate > 1e-12 else { continue }
-                let servers = Int(machines) * profile.option.deployment.instancesPerMachine
-                if count.role != .token { paths[k].append((rate, profile.prefillSeconds[k], min(promptLoad, 0.999), meanService, servers)) }
-                if count.role == .token { decode[k].append((rate, profile.tokenStepSeconds, nil)) }
-                if count.role == .mixed, let mixed = input.mixedProfiles[count.profile] { decode[k].append((rate, mixed.timePerOutputToken, mixed)) }
+                switch count.role {
+                case .prompt: paths[k].append((rate, profile.prefillSeconds[k], min(promptLoad, 0.999), meanService, servers))
+                case .token: decode[k].append((rate, profile.tokenStepSeconds))
+                case .mixed: if let mixedState { mixedPaths[k].append((rate, mixedState)) }
+                }
             }
         }
-        func exceeds(_ k: Int, _ seconds: Double, metric: LatencyMetric) -> Double {
+        func splitExceeds(_ k: Int, _ seconds: Double, metric: LatencyMetric) -> Double {
             let promptWeight = paths[k].reduce(0) { $0 + $1.weight }, decodeWeight = decode[k].reduce(0) { $0 + $1.weight }
             guard promptWeight > 0, decodeWeight > 0 else { return 0 }
             let perToken = decode[k].reduce(0) { $0 + $1.weight * $1.perToken } / decodeWeight
             if metric == .tbt {
-                // Token pools run a fixed step; mixed pools add prefill stalls (the planner's own model).
-                return decode[k].reduce(0) { total, path in
-                    let exceeds = path.mixed.map { $0.tbtExceeds(seconds, outputTokens: classes[k].outputTokens) } ?? (path.perToken > seconds ? 1 : 0)
-                    return total + path.weight / decodeWeight * exceeds
-                }
+                return decode[k].reduce(0) { $0 + $1.weight / decodeWeight * ($1.perToken > seconds ? 1 : 0) }
             }
             let decodeTime = metric == .e2e ? Double(max(classes[k].outputTokens - 1, 0)) * perToken : 0
             return paths[k].reduce(0) { total, path in
                 total + path.weight / promptWeight * Queueing.waitExceeds(seconds - path.prefill - decodeTime, utilisation: path.utilisation,
                                                                           meanServiceSeconds: path.meanService, servers: path.servers)
             }
+        }
+        func mixedExceeds(_ k: Int, _ seconds: Double, metric: LatencyMetric, _ state: MixedPoolState) -> Double {
+            switch metric {
+            case .ttft: return state.ttftSeconds[k] > seconds ? 1 : 0
+            case .tbt: return state.tbtExceeds(seconds, classIndex: k, outputTokens: classes[k].outputTokens)
+            case .e2e: return state.e2eExceeds(seconds, classIndex: k)
+            }
+        }
+        func exceeds(_ k: Int, _ seconds: Double, metric: LatencyMetric) -> Double {
+            let splitWeight = paths[k].reduce(0) { $0 + $1.weight }, mixedWeight = mixedPaths[k].reduce(0) { $0 + $1.weight }
+            guard splitWeight + mixedWeight > 0 else { return 0 }
+            let mixed = mixedPaths[k].reduce(0) { $0 + $1.weight * mixedExceeds(k, seconds, metric: metric, $1.state) }
+            return (splitWeight * splitExceeds(k, seconds, metric: metric) + mixed) / (splitWeight + mixedWeight)
         }
         return slo.targets.map { target in
             // Smallest multiple of the targets' per-class scale at which the percentile holds, by bisection.

@@ -53,6 +53,7 @@ public struct ProvisioningFormulation: Sendable {
                 }
             }
         }
+        if fixedCounts == nil { addPoolKindChoice() }
         addDemand(input)
         addCapacity(input)
         addBudgetsAndAvailability(input, enforceBudget: enforceBudget)
@@ -63,6 +64,20 @@ public struct ProvisioningFormulation: Sendable {
         case .minPower: model.minimize(power + 1e-6 * cost)
         case .maxScale: model.maximize(LinearExpression(alpha))
         }
+    }
+
+    /// A cluster runs split pools or mixed pools, not both: the simulated scheduler sends a request to a mixed
+    /// machine only when prompt queues overflow, so flows the program would route to a mixed pool beside
+    /// split pools would not reach it. One binary chooses the kind (only when the design allows both).
+    private mutating func addPoolKindChoice() {
+        let mixed = counts.filter { $0.role == .mixed }, split = counts.filter { $0.role != .mixed }
+        guard !mixed.isEmpty, !split.isEmpty else { return }
+        // The bound must stay small enough that GLPK's integrality tolerance (1e-5) cannot leave one machine
+        // through: 1e4 · 1e-5 = 0.1 of a machine.
+        let bound = 10_000.0
+        let usesMixed = model.addVariable("uses-mixed-pools", kind: .integer, lower: 0, upper: 1)
+        model.addConstraint("mixed-pools-only-if-chosen", mixed.map { LinearExpression($0.variable) }.sum() + (-bound) * usesMixed, upper: 0)
+        model.addConstraint("split-pools-only-if-not", split.map { LinearExpression($0.variable) }.sum() + bound * usesMixed, upper: bound)
     }
 
     private func flows(role: Role? = nil, profile: Int? = nil, workloadClass: Int? = nil) -> [Flow] {
@@ -104,9 +119,10 @@ public struct ProvisioningFormulation: Sendable {
                 model.addConstraint("kv-receive[\(label)]", total(kvGB) + (-networkGBps) * machines, upper: 0)
             case .mixed:
                 guard let mixed = input.mixedProfiles[count.profile] else { continue }
-                model.addConstraint("mixed-prompt-share[\(label)]", total { profile.promptWork[$0] } + (-mixed.promptShare) * machines, upper: 0)
-                model.addConstraint("mixed-capacity[\(label)]", total { profile.promptWork[$0] + mixed.tokenWork[$0] }
-                                        + (-profile.tokenUtilisation) * machines, upper: 0)
+                // Little's law: requests held (rate × mean E2E) within the occupancy at which every percentile holds.
+                let instances = Double(profile.option.deployment.instancesPerMachine)
+                model.addConstraint("mixed-occupancy[\(label)]", total { mixed.holdingSeconds[$0] }
+                                        + (-mixed.occupancyPerInstance * instances) * machines, upper: 0)
                 model.addConstraint("kv-memory[\(label),mixed]", total { mixed.kvTokenSeconds[$0] / 1e6 }
                                         + (-profile.tokenUtilisation * profile.kvCapacityTokens / 1e6) * machines, upper: 0)
             }

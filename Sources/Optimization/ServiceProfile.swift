@@ -31,6 +31,8 @@ public struct ServiceProfile: Sendable {
     public var prefillSeconds: [Double]
     /// Token role: the decode batch the TBT SLO and KV memory allow, its step time, and the caps.
     public var tokenBatch: Int
+    /// The largest decode batch whose KV cache fits at the workload's mean context.
+    public var memoryBatch: Int
     public var tokenStepSeconds: Double
     public var tokenWork: [Double]
     /// KV token-seconds a class-k request holds while decoding (Little's law: Σ rate × this ≤ capacity).
@@ -57,6 +59,7 @@ public struct ServiceProfile: Sendable {
         let meanContext = classes.reduce(0.0) { $0 + $1.share * Double($1.outputTokens) * Double($1.decodeContextTokens) }
             / max(classes.reduce(0.0) { $0 + $1.share * Double($1.outputTokens) }, 1)
         let memoryBatch = memory.maxBatch(contextTokens: Int(meanContext.rounded(.up)))
+        self.memoryBatch = memoryBatch
         let tbtTargets = slo.of(.tbt)
         func meets(_ batch: Int) -> Bool {
             let step = performance.decodeStepSeconds(batch: batch, contextTokens: Int(meanContext))
