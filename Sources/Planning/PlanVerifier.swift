@@ -3,13 +3,18 @@ import Foundation
 import Optimization
 import Simulation
 
-/// Plan, then simulate the plan on the scenario's workload; while the simulation misses an SLO, tighten
-/// the formulation (scale every utilisation cap down, so every pool gets headroom) and solve again.
+/// Plan, then check the plan in the simulator and move it to the smallest cluster the simulator accepts.
+/// - min-cost and min-power: simulate at the planned rate; while an SLO is missed, grow every pool by 15 %;
+///   then shrink each pool, most expensive machine first, to the least count that still meets every SLO
+///   (bisection on the count, the other pools held), until no pool shrinks. Removing any one machine of
+///   the result makes the simulation miss an SLO.
+/// - max-throughput: the budget fixes the pools; the verified rate is the highest at which the simulator
+///   shows every SLO met (a capacity search with the simulation's seed).
 public struct PlanVerifier: Sendable {
     public struct Round: Sendable, Codable, Equatable {
         public var round: Int
-        /// The factor every utilisation cap was scaled by in this round.
-        public var utilisationScale: Double
+        /// What this round tried: `planned`, `grow x1.15`, `shrink prompt:dgx-h100 to 24`, `capacity search`.
+        public var action: String
         public var plan: ProvisioningPlan
         public var simulated: SimulationResult
     }
@@ -17,8 +22,8 @@ public struct PlanVerifier: Sendable {
     public struct Outcome: Sendable, Codable, Equatable {
         public var rounds: [Round]
         public var verified: Bool
-
-        public var final: Round? { rounds.last }
+        /// The verified plan and its simulation (the last round that met every SLO).
+        @NullEncodable public var final: Round?
 
         /// Zeroes solver and simulation times, the only figures that differ between identical runs.
         public mutating func zeroTimings() {
@@ -26,10 +31,13 @@ public struct PlanVerifier: Sendable {
                 rounds[index].plan.solver.seconds = 0
                 rounds[index].simulated.wallSeconds = 0
             }
+            final?.plan.solver.seconds = 0
+            final?.simulated.wallSeconds = 0
         }
     }
 
-    public static let utilisationScales = [1.0, 0.85, 0.7, 0.55]
+    public static let growthFactor = 1.15
+    public static let maximumGrowth = 4.0
 
     public var planner: ProvisioningPlanner
     public var simulation: ScenarioSimulation
@@ -39,23 +47,99 @@ public struct PlanVerifier: Sendable {
         self.simulation = simulation
     }
 
-    /// `request` fixes the design to verify (the best one the planner finds when nil). The simulation runs
-    /// at the rate each plan serves (for max-throughput, the rate it found).
+    /// `request` fixes the design to verify (the best one the planner finds when nil).
     public func verify(_ request: PlanRequest) throws -> Outcome {
-        var rounds: [Round] = []
-        var request = request
-        for (index, scale) in Self.utilisationScales.enumerated() {
-            var tightened = request
-            tightened.utilisationScale = scale
-            guard let plan = try planner.plan(tightened).first, plan.feasible else { break }
-            request.design = Design(rawValue: plan.design)
-            let pools = plan.pools.map { PoolSpec(role: $0.role, machine: MachineID($0.machine), powerCap: $0.powerCap, count: $0.count) }
-            var run = simulation
-            run.ratePerSecond = plan.requestsPerSecond
-            let simulated = try run.run(pools: pools)
-            rounds.append(Round(round: index + 1, utilisationScale: scale, plan: plan, simulated: simulated))
-            if simulated.sloMet { return Outcome(rounds: rounds, verified: true) }
+        guard let plan = try planner.plan(request).first, plan.feasible else { return Outcome(rounds: [], verified: false, final: nil) }
+        let objective = request.objective ?? request.scenario.objective
+        let pools = plan.pools.map { PoolCount(role: $0.role, machine: MachineID($0.machine), powerCap: $0.powerCap, count: $0.count) }
+        var session = Session(verifier: self, request: request, design: plan.design)
+        if objective == .maxThroughput {
+            let search = CapacitySearch(simulation: simulation, seeds: [simulation.seed])
+            let capacity = try search.run(pools: pools.map(\.spec), startRequestsPerSecond: plan.requestsPerSecond)
+            try session.simulate(pools, rate: capacity.requestsPerSecond, action: "planned, then capacity search", base: plan)
+            return session.outcome
         }
-        return Outcome(rounds: rounds, verified: false)
+        let rate = plan.requestsPerSecond
+        var current = pools
+        var met = try session.simulate(current, rate: rate, action: "planned", base: plan)
+        var growth = 1.0
+        while !met, growth * Self.growthFactor <= Self.maximumGrowth {
+            growth *= Self.growthFactor
+            current = pools.map { var grown = $0; grown.count = Int((Double($0.count) * growth).rounded(.up)); return grown }
+            met = try session.simulate(current, rate: rate, action: "grow x\(String(format: "%.2f", growth))", base: nil)
+        }
+        guard met else { return session.outcome }
+        try shrink(&current, rate: rate, session: &session)
+        return session.outcome
     }
+
+    /// Each pool in turn (most expensive machine first) to its least passing count, until a pass changes nothing.
+    private func shrink(_ pools: inout [PoolCount], rate: Double, session: inout Session) throws {
+        let order = try pools.indices.sorted { lhs, rhs in
+            let a = try planner.catalog.machine(pools[lhs].machine, file: "cluster", jsonPath: "pools").pricePerHourUSD
+            let b = try planner.catalog.machine(pools[rhs].machine, file: "cluster", jsonPath: "pools").pricePerHourUSD
+            return a != b ? a > b : lhs < rhs
+        }
+        var changed = true
+        while changed {
+            changed = false
+            for index in order where pools[index].count > 1 {
+                // Bisection for the least count in [1, count] that meets every SLO, the other pools held.
+                var passing = pools[index].count, low = 0
+                while passing - low > 1 {
+                    let middle = (passing + low) / 2
+                    var trial = pools
+                    trial[index].count = middle
+                    let label = "shrink \(pools[index].role.rawValue):\(pools[index].machine.rawValue) to \(middle)"
+                    if try session.simulate(trial, rate: rate, action: label, base: nil) { passing = middle } else { low = middle }
+                }
+                if passing < pools[index].count {
+                    pools[index].count = passing
+                    changed = true
+                }
+            }
+        }
+    }
+
+    /// The rounds so far, and the last cluster that met every SLO.
+    private struct Session {
+        var verifier: PlanVerifier
+        var request: PlanRequest
+        var design: String
+        var outcome = Outcome(rounds: [], verified: false, final: nil)
+        /// Clusters already simulated (at the one rate of a search), so a second shrinking pass does not repeat them.
+        var seen: [[PoolCount]: Bool] = [:]
+
+        init(verifier: PlanVerifier, request: PlanRequest, design: String) {
+            self.verifier = verifier
+            self.request = request
+            self.design = design
+        }
+
+        /// Simulates `pools` at `rate`; `base` is the plan when it is the planner's own (else the planner evaluates the pools).
+        @discardableResult
+        mutating func simulate(_ pools: [PoolCount], rate: Double, action: String, base: ProvisioningPlan?) throws -> Bool {
+            if let known = seen[pools] { return known }
+            var run = verifier.simulation
+            run.ratePerSecond = rate
+            let simulated = try run.run(pools: pools.map(\.spec))
+            var plan = try base ?? verifier.planner.evaluate(request, pools: pools, design: design)
+            if base == nil || action.contains("capacity") {
+                plan.sustainableRequestsPerSecond = try verifier.planner.predictedCapacity(request, pools: pools)
+                plan.requestsPerSecond = rate
+            }
+            let round = Round(round: outcome.rounds.count + 1, action: action, plan: plan, simulated: simulated)
+            outcome.rounds.append(round)
+            seen[pools] = simulated.sloMet
+            if simulated.sloMet {
+                outcome.final = round
+                outcome.verified = true
+            }
+            return simulated.sloMet
+        }
+    }
+}
+
+extension PoolCount {
+    var spec: PoolSpec { PoolSpec(role: role, machine: machine, powerCap: powerCap, count: count) }
 }

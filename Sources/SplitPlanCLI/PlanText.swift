@@ -36,15 +36,14 @@ enum PlanText {
         out += line("solver: \(best.solver.backend) \(best.solver.status.rawValue) in \(Format.fixed(1000 * best.solver.seconds, 1)) ms, gap \(gap), "
                     + "\(best.solver.variables) variables, \(best.solver.constraints) constraints, \(best.workloadClasses) workload classes", markdown)
         if let verification = report.verification {
-            out += "\n" + line("Verified by simulation: \(verification.verified ? "all SLOs met" : "SLOs still missed") after \(verification.rounds.count) round(s)", markdown)
-            out += table(["round", "utilisation caps", "pools", "simulated SLOs"], verification.rounds.map { round in
-                [String(round.round), Format.fixed(round.utilisationScale, 2) + "x",
-                 round.plan.poolSummary,
+            out += "\n" + line("Verified by simulation: \(verification.verified ? "all SLOs met" : "SLOs still missed") after \(verification.rounds.count) simulation(s)", markdown)
+            out += table(["round", "action", "pools", "req/s", "simulated SLOs"], verification.rounds.map { round in
+                [String(round.round), round.action, round.plan.poolSummary, Format.fixed(round.simulated.requests > 0 ? round.plan.requestsPerSecond : 0, 2),
                  round.simulated.sloMet ? "met" : "missed"]
             }, markdown)
             if let final = verification.final {
                 let predicted = Dictionary(final.plan.latencies.map { ("\($0.metric) \($0.percentile)", $0.predicted) }, uniquingKeysWith: { a, _ in a })
-                out += "\n" + line("Predicted and simulated, side by side (final round):", markdown)
+                out += "\n" + line("Predicted and simulated, side by side (verified cluster \(final.plan.poolSummary)):", markdown)
                 out += table(["metric", "percentile", "predicted", "simulated", "target", "unit", "met"], final.simulated.slo.map { check in
                     [check.metric, check.percentile, predicted["\(check.metric) \(check.percentile)"].map { Format.fixed($0, 3) } ?? "-",
                      Format.fixed(check.achieved, 3), Format.fixed(check.target, 3), check.unit, check.met ? "yes" : "NO"]

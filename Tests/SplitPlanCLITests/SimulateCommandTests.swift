@@ -43,14 +43,30 @@ import Testing
         #expect((json["completed"] as? Int ?? 0) > 0)
     }
 
-    @Test func verifySimulatesAndReportsRounds() throws {
+    /// The verified cluster meets every SLO, and the search saw each of its pools fail with one machine fewer.
+    @Test func verifyConvergesOnAMinimalVerifiedCluster() throws {
         let output = try scratchFile("verified.json")
         #expect(SplitPlanCommand.run(arguments: ["plan", "--verify", "--design", "splitwise-hh", "--format", "json", "--output", output] + catalog) == 0)
         let json = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: output))) as? [String: Any])
         let verification = try #require(json["verification"] as? [String: Any])
         #expect(verification["verified"] as? Bool == true)
+        let final = try #require(verification["final"] as? [String: Any])
+        #expect((final["simulated"] as? [String: Any])?["sloMet"] as? Bool == true)
+        func pools(_ round: [String: Any]) -> [String: Int] {
+            let list = ((round["plan"] as? [String: Any])?["pools"] as? [[String: Any]]) ?? []
+            return Dictionary(list.map { ("\($0["role"] ?? ""):\($0["machine"] ?? "")@\($0["powerCap"] ?? "")", $0["count"] as? Int ?? 0) },
+                              uniquingKeysWith: +)
+        }
+        let verified = pools(final)
         let rounds = try #require(verification["rounds"] as? [[String: Any]])
-        #expect(!rounds.isEmpty && (rounds.last?["simulated"] as? [String: Any])?["sloMet"] as? Bool == true)
+        for (pool, count) in verified where count > 1 {
+            var fewer = verified
+            fewer[pool] = count - 1
+            let failed = rounds.contains { pools($0) == fewer && ($0["simulated"] as? [String: Any])?["sloMet"] as? Bool == false }
+            #expect(failed, "removing one machine from \(pool) should have been simulated and missed an SLO")
+        }
+        // The plan the command reports is the verified one.
+        #expect(pools(["plan": json]) == verified)
     }
 
     static let badInputs: [[String]] = [
