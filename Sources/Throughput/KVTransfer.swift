@@ -5,10 +5,11 @@ public struct KVTransfer: Sendable {
     public let model: ModelSpec
     public let linkBytesPerSecond: Double
 
-    /// The link runs at the slower of the two machines' network bandwidths.
+    /// The link runs at the slower of the two machines' network bandwidths, each machine's NICs pooled:
+    /// every GPU sends its tensor-parallel shard of the KV cache over its own NIC at once.
     public init(model: ModelSpec, from source: MachineSpec, to destination: MachineSpec) {
         self.model = model
-        self.linkBytesPerSecond = min(source.infinibandBytesPerSecond, destination.infinibandBytesPerSecond)
+        self.linkBytesPerSecond = min(source.infinibandBytesPerSecondPerMachine, destination.infinibandBytesPerSecondPerMachine)
     }
 
     public func bytes(promptTokens: Int) -> Double { Double(promptTokens) * model.kvBytesPerToken }
