@@ -7,6 +7,9 @@ public struct MachineSpec: Sendable, Equatable {
     /// Machine-to-machine network bandwidth of one GPU's NIC (the KV-cache path), gigabits per second.
     /// Stored per GPU because that is how Splitwise's Table I and cloud instance pages quote it.
     public var infinibandGbpsPerGPU: Double
+    /// Fixed cost of one KV-cache handoff that layer-wise overlap cannot hide (synchronising the two
+    /// machines, signalling completion, handing the request to the token machine), seconds.
+    public var kvTransferSetupSeconds: Double
     public var pricePerHourUSD: Double
     /// Provisioned power at power cap 1.0.
     public var powerKW: Double
@@ -15,14 +18,15 @@ public struct MachineSpec: Sendable, Equatable {
     public var sources: [String: String]
 
     public init(
-        id: MachineID, name: String, gpu: GPUID, gpuCount: Int, infinibandGbpsPerGPU: Double, pricePerHourUSD: Double,
-        powerKW: Double, powerCaps: [PowerCap], calibration: MachineCalibration, sources: [String: String] = [:]
+        id: MachineID, name: String, gpu: GPUID, gpuCount: Int, infinibandGbpsPerGPU: Double, kvTransferSetupSeconds: Double = 0,
+        pricePerHourUSD: Double, powerKW: Double, powerCaps: [PowerCap], calibration: MachineCalibration, sources: [String: String] = [:]
     ) {
         self.id = id
         self.name = name
         self.gpu = gpu
         self.gpuCount = gpuCount
         self.infinibandGbpsPerGPU = infinibandGbpsPerGPU
+        self.kvTransferSetupSeconds = kvTransferSetupSeconds
         self.pricePerHourUSD = pricePerHourUSD
         self.powerKW = powerKW
         self.powerCaps = powerCaps
@@ -58,7 +62,7 @@ public struct PowerCap: Sendable, Equatable, Hashable {
 
 extension MachineSpec {
     static let keys = [
-        "schemaVersion", "id", "name", "gpu", "gpuCount", "infinibandGbpsPerGPU",
+        "schemaVersion", "id", "name", "gpu", "gpuCount", "infinibandGbpsPerGPU", "kvTransferSetupSeconds",
         "pricePerHourUSD", "powerKW", "powerCaps", "calibration", "sources",
     ]
     /// Keys of earlier catalogue versions, with what replaced them.
@@ -100,6 +104,7 @@ extension MachineSpec {
             gpu: try json.child("gpu", expected: "a GPU id").identifier(GPUID.self),
             gpuCount: try json.integer("gpuCount", .atLeast(1, atMost: 1024)),
             infinibandGbpsPerGPU: try json.number("infinibandGbpsPerGPU", .above(0, atMost: 1e5)),
+            kvTransferSetupSeconds: try json.number("kvTransferSetupSeconds", .atLeast(0, atMost: 10)),
             pricePerHourUSD: try json.number("pricePerHourUSD", .above(0, atMost: 1e6)),
             powerKW: try json.number("powerKW", .above(0, atMost: 1e4)),
             powerCaps: caps.sorted { $0.fraction > $1.fraction },

@@ -6,7 +6,7 @@ public struct WhatIf: Sendable, Equatable {
     public var key: String
     public var value: String
 
-    public static let machineFields = ["pricePerHourUSD", "powerKW", "infinibandGbpsPerGPU"]
+    public static let machineFields = ["pricePerHourUSD", "powerKW", "infinibandGbpsPerGPU", "kvTransferSetupSeconds"]
     public static let gpuFields = ["denseFP16TFLOPS", "memoryGiB", "memoryBandwidthGBps", "interconnectGBps", "tdpWatts", "idleWatts", "promptWatts", "tokenWatts"]
     public static let allowedKeys = "machine.<id>.(\(machineFields.joined(separator: "|"))), gpu.<id>.(\(gpuFields.joined(separator: "|"))), "
         + "workload.rate, budget.costPerHourUSD, budget.powerKW, objective, slo.<ttft|tbt|e2e>.<p50|p90|p99>.<slowdown|seconds>"
@@ -46,6 +46,7 @@ public struct WhatIf: Sendable, Equatable {
             case "pricePerHourUSD": machine.pricePerHourUSD = try number(.above(0, atMost: 1e6))
             case "powerKW": machine.powerKW = try number(.above(0, atMost: 1e4))
             case "infinibandGbpsPerGPU": machine.infinibandGbpsPerGPU = try number(.above(0, atMost: 1e5))
+            case "kvTransferSetupSeconds": machine.kvTransferSetupSeconds = try number(.atLeast(0, atMost: 10))
             case "infinibandGbps": throw bad("the key machine.\(path[1]).infinibandGbpsPerGPU: bandwidth is now given per GPU (the machine has gpuCount of them)")
             default: throw unknownKey()
             }

@@ -79,6 +79,7 @@ struct CatalogEntry {
             sources = machine.sources
             fields = ["id": id, "name": machine.name, "gpu": machine.gpu.rawValue, "gpuCount": "\(machine.gpuCount)",
                       "infinibandGbpsPerGPU": NumberFormatting.compact(machine.infinibandGbpsPerGPU),
+                      "kvTransferSetupSeconds": NumberFormatting.compact(machine.kvTransferSetupSeconds),
                       "pricePerHourUSD": NumberFormatting.compact(machine.pricePerHourUSD),
                       "powerKW": NumberFormatting.compact(machine.powerKW),
                       "powerCaps": machine.powerCaps.map { "\($0.label) (\(NumberFormatting.compact($0.gpuPowerLimitWatts)) W/GPU)" }.joined(separator: ", ")]
