@@ -19,6 +19,20 @@ import Throughput
         #expect(abs(ttft[1] - 0.25) < 1e-9 && abs(e2e[1] - (0.26 + 2.048e-6 + 0.00499)) < 1e-9)
     }
 
+    /// Throughput in the measurement window, by hand: 20 requests of 100 prompt tokens and 1 output arrive
+    /// every 0.5 s from 0 to 9.5 s, over 10 s of arrivals; each ends with its 0.1 s prefill, at 0.1, 0.6,
+    /// …, 9.6 s. The window is 10 % to 90 % of 10 s, [1, 9): the 16 completions at 1.1 … 8.6 s, so
+    /// 16 / 8 s = 2 req/s. With the drain: 20 requests / (9.6 s − 0 s) = 2.0833 req/s.
+    @Test func throughputCountsTheMeasurementWindow() throws {
+        let requests = (0..<20).map { Request(arrivalSeconds: Double($0) * 0.5, promptTokens: 100, outputTokens: 1) }
+        let trace = try ClusterSimulation(requests: requests, pools: try linearPools()).run()
+        let result = SimulationResult(trace: trace, slo: SLOSet(), reference: nil, wallSeconds: 0, arrivalDurationSeconds: 10)
+        #expect(result.measurementWindow == SimulationResult.MeasurementWindow(arrivalDurationSeconds: 10))
+        #expect(abs(result.measurementWindow.startSeconds - 1) < 1e-12 && abs(result.measurementWindow.endSeconds - 9) < 1e-12)
+        #expect(abs(result.completedRequestsPerSecond - 2) < 1e-12)
+        #expect(abs(result.completedRequestsPerSecondWithDrain - 20 / 9.6) < 1e-9)
+    }
+
     /// Every request completes or is dropped with a reason; generated tokens equal the outputs asked for.
     @Test func requestsAndTokensAreConserved() throws {
         var random = SplitMix64(seed: 3)
