@@ -1,4 +1,4 @@
-import ClusterModel
+@testable import ClusterModel
 import Foundation
 import Testing
 
@@ -79,5 +79,20 @@ import Testing
             let budget = try #require(scenario.budget.powerKW)
             #expect(Int(budget / a100.powerKW) == 70 && scenario.catalogOverrides.allSatisfy { !($0.source ?? "").isEmpty }, "\(name)")
         }
+    }
+
+    /// The JSON Schema and the loader agree: the same top-level keys, and the same override keys and fields.
+    @Test func schemaAgreesWithTheLoader() throws {
+        let url = Repository.root.appendingPathComponent("schema/scenario.schema.json")
+        let schema = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: url)) as? [String: Any])
+        let properties = try #require(schema["properties"] as? [String: Any])
+        #expect(Set(properties.keys) == Set(Scenario.keys))
+        let definitions = try #require(schema["$defs"] as? [String: Any])
+        let entry = try #require(definitions["catalogOverride"] as? [String: Any])
+        #expect(Set(try #require(entry["required"] as? [String])) == ["key", "value", "source"])
+        let pattern = try #require(((entry["properties"] as? [String: Any])?["key"] as? [String: Any])?["pattern"] as? String)
+        let expected = "^(machine\\.[a-z][a-z0-9-]*\\.(" + SettingOverride.machineFields.map(\.name).joined(separator: "|")
+            + ")|gpu\\.[a-z][a-z0-9-]*\\.(" + SettingOverride.gpuFields.map(\.name).joined(separator: "|") + "))$"
+        #expect(pattern == expected)
     }
 }
