@@ -7,6 +7,7 @@ public enum ClusterModelError: Error, Equatable, CustomStringConvertible, Sendab
     case invalidValue(path: String, jsonPath: String, value: String, allowed: String)
     case missingKey(path: String, jsonPath: String, expected: String)
     case unknownKey(path: String, jsonPath: String, allowed: [String])
+    case renamedKey(path: String, jsonPath: String, newKey: String, note: String)
     case unknownReference(path: String, jsonPath: String, id: String, kind: String, known: [String])
     case missingSource(path: String, jsonPath: String)
     case duplicateID(path: String, id: String, otherPath: String)
@@ -29,6 +30,8 @@ public enum ClusterModelError: Error, Equatable, CustomStringConvertible, Sendab
             return "\(path): \(jsonPath) is missing; expected \(expected)"
         case .unknownKey(let path, let jsonPath, let allowed):
             return "\(path): \(jsonPath) is not a known key; allowed here: \(allowed.joined(separator: ", "))"
+        case .renamedKey(let path, let jsonPath, let newKey, let note):
+            return "\(path): \(jsonPath) is no longer read; use \"\(newKey)\" instead: \(note)"
         case .unknownReference(let path, let jsonPath, let id, let kind, let known):
             let list = known.isEmpty ? "none in the catalogue" : known.joined(separator: ", ")
             return "\(path): \(jsonPath) names \(kind) '\(id)', which the catalogue does not have; known: \(list)"

@@ -4,8 +4,12 @@ public struct MachineSpec: Sendable, Equatable {
     public var name: String
     public var gpu: GPUID
     public var gpuCount: Int
-    /// Machine-to-machine bandwidth used for KV-cache transfer, gigabits per second.
-    public var infinibandGbps: Double
+    /// Machine-to-machine network bandwidth of one GPU's NIC (the KV-cache path), gigabits per second.
+    /// Stored per GPU because that is how Splitwise's Table I and cloud instance pages quote it.
+    public var infinibandGbpsPerGPU: Double
+    /// Fixed cost of one KV-cache handoff that layer-wise overlap cannot hide (synchronising the two
+    /// machines, signalling completion, handing the request to the token machine), seconds.
+    public var kvTransferSetupSeconds: Double
     public var pricePerHourUSD: Double
     /// Provisioned power at power cap 1.0.
     public var powerKW: Double
@@ -14,14 +18,15 @@ public struct MachineSpec: Sendable, Equatable {
     public var sources: [String: String]
 
     public init(
-        id: MachineID, name: String, gpu: GPUID, gpuCount: Int, infinibandGbps: Double, pricePerHourUSD: Double,
-        powerKW: Double, powerCaps: [PowerCap], calibration: MachineCalibration, sources: [String: String] = [:]
+        id: MachineID, name: String, gpu: GPUID, gpuCount: Int, infinibandGbpsPerGPU: Double, kvTransferSetupSeconds: Double = 0,
+        pricePerHourUSD: Double, powerKW: Double, powerCaps: [PowerCap], calibration: MachineCalibration, sources: [String: String] = [:]
     ) {
         self.id = id
         self.name = name
         self.gpu = gpu
         self.gpuCount = gpuCount
-        self.infinibandGbps = infinibandGbps
+        self.infinibandGbpsPerGPU = infinibandGbpsPerGPU
+        self.kvTransferSetupSeconds = kvTransferSetupSeconds
         self.pricePerHourUSD = pricePerHourUSD
         self.powerKW = powerKW
         self.powerCaps = powerCaps
@@ -29,7 +34,9 @@ public struct MachineSpec: Sendable, Equatable {
         self.sources = sources
     }
 
-    public var infinibandBytesPerSecond: Double { infinibandGbps * 1e9 / 8 }
+    /// All the machine's NICs together: one per GPU.
+    public var infinibandGbpsPerMachine: Double { infinibandGbpsPerGPU * Double(gpuCount) }
+    public var infinibandBytesPerSecondPerMachine: Double { infinibandGbpsPerMachine * 1e9 / 8 }
 
     public func powerCap(fraction: Double) -> PowerCap? {
         powerCaps.first { abs($0.fraction - fraction) < 1e-9 }
@@ -55,11 +62,20 @@ public struct PowerCap: Sendable, Equatable, Hashable {
 
 extension MachineSpec {
     static let keys = [
-        "schemaVersion", "id", "name", "gpu", "gpuCount", "infinibandGbps", "pricePerHourUSD", "powerKW",
-        "powerCaps", "calibration", "sources",
+        "schemaVersion", "id", "name", "gpu", "gpuCount", "infinibandGbpsPerGPU", "kvTransferSetupSeconds",
+        "pricePerHourUSD", "powerKW", "powerCaps", "calibration", "sources",
+    ]
+    /// Keys of earlier catalogue versions, with what replaced them.
+    static let renamedKeys = [
+        "infinibandGbps": ("infinibandGbpsPerGPU",
+                           "Gb/s of one GPU's NIC; the machine's bandwidth is that x gpuCount (a DGX-A100 has 8 x 200 Gb/s HDR, "
+                           + "so 200; a DGX-H100 8 x 400 Gb/s NDR, so 400); the old per-machine key understated it 8-fold"),
     ]
 
     init(json: JSONCursor) throws {
+        for (old, (new, note)) in Self.renamedKeys.sorted(by: { $0.key < $1.key }) where try json.has(old) {
+            throw ClusterModelError.renamedKey(path: json.file, jsonPath: json.path(appending: old), newKey: new, note: note)
+        }
         try json.requireKeys(within: Self.keys)
         try SchemaVersion.check(json)
         let sources = try SourceCitations.read(json)
@@ -87,7 +103,8 @@ extension MachineSpec {
             name: try json.string("name"),
             gpu: try json.child("gpu", expected: "a GPU id").identifier(GPUID.self),
             gpuCount: try json.integer("gpuCount", .atLeast(1, atMost: 1024)),
-            infinibandGbps: try json.number("infinibandGbps", .above(0, atMost: 1e6)),
+            infinibandGbpsPerGPU: try json.number("infinibandGbpsPerGPU", .above(0, atMost: 1e5)),
+            kvTransferSetupSeconds: try json.number("kvTransferSetupSeconds", .atLeast(0, atMost: 10)),
             pricePerHourUSD: try json.number("pricePerHourUSD", .above(0, atMost: 1e6)),
             powerKW: try json.number("powerKW", .above(0, atMost: 1e4)),
             powerCaps: caps.sorted { $0.fraction > $1.fraction },

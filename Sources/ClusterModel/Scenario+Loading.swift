@@ -3,7 +3,7 @@ import Foundation
 extension Scenario {
     static let keys = [
         "schemaVersion", "name", "description", "catalog", "model", "tensorParallel", "workload", "slo", "budget",
-        "objective", "designs", "machines", "availability", "expect",
+        "objective", "designs", "machines", "availability", "catalogOverrides", "expect",
     ]
 
     /// Longest workload a scenario may ask for: one year.
@@ -21,7 +21,7 @@ extension Scenario {
         let machines = try json.optionalChild("machines").map {
             try nonEmptyList($0) { try $0.identifier(MachineID.self) }
         }
-        return Scenario(
+        var scenario = Scenario(
             file: url,
             name: try json.optionalChild("name")?.string() ?? url.deletingPathExtension().lastPathComponent,
             description: try json.optionalChild("description")?.string() ?? "",
@@ -37,6 +37,30 @@ extension Scenario {
             availability: try json.optionalChild("availability").map(availability) ?? [:],
             expect: try json.optionalChild("expect").map(Expectations.init(json:))
         )
+        scenario.catalogOverrides = try json.optionalChild("catalogOverrides").map(catalogOverrides) ?? []
+        return scenario
+    }
+
+    /// `[{"key": "machine.<id>.<field>", "value": number, "source": "..."}]`: the key in `compare --set`
+    /// syntax, restricted to catalogue figures; the value within the range the catalogue loader allows.
+    private static func catalogOverrides(_ json: JSONCursor) throws -> [SettingOverride] {
+        try json.elements(expected: "an array of {key, value, source}").map { entry in
+            _ = try entry.object(expected: "an object {key, value, source}")
+            try entry.requireKeys(within: ["key", "value", "source"])
+            let keyJSON = try entry.child("key", expected: "a catalogue key: \(SettingOverride.catalogKeys)")
+            let key = try keyJSON.string(allowed: "a catalogue key: \(SettingOverride.catalogKeys)")
+            if let replacement = SettingOverride.replacement(forKey: key) { throw keyJSON.invalid(expected: replacement) }
+            guard let rule = SettingOverride.catalogRule(forKey: key) else {
+                throw keyJSON.invalid(expected: "a catalogue key: \(SettingOverride.catalogKeys)")
+            }
+            let value = try entry.number("value", rule)
+            let source = try entry.child("source", expected: "a citation for the value").string(allowed: "a citation string")
+            guard !source.trimmingCharacters(in: .whitespaces).isEmpty else {
+                throw try entry.child("source", expected: "").invalid(expected: "a non-empty citation for the value")
+            }
+            return SettingOverride(key: key, value: "\(value)", source: source, file: json.file, keyPath: entry.path(appending: "key"),
+                                   idPath: entry.path(appending: "key"), valuePath: entry.path(appending: "value"))
+        }
     }
 
     /// Checks every catalogue id the scenario names: the model, machines, the SLO reference machine.

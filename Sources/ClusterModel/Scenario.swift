@@ -16,7 +16,17 @@ public struct Scenario: Sendable, Equatable {
     public var designs: [Design]
     public var machines: [MachineID]?
     public var availability: [MachineID: Int]
+    /// Catalogue values this scenario replaces, each with its source (e.g. a paper's power accounting).
+    public var catalogOverrides: [SettingOverride] = []
     public var expect: Expectations?
+}
+
+extension Scenario {
+    /// The catalogue with this scenario's `catalogOverrides` applied, in order: what every workflow that
+    /// plans or simulates the scenario must use.
+    public func applyingCatalogOverrides(to catalog: Catalog) throws -> Catalog {
+        try SettingOverride.apply(catalogOverrides, catalog: catalog, scenario: self).0
+    }
 }
 
 public enum Objective: String, CaseIterable, Sendable, Codable {

@@ -66,7 +66,7 @@ public struct ServiceProfile: Sendable {
             return SLOTargets.violation(tbtTargets, classes: classes) { step > tbtHeadroom * $1 ? 1 : 0 } <= 0
         }
         kvBytesPerToken = option.deployment.model.kvBytesPerToken
-        networkBytesPerSecond = option.machine.infinibandBytesPerSecond * Self.networkUtilisation
+        networkBytesPerSecond = option.machine.infinibandBytesPerSecondPerMachine * Self.networkUtilisation
         kvCapacityTokens = Double(memory.kvCapacityTokens) * instances
         guard memoryBatch >= 1, meets(1) else {
             (tokenBatch, tokenStepSeconds, tokenWork, kvTokenSeconds, tokenUtilisation) = (0, .infinity, [], [], 0)

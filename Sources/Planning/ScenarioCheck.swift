@@ -38,7 +38,8 @@ public struct ScenarioCheck: Sendable {
         do {
             let scenario = try Scenario.load(url)
             outcome.scenario = scenario.name
-            let catalog = try catalogOverride ?? scenario.catalogDirectory.map { try Catalog.load(directory: $0) } ?? defaultCatalog()
+            let catalog = try scenario.applyingCatalogOverrides(
+                to: catalogOverride ?? scenario.catalogDirectory.map { try Catalog.load(directory: $0) } ?? defaultCatalog())
             try scenario.checkReferences(in: catalog)
             try scenario.checkDeployable(in: catalog)
             let traces = try scenario.loadTraces()

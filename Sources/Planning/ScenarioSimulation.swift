@@ -35,6 +35,13 @@ public struct ScenarioSimulation: Sendable {
         return try scenario.workload.requests(traces: traces, seed: seed, ratePerSecond: ratePerSecond, durationSeconds: durationSeconds)
     }
 
+    /// How long requests keep arriving: a generated workload's duration, else the last arrival (trace
+    /// replays start at zero).
+    func arrivalDurationSeconds(_ requests: [Request]) -> Double {
+        if trace == nil, case .generated(let generated) = scenario.workload { return durationSeconds ?? generated.durationSeconds }
+        return requests.last?.arrivalSeconds ?? 0
+    }
+
     public func run(pools: [PoolSpec], progress: ((Double) -> Void)? = nil) throws -> SimulationResult {
         let modelSpec = try catalog.model(model ?? scenario.model, file: scenario.file.path, jsonPath: "model")
         for (index, pool) in pools.enumerated() {
@@ -51,6 +58,7 @@ public struct ScenarioSimulation: Sendable {
         simulation.onProgress = progress
         let trace = simulation.run()
         let wall = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
-        return SimulationResult(trace: trace, slo: scenario.slo, reference: reference, wallSeconds: wall)
+        return SimulationResult(trace: trace, slo: scenario.slo, reference: reference, wallSeconds: wall,
+                                arrivalDurationSeconds: arrivalDurationSeconds(requests))
     }
 }

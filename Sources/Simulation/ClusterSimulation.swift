@@ -26,6 +26,11 @@ public final class ClusterSimulation {
     var completion: [Double]
     var dropReason: [String?]
 
+    // Per machine: when its NICs finish the KV transfers queued on them, sending and receiving. A
+    // machine's instances share its NICs, so these are per machine, not per server.
+    var sendLinkFreeSeconds: [Double] = []
+    var receiveLinkFreeSeconds: [Double] = []
+
     public convenience init(requests: [Request], pools specs: [PoolSpec], model: ModelSpec, catalog: Catalog,
                             tensorParallel: Int? = nil, settings: SchedulerSettings = SchedulerSettings()) throws {
         try self.init(requests: requests, pools: specs.map { try SimulatedPool($0, model: model, catalog: catalog, tensorParallel: tensorParallel) },
@@ -36,12 +41,19 @@ public final class ClusterSimulation {
         self.requests = requests
         self.settings = settings
         self.pools = pools
+        var machines = 0
         for (index, pool) in pools.enumerated() where pool.spec.count > 0 {
             let role: ClusterRole = pool.spec.role == .prompt ? .prompt : pool.spec.role == .token ? .token : .mixed
-            for _ in 0..<(pool.spec.count * pool.instancesPerMachine) {
-                servers.append(Server(pool: index, role: role, kvCapacityTokens: pool.kvCapacityTokens))
+            for _ in 0..<pool.spec.count {
+                for _ in 0..<pool.instancesPerMachine {
+                    servers.append(Server(pool: index, machine: machines, role: role, kvCapacityTokens: pool.kvCapacityTokens))
+                }
+                machines += 1
             }
         }
+        // Nothing is queued at first; minus infinity lets a transfer's link time start during its prefill.
+        sendLinkFreeSeconds = Array(repeating: -.infinity, count: machines)
+        receiveLinkFreeSeconds = Array(repeating: -.infinity, count: machines)
         let count = requests.count
         tokenServer = Array(repeating: -1, count: count)
         generated = Array(repeating: 0, count: count)
@@ -170,6 +182,11 @@ public final class ClusterSimulation {
 
     /// The prefill produced the first token; the KV cache moves to the token machine (layer by layer,
     /// overlapped with prefill), or stays on a mixed machine.
+    ///
+    /// Link contention, FIFO per NIC: a transfer holds the sender's send link and the receiver's receive
+    /// link for its whole byte time, as one block that ends where the transfer alone would end (the
+    /// last layer after prefill), or later, once both links have finished the transfers queued before
+    /// it. The setup cost follows and holds no link.
     private func promptDone(_ request: Int, on index: Int) {
         ttft[request] = now
         generated[request] = 1
@@ -187,7 +204,14 @@ public final class ClusterSimulation {
                                   to: pools[servers[target].pool].performance.deployment.machine)
         let prompt = requests[request].promptTokens
         let prefill = pools[servers[index].pool].performance.prefillSeconds(promptTokens: prompt)
-        queue.push(.kvArrived(request: request, server: target), at: now + transfer.visibleSeconds(promptTokens: prompt, prefillSeconds: prefill))
+        let linkSeconds = transfer.totalSeconds(promptTokens: prompt)
+        let aloneEnd = now + transfer.linkTailSeconds(promptTokens: prompt, prefillSeconds: prefill)
+        let sender = servers[index].machine, receiver = servers[target].machine
+        let start = max(aloneEnd - linkSeconds, sendLinkFreeSeconds[sender], receiveLinkFreeSeconds[receiver])
+        let end = start + linkSeconds
+        sendLinkFreeSeconds[sender] = end
+        receiveLinkFreeSeconds[receiver] = end
+        queue.push(.kvArrived(request: request, server: target), at: end + transfer.setupSeconds)
     }
 
     private func decodeStepDone(_ index: Int) {

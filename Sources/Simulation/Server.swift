@@ -3,6 +3,8 @@ struct Server {
     enum Activity { case idle, prefill, decode }
 
     let pool: Int
+    /// Index of the machine that hosts this instance (its NICs are the machine's).
+    let machine: Int
     let role: ClusterRole
     let kvCapacityTokens: Int
 
@@ -26,8 +28,9 @@ struct Server {
     var prefillSeconds = 0.0
     var decodeSeconds = 0.0
 
-    init(pool: Int, role: ClusterRole, kvCapacityTokens: Int) {
+    init(pool: Int, machine: Int, role: ClusterRole, kvCapacityTokens: Int) {
         self.pool = pool
+        self.machine = machine
         self.role = role
         self.kvCapacityTokens = kvCapacityTokens
     }

@@ -42,6 +42,19 @@ public struct SimulationResult: Sendable, Codable, Equatable {
         public var met: Bool
     }
 
+    /// Where throughput is counted: requests completed in [startSeconds, endSeconds) of simulated time.
+    public struct MeasurementWindow: Sendable, Codable, Equatable {
+        public var startSeconds: Double
+        public var endSeconds: Double
+
+        /// Splitwise's window: 10 % to 90 % of the arrival duration (60 s to 540 s of a 600 s run),
+        /// leaving out the warm-up, when the cluster fills, and the drain, when arrivals have stopped.
+        public init(arrivalDurationSeconds: Double) {
+            startSeconds = 0.1 * arrivalDurationSeconds
+            endSeconds = 0.9 * arrivalDurationSeconds
+        }
+    }
+
     public struct Pool: Sendable, Codable, Equatable {
         public var role: Role
         public var machine: String
@@ -65,8 +78,13 @@ public struct SimulationResult: Sendable, Codable, Equatable {
     @NullEncodable public var slowdown: Slowdowns?
     public var slo: [SLOCheck]
     public var sloMet: Bool
-    /// Completed requests per second of simulated time (first arrival to last completion).
-    public var throughput: Double
+    public var measurementWindow: MeasurementWindow
+    /// Requests completed inside the measurement window per second of it: the throughput the cluster
+    /// sustains while arrivals continue, as Splitwise measures it.
+    public var completedRequestsPerSecond: Double
+    /// Completed requests per second from the first arrival to the last completion: includes the
+    /// drain after arrivals stop, so it understates what the cluster sustains.
+    public var completedRequestsPerSecondWithDrain: Double
     public var simulatedSeconds: Double
     public var pools: [Pool]
     public var energyKWh: Double
@@ -76,8 +94,10 @@ public struct SimulationResult: Sendable, Codable, Equatable {
 
 extension SimulationResult {
     /// Measures a finished simulation against the SLOs. Slowdowns divide each request's latency by the
-    /// same request's latency alone on `reference`.
-    public init(trace: SimulationTrace, slo targets: SLOSet, reference: (any PerformanceModel)?, wallSeconds: Double) {
+    /// same request's latency alone on `reference`. `arrivalDurationSeconds` (default: the last arrival's
+    /// time) sets the measurement window.
+    public init(trace: SimulationTrace, slo targets: SLOSet, reference: (any PerformanceModel)?, wallSeconds: Double,
+                arrivalDurationSeconds: Double? = nil) {
         let done = trace.outcomes.filter { $0.dropReason == nil && $0.e2eSeconds.isFinite }
         requests = trace.outcomes.count
         completed = done.count
@@ -124,7 +144,14 @@ extension SimulationResult {
         sloMet = dropped == 0 && slo.allSatisfy(\.met)
         let start = trace.outcomes.first?.request.arrivalSeconds ?? 0
         simulatedSeconds = trace.endSeconds
-        throughput = trace.endSeconds > start ? Double(completed) / (trace.endSeconds - start) : 0
+        completedRequestsPerSecondWithDrain = trace.endSeconds > start ? Double(completed) / (trace.endSeconds - start) : 0
+        let window = MeasurementWindow(arrivalDurationSeconds: arrivalDurationSeconds ?? trace.outcomes.last?.request.arrivalSeconds ?? 0)
+        measurementWindow = window
+        let inWindow = done.reduce(0) { count, outcome in
+            let finished = outcome.request.arrivalSeconds + outcome.e2eSeconds
+            return count + (finished >= window.startSeconds && finished < window.endSeconds ? 1 : 0)
+        }
+        completedRequestsPerSecond = window.endSeconds > window.startSeconds ? Double(inWindow) / (window.endSeconds - window.startSeconds) : 0
         pools = trace.pools.map { usage in
             let span = max(trace.endSeconds, 1e-12) * Double(max(usage.instances, 1))
             let idle = max(span - usage.prefillSeconds - usage.decodeSeconds, 0)

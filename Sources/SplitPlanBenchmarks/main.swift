@@ -23,12 +23,12 @@ func timed<T>(_ body: () throws -> T) rethrows -> (T, Double) {
 
 do {
     let catalog = try Catalog.load(directory: root.appendingPathComponent("Catalog"))
-    let planner = ProvisioningPlanner(catalog: catalog, solver: GLPKSolver())
     print("Shipped scenarios: every design the file names (headroom levels, pool-size rounds, checks); median of \(repeats) runs")
     print("scenario".padding(toLength: 50, withPad: " ", startingAt: 0) + "  designs  solves  median GLPK/solve   median plan wall")
     let files = try FileManager.default.contentsOfDirectory(atPath: root.appendingPathComponent("Scenarios").path).filter { $0.hasSuffix(".json") }.sorted()
     for file in files {
         let scenario = try Scenario.load(root.appendingPathComponent("Scenarios/\(file)"))
+        let planner = ProvisioningPlanner(catalog: try scenario.applyingCatalogOverrides(to: catalog), solver: GLPKSolver())
         let request = PlanRequest(scenario: scenario, traces: try scenario.loadTraces())
         var perSolve: [Double] = [], walls: [Double] = [], designs = 0, solves = 0
         for _ in 0..<repeats {

@@ -8,7 +8,7 @@ struct CatalogListing: Encodable {
     struct Machine: Encodable {
         var id, name, gpu: String
         var gpuCount: Int
-        var pricePerHourUSD, powerKW, infinibandGbps: Double
+        var pricePerHourUSD, powerKW, infinibandGbpsPerGPU, infinibandGbpsPerMachine: Double
         var powerCaps: [Double]
     }
     struct GPU: Encodable {
@@ -28,7 +28,7 @@ struct CatalogListing: Encodable {
     init(_ catalog: Catalog) {
         machines = catalog.sortedMachines.map {
             Machine(id: $0.id.rawValue, name: $0.name, gpu: $0.gpu.rawValue, gpuCount: $0.gpuCount,
-                    pricePerHourUSD: $0.pricePerHourUSD, powerKW: $0.powerKW, infinibandGbps: $0.infinibandGbps,
+                    pricePerHourUSD: $0.pricePerHourUSD, powerKW: $0.powerKW, infinibandGbpsPerGPU: $0.infinibandGbpsPerGPU, infinibandGbpsPerMachine: $0.infinibandGbpsPerMachine,
                     powerCaps: $0.powerCaps.map(\.fraction))
         }
         gpus = catalog.sortedGPUs.map {
@@ -45,10 +45,10 @@ struct CatalogListing: Encodable {
 
 enum CatalogTables {
     static func tables(_ catalog: Catalog) -> [ReportTable] {
-        var machines = ReportTable(title: "Machines", headers: ["id", "GPUs", "USD/h", "kW", "IB Gb/s", "power caps", "name"])
+        var machines = ReportTable(title: "Machines", headers: ["id", "GPUs", "USD/h", "kW", "IB Gb/s/GPU", "IB Gb/s/machine", "power caps", "name"])
         for machine in catalog.sortedMachines {
             machines.rows.append([machine.id.rawValue, "\(machine.gpuCount)x \(machine.gpu)", Format.fixed(machine.pricePerHourUSD, 2),
-                             Format.fixed(machine.powerKW, 2), Format.fixed(machine.infinibandGbps, 0),
+                             Format.fixed(machine.powerKW, 2), Format.fixed(machine.infinibandGbpsPerGPU, 0), Format.fixed(machine.infinibandGbpsPerMachine, 0),
                              machine.powerCaps.map(\.label).joined(separator: "/"), machine.name])
         }
         var gpus = ReportTable(title: "GPUs", headers: ["id", "FP16 TFLOPS", "HBM GiB", "HBM GB/s", "link GB/s", "TDP W", "name"])
@@ -78,7 +78,8 @@ struct CatalogEntry {
             kind = "machine"
             sources = machine.sources
             fields = ["id": id, "name": machine.name, "gpu": machine.gpu.rawValue, "gpuCount": "\(machine.gpuCount)",
-                      "infinibandGbps": NumberFormatting.compact(machine.infinibandGbps),
+                      "infinibandGbpsPerGPU": NumberFormatting.compact(machine.infinibandGbpsPerGPU),
+                      "kvTransferSetupSeconds": NumberFormatting.compact(machine.kvTransferSetupSeconds),
                       "pricePerHourUSD": NumberFormatting.compact(machine.pricePerHourUSD),
                       "powerKW": NumberFormatting.compact(machine.powerKW),
                       "powerCaps": machine.powerCaps.map { "\($0.label) (\(NumberFormatting.compact($0.gpuPowerLimitWatts)) W/GPU)" }.joined(separator: ", ")]

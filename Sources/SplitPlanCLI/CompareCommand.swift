@@ -33,7 +33,7 @@ struct CompareCommand: ParsableCommand {
     }
 
     func run() throws {
-        let whatIfs = try overrides.map(WhatIf.init)
+        let whatIfs = try overrides.map(SettingOverride.init(commandLine:))
         let chosen = try designs.map(DesignList.parse)
         let sessions = try (scenarios.isEmpty ? [nil] : scenarios.map { Optional($0) }).map { try ScenarioSession(path: $0, catalogOptions: catalogOptions) }
         let comparison = Comparison(simulationSeconds: simulateSeconds > 0 ? simulateSeconds : nil) { ProvisioningPlanner(catalog: $0, solver: GLPKSolver()) }
@@ -45,7 +45,7 @@ struct CompareCommand: ParsableCommand {
             rows += try comparison.rows(scenario: session.scenario, catalog: session.catalog, traces: session.traces, designs: list,
                                         variant: "baseline", progress: progress.step)
             if !whatIfs.isEmpty {
-                let (catalog, scenario) = try WhatIf.apply(whatIfs, catalog: session.catalog, scenario: session.scenario)
+                let (catalog, scenario) = try SettingOverride.apply(whatIfs, catalog: session.catalog, scenario: session.scenario)
                 rows += try comparison.rows(scenario: scenario, catalog: catalog, traces: session.traces, designs: list,
                                             variant: overrides.joined(separator: " "), progress: progress.step)
             }

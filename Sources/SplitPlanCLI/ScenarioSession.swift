@@ -12,7 +12,7 @@ struct ScenarioSession {
     init(path: String?, catalogOptions: CatalogOptions) throws {
         let url = try path.map { URL(fileURLWithPath: $0) } ?? BundledResources.defaultScenario()
         scenario = try Scenario.load(url)
-        catalog = try catalogOptions.load(scenario: scenario)
+        catalog = try scenario.applyingCatalogOverrides(to: catalogOptions.load(scenario: scenario))
         try scenario.checkReferences(in: catalog)
         try scenario.checkDeployable(in: catalog)
         traces = try scenario.loadTraces()

@@ -5,7 +5,11 @@ enum SimulationText {
     static func render(_ result: SimulationResult, scenario: String) -> String {
         var out = "Simulation: \(scenario)\n"
         out += "\(Format.integer(result.requests)) requests, \(Format.integer(result.completed)) completed, \(Format.integer(result.dropped)) dropped; "
-        out += "throughput \(Format.fixed(result.throughput, 2)) req/s over \(Format.fixed(result.simulatedSeconds, 1)) s; energy \(Format.fixed(result.energyKWh, 1)) kWh\n"
+        let window = result.measurementWindow
+        out += "throughput \(Format.fixed(result.completedRequestsPerSecond, 2)) req/s completed in the measurement window "
+            + "\(Format.fixed(window.startSeconds, 1))–\(Format.fixed(window.endSeconds, 1)) s "
+            + "(\(Format.fixed(result.completedRequestsPerSecondWithDrain, 2)) req/s with the drain, over \(Format.fixed(result.simulatedSeconds, 1)) s); "
+            + "energy \(Format.fixed(result.energyKWh, 1)) kWh\n"
         for (reason, count) in result.dropReasons.sorted(by: { $0.key < $1.key }) { out += "  dropped \(count): \(reason)\n" }
         var latency = TextTable(title: "\nLatency (seconds)", headers: ["metric", "p50", "p90", "p99"])
         for (name, value) in [("TTFT", result.ttft), ("TBT", result.tbt), ("E2E", result.e2e)] {
@@ -35,6 +39,9 @@ enum SimulationText {
                      rows: result.slo.map { [$0.metric, $0.percentile, Format.fixed($0.achieved, 4), Format.fixed($0.target, 4), $0.unit, $0.met ? "yes" : "no"] }),
          ReportTable(title: "Latency (seconds)", headers: ["metric", "p50", "p90", "p99"],
                      rows: [("TTFT", result.ttft), ("TBT", result.tbt), ("E2E", result.e2e)].map { [$0.0, Format.fixed($0.1.p50, 4), Format.fixed($0.1.p90, 4), Format.fixed($0.1.p99, 4)] }),
+         ReportTable(title: "Throughput (requests per second)", headers: ["windowStartSeconds", "windowEndSeconds", "completedInWindow", "withDrain"],
+                     rows: [[Format.fixed(result.measurementWindow.startSeconds, 1), Format.fixed(result.measurementWindow.endSeconds, 1),
+                             Format.fixed(result.completedRequestsPerSecond, 4), Format.fixed(result.completedRequestsPerSecondWithDrain, 4)]]),
          ReportTable(title: "Pools", headers: ["role", "machine", "count", "powerCap", "prefillUtilisation", "decodeUtilisation", "meanPowerKW", "energyKWh"],
                      rows: result.pools.map { [$0.role.rawValue, $0.machine, "\($0.count)", Format.fixed($0.powerCap, 2), Format.fixed($0.prefillUtilisation, 4),
                                                 Format.fixed($0.decodeUtilisation, 4), Format.fixed($0.meanPowerKW, 2), Format.fixed($0.energyKWh, 3)] })]

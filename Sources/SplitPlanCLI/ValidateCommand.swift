@@ -51,7 +51,7 @@ struct ValidateCommand: ParsableCommand {
             return "catalogue: \(catalog.gpus.count) GPUs, \(catalog.machines.count) machines, \(catalog.models.count) models"
         case .scenario(let url):
             let scenario = try Scenario.load(url)
-            let catalog = try catalogOptions.load(scenario: scenario)
+            let catalog = try scenario.applyingCatalogOverrides(to: catalogOptions.load(scenario: scenario))
             try scenario.checkReferences(in: catalog)
             try scenario.checkDeployable(in: catalog)
             let traces = try scenario.loadTraces()

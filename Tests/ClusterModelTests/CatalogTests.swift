@@ -59,4 +59,31 @@ enum Repository {
             #expect(!machine.calibration.source.isEmpty)
         }
     }
+
+    /// One NIC per GPU: Azure ND A100 v4 has 8 × 200 Gb/s HDR (1.6 Tb/s), ND H100 v5 8 × 400 Gb/s NDR
+    /// (3.2 Tb/s); an 8×L40S g6e.48xlarge has 400 Gb/s of EFA for the whole machine.
+    @Test(arguments: [("dgx-a100", 200.0, 1600.0), ("dgx-h100", 400, 3200), ("dgx-h200", 400, 3200), ("l40s-8x", 50, 400)])
+    func networkIsPerGPUTimesGPUs(machine: String, perGPU: Double, perMachine: Double) throws {
+        let spec = try #require(catalog.machines[MachineID(machine)])
+        #expect(spec.infinibandGbpsPerGPU == perGPU && spec.infinibandGbpsPerMachine == perMachine)
+        #expect(spec.infinibandBytesPerSecondPerMachine == perMachine * 1e9 / 8)
+    }
+
+    /// A catalogue written for the old per-machine key is told the new key's name.
+    @Test func oldNetworkKeyNamesItsReplacement() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("splitplan-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        for folder in ["gpus", "machines", "models"] {
+            try FileManager.default.createDirectory(at: directory.appendingPathComponent(folder), withIntermediateDirectories: true)
+            for name in try FileManager.default.contentsOfDirectory(atPath: Repository.catalog.appendingPathComponent(folder).path) {
+                try FileManager.default.copyItem(at: Repository.catalog.appendingPathComponent("\(folder)/\(name)"),
+                                                 to: directory.appendingPathComponent("\(folder)/\(name)"))
+            }
+        }
+        let file = directory.appendingPathComponent("machines/dgx-a100.json")
+        let text = try String(contentsOf: file, encoding: .utf8).replacingOccurrences(of: "infinibandGbpsPerGPU", with: "infinibandGbps")
+        try Data(text.utf8).write(to: file)
+        let error = try #require(throws: ClusterModelError.self) { try Catalog.load(directory: directory) }
+        #expect(error.description.contains("dgx-a100.json: infinibandGbps is no longer read; use \"infinibandGbpsPerGPU\""))
+    }
 }

@@ -8,14 +8,29 @@ import Throughput
     /// Two requests, hand-timed with 1 ms per prompt token and 10 ms decode steps: A (100 tokens, 3 outputs)
     /// at 0 s prefills to 0.1 s, then 2 decode steps: done at 0.12 s. B (200 tokens, 2 outputs) at 0.05 s
     /// waits for A's prefill, prefills 0.1–0.3 s, one decode step: done at 0.31 s. Each also waits for the
-    /// last of 80 layers' KV over 400 Gb/s: 100 × 327,680 B / 50 GB/s / 80 = 8.192 µs, and 16.384 µs for B.
+    /// last of 80 layers' KV over a DGX-H100's 8 × 400 Gb/s: 100 × 327,680 B / 400 GB/s / 80 = 1.024 µs,
+    /// and 2.048 µs for B, plus the DGX-H100's 4.99 ms transfer setup.
     @Test func handTimedTimeline() throws {
         let requests = [Request(arrivalSeconds: 0, promptTokens: 100, outputTokens: 3),
                         Request(arrivalSeconds: 0.05, promptTokens: 200, outputTokens: 2)]
         let trace = try ClusterSimulation(requests: requests, pools: try linearPools()).run()
         let e2e = trace.outcomes.map(\.e2eSeconds), ttft = trace.outcomes.map(\.ttftSeconds)
-        #expect(abs(ttft[0] - 0.1) < 1e-9 && abs(e2e[0] - (0.12 + 8.192e-6)) < 1e-9)
-        #expect(abs(ttft[1] - 0.25) < 1e-9 && abs(e2e[1] - (0.26 + 16.384e-6)) < 1e-9)
+        #expect(abs(ttft[0] - 0.1) < 1e-9 && abs(e2e[0] - (0.12 + 1.024e-6 + 0.00499)) < 1e-9)
+        #expect(abs(ttft[1] - 0.25) < 1e-9 && abs(e2e[1] - (0.26 + 2.048e-6 + 0.00499)) < 1e-9)
+    }
+
+    /// Throughput in the measurement window, by hand: 20 requests of 100 prompt tokens and 1 output arrive
+    /// every 0.5 s from 0 to 9.5 s, over 10 s of arrivals; each ends with its 0.1 s prefill, at 0.1, 0.6,
+    /// …, 9.6 s. The window is 10 % to 90 % of 10 s, [1, 9): the 16 completions at 1.1 … 8.6 s, so
+    /// 16 / 8 s = 2 req/s. With the drain: 20 requests / (9.6 s − 0 s) = 2.0833 req/s.
+    @Test func throughputCountsTheMeasurementWindow() throws {
+        let requests = (0..<20).map { Request(arrivalSeconds: Double($0) * 0.5, promptTokens: 100, outputTokens: 1) }
+        let trace = try ClusterSimulation(requests: requests, pools: try linearPools()).run()
+        let result = SimulationResult(trace: trace, slo: SLOSet(), reference: nil, wallSeconds: 0, arrivalDurationSeconds: 10)
+        #expect(result.measurementWindow == SimulationResult.MeasurementWindow(arrivalDurationSeconds: 10))
+        #expect(abs(result.measurementWindow.startSeconds - 1) < 1e-12 && abs(result.measurementWindow.endSeconds - 9) < 1e-12)
+        #expect(abs(result.completedRequestsPerSecond - 2) < 1e-12)
+        #expect(abs(result.completedRequestsPerSecondWithDrain - 20 / 9.6) < 1e-9)
     }
 
     /// Every request completes or is dropped with a reason; generated tokens equal the outputs asked for.

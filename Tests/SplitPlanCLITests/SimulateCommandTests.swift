@@ -17,9 +17,11 @@ import Testing
         let first = try simulateJSON(arguments), second = try simulateJSON(arguments)
         #expect(first.bytes == second.bytes)
         let json = first.json
-        for key in ["requests", "completed", "ttft", "tbt", "e2e", "slowdown", "sloMet", "throughput", "energyKWh", "events", "wallSeconds"] {
+        for key in ["requests", "completed", "ttft", "tbt", "e2e", "slowdown", "sloMet", "completedRequestsPerSecond", "completedRequestsPerSecondWithDrain", "energyKWh", "events", "wallSeconds"] {
             #expect(json[key] != nil, "missing \(key)")
         }
+        // 10 % to 90 % of the 120 s of arrivals.
+        #expect(json["measurementWindow"] as? [String: Double] == ["startSeconds": 12, "endSeconds": 108])
         for metric in ["ttft", "tbt", "e2e"] {
             let percentiles = try #require(json[metric] as? [String: Double])
             #expect(Set(percentiles.keys) == ["p50", "p90", "p99"] && percentiles["p50"] ?? 0 <= percentiles["p99"] ?? 0)

@@ -21,7 +21,7 @@ enum Toy {
     }
 
     static func machine(calibration: MachineCalibration = calibration(), gpuCount: Int = 4) -> MachineSpec {
-        MachineSpec(id: "toy-machine", name: "toy", gpu: "toy-gpu", gpuCount: gpuCount, infinibandGbps: 80, pricePerHourUSD: 10,
+        MachineSpec(id: "toy-machine", name: "toy", gpu: "toy-gpu", gpuCount: gpuCount, infinibandGbpsPerGPU: 20, pricePerHourUSD: 10,
                     powerKW: 3, powerCaps: [PowerCap(fraction: 1, gpuPowerLimitWatts: 500), PowerCap(fraction: 0.5, gpuPowerLimitWatts: 200)],
                     calibration: calibration)
     }

@@ -1,0 +1,98 @@
+@testable import ClusterModel
+import Foundation
+import Testing
+
+@Suite struct CatalogOverrideTests {
+    static var paperPower: [String: Any] { ["key": "machine.dgx-a100.powerKW", "value": 5.83, "source": "Splitwise iso-power accounting"] }
+
+    @Test func overridesReplaceCatalogueValuesInACopy() throws {
+        let sandbox = try ScenarioSandbox()
+        let scenario = try Scenario.load(try sandbox.scenario {
+            $0["catalogOverrides"] = [Self.paperPower, ["key": "gpu.h100-80gb.tdpWatts", "value": 650, "source": "measured"]]
+        })
+        #expect(scenario.catalogOverrides.map(\.source) == ["Splitwise iso-power accounting", "measured"])
+        let catalog = try Catalog.load(directory: Repository.catalog)
+        let overridden = try scenario.applyingCatalogOverrides(to: catalog)
+        #expect(overridden.machines["dgx-a100"]?.powerKW == 5.83 && overridden.gpus["h100-80gb"]?.tdpWatts == 650)
+        #expect(catalog.machines["dgx-a100"]?.powerKW == 6.5)
+        // The same key syntax and the same code path as `compare --set`.
+        let commandLine = try SettingOverride(commandLine: "machine.dgx-a100.powerKW=5.83")
+        #expect(try SettingOverride.apply([commandLine], catalog: catalog, scenario: scenario).0.machines["dgx-a100"]?.powerKW == 5.83)
+    }
+
+    /// Each bad entry is reported with the file, its JSON path, the bad value and what is allowed.
+    @Test(arguments: [
+        ("key", "\"machine.dgx-a100.price\"", "catalogOverrides[0].key", "machine.<id>.(pricePerHourUSD|powerKW|"),
+        ("key", "\"budget.powerKW\"", "catalogOverrides[0].key", "a catalogue key"),
+        ("key", "\"machine.dgx-a100.infinibandGbps\"", "catalogOverrides[0].key", "infinibandGbpsPerGPU"),
+        ("value", "-1", "catalogOverrides[0].value", "a number > 0 and <= 10000"),
+        ("value", "\"5.83\"", "catalogOverrides[0].value", "a number > 0"),
+        ("source", "\"  \"", "catalogOverrides[0].source", "a non-empty citation"),
+    ])
+    func badEntriesNameFilePathValueAndAllowed(member: String, literal: String, jsonPath: String, allowed: String) throws {
+        let value = try JSONSerialization.jsonObject(with: Data(literal.utf8), options: .fragmentsAllowed)
+        let sandbox = try ScenarioSandbox()
+        var entry = Self.paperPower
+        entry[member] = value
+        let file = try sandbox.scenario { $0["catalogOverrides"] = [entry] }
+        let error = try #require(throws: ClusterModelError.self) { try Scenario.load(file) }
+        guard case .invalidValue(file.path, jsonPath, _, let said) = error else { Issue.record("unexpected \(error)"); return }
+        #expect(said.contains(allowed), "\(said)")
+    }
+
+    @Test func missingSourceAndUnknownMembersAreRejected() throws {
+        let sandbox = try ScenarioSandbox()
+        var unsourced = Self.paperPower
+        unsourced["source"] = nil
+        let noSource = try sandbox.scenario { $0["catalogOverrides"] = [unsourced] }
+        #expect { try Scenario.load(noSource) } throws: {
+            if case .missingKey(_, "catalogOverrides[0].source", _) = $0 as? ClusterModelError { return true } else { return false }
+        }
+        var extra = Self.paperPower
+        extra["note"] = "x"
+        let unknown = try sandbox.scenario { $0["catalogOverrides"] = [extra] }
+        #expect(throws: ClusterModelError.unknownKey(path: unknown.path, jsonPath: "catalogOverrides[0].note", allowed: ["key", "value", "source"])) {
+            try Scenario.load(unknown)
+        }
+    }
+
+    /// Ids are looked up when the overrides are applied to a catalogue, and reported at the key.
+    @Test func unknownMachineIsReportedAtTheKey() throws {
+        let sandbox = try ScenarioSandbox()
+        let scenario = try Scenario.load(try sandbox.scenario {
+            $0["catalogOverrides"] = [["key": "machine.tpu-v9.powerKW", "value": 5, "source": "x"]]
+        })
+        let catalog = try Catalog.load(directory: Repository.catalog)
+        #expect { try scenario.applyingCatalogOverrides(to: catalog) } throws: {
+            if case .unknownReference(_, "catalogOverrides[0].key", "tpu-v9", "machine", _) = $0 as? ClusterModelError { return true }
+            return false
+        }
+    }
+
+    /// The shipped iso-power scenarios use the paper's power accounting: 70 DGX-A100s fit 40 DGX-H100s' 408 kW.
+    @Test func shippedIsoPowerScenariosFitSeventyA100s() throws {
+        let catalog = try Catalog.load(directory: Repository.catalog)
+        let scenarios = Repository.root.appendingPathComponent("Scenarios")
+        for name in try FileManager.default.contentsOfDirectory(atPath: scenarios.path) where name.hasSuffix("iso-power.json") {
+            let scenario = try Scenario.load(scenarios.appendingPathComponent(name))
+            let a100 = try #require(try scenario.applyingCatalogOverrides(to: catalog).machines["dgx-a100"])
+            let budget = try #require(scenario.budget.powerKW)
+            #expect(Int(budget / a100.powerKW) == 70 && scenario.catalogOverrides.allSatisfy { !($0.source ?? "").isEmpty }, "\(name)")
+        }
+    }
+
+    /// The JSON Schema and the loader agree: the same top-level keys, and the same override keys and fields.
+    @Test func schemaAgreesWithTheLoader() throws {
+        let url = Repository.root.appendingPathComponent("schema/scenario.schema.json")
+        let schema = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: url)) as? [String: Any])
+        let properties = try #require(schema["properties"] as? [String: Any])
+        #expect(Set(properties.keys) == Set(Scenario.keys))
+        let definitions = try #require(schema["$defs"] as? [String: Any])
+        let entry = try #require(definitions["catalogOverride"] as? [String: Any])
+        #expect(Set(try #require(entry["required"] as? [String])) == ["key", "value", "source"])
+        let pattern = try #require(((entry["properties"] as? [String: Any])?["key"] as? [String: Any])?["pattern"] as? String)
+        let expected = "^(machine\\.[a-z][a-z0-9-]*\\.(" + SettingOverride.machineFields.map(\.name).joined(separator: "|")
+            + ")|gpu\\.[a-z][a-z0-9-]*\\.(" + SettingOverride.gpuFields.map(\.name).joined(separator: "|") + "))$"
+        #expect(pattern == expected)
+    }
+}
