@@ -1,0 +1,50 @@
+import Foundation
+import SplitPlanCLI
+import Testing
+
+/// `capacity` searches the highest rate at which a cluster meets every SLO in simulation; the planner's
+/// prediction for the same pools must agree with it.
+@Suite(.serialized) struct CapacityCommandTests {
+    let catalog = ["--catalog", Repository.path("Catalog")]
+
+    func capacityJSON(_ arguments: [String]) throws -> [String: Any] {
+        let output = try scratchFile("capacity.json")
+        #expect(SplitPlanCommand.run(arguments: ["capacity"] + arguments + ["--format", "json", "--output", output] + catalog) == 0)
+        return try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: output))) as? [String: Any])
+    }
+
+    /// One split and one mixed (baseline) cluster on the quick-start workload: prediction within 10 % of simulation.
+    @Test(arguments: [["--pool", "prompt:dgx-h100=3", "--pool", "token:dgx-h100=1"], ["--pool", "mixed:dgx-h100=4"]])
+    func plannerAgreesWithSimulatedCapacity(pools: [String]) throws {
+        let json = try capacityJSON(pools + ["--seeds", "1", "--duration", "300"])
+        let simulated = try #require(json["simulated"] as? [String: Any])
+        let capacity = try #require(simulated["requestsPerSecond"] as? Double)
+        let predicted = try #require(json["predictedRequestsPerSecond"] as? Double)
+        #expect(capacity > 5)
+        #expect(abs(predicted / capacity - 1) <= 0.10, "predicted \(predicted) req/s, simulated \(capacity) req/s")
+        // The bracket is real: a passing rate below a failing one, within the tolerance.
+        let seed = try #require((simulated["seeds"] as? [[String: Any]])?.first)
+        let passing = try #require(seed["passingRequestsPerSecond"] as? Double), failing = try #require(seed["failingRequestsPerSecond"] as? Double)
+        #expect(passing < failing && failing / passing <= 1.02 + 1e-9)
+    }
+
+    /// The bracket's ends, simulated directly: the capacity meets every SLO and the failing rate does not.
+    @Test func capacityBracketsTheSLOBoundary() throws {
+        let json = try capacityJSON(["--pool", "mixed:dgx-h100=2", "--seeds", "1", "--duration", "120"])
+        let seed = try #require(((json["simulated"] as? [String: Any])?["seeds"] as? [[String: Any]])?.first)
+        let passing = try #require(seed["passingRequestsPerSecond"] as? Double), failing = try #require(seed["failingRequestsPerSecond"] as? Double)
+        func simulate(_ rate: Double) -> Int32 {
+            SplitPlanCommand.run(arguments: ["simulate", "--pool", "mixed:dgx-h100=2", "--duration", "120", "--seed", "1", "--rate", String(rate),
+                                             "--format", "json", "--output", (try? scratchFile("s.json")) ?? "/dev/null", "--force"] + catalog)
+        }
+        #expect(simulate(passing) == 0)
+        #expect(simulate(failing) == 2)
+    }
+
+    @Test func needsAClusterAndSaneSettings() {
+        #expect(SplitPlanCommand.run(arguments: ["capacity"] + catalog) == 64)
+        #expect(SplitPlanCommand.run(arguments: ["capacity", "--pool", "mixed:dgx-h100=2", "--seeds", "0"] + catalog) == 64)
+        #expect(SplitPlanCommand.run(arguments: ["capacity", "--pool", "mixed:dgx-h100=2", "--tolerance", "2"] + catalog) == 64)
+        #expect(SplitPlanCommand.run(arguments: ["capacity", "--pool", "mixed:tpu=2"] + catalog) == 65)
+    }
+}

@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# Prints a Markdown table: for every design of every shipped Splitwise scenario, the planned pools, the
+# planner's predicted capacity and the simulated capacity (`splitplan capacity`, median of SEEDS seeds).
+# Usage: scripts/capacity-table.sh [SEEDS]   (needs a release build: make build)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+seeds=${1:-2}
+bin=.build/release/splitplan
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+echo "| scenario | design | pools | predicted req/s | simulated req/s | seeds' range | prediction error |"
+echo "|---|---|---|---|---|---|---|"
+for scenario in Scenarios/splitwise-*.json; do
+  name=$(basename "$scenario" .json)
+  for design in baseline-a100 baseline-h100 splitwise-aa splitwise-hh splitwise-ha splitwise-hhcap; do
+    "$bin" plan "$scenario" --design "$design" --format json --no-timings --output "$work/plan.json" --force >/dev/null || continue
+    "$bin" capacity "$scenario" --plan "$work/plan.json" --seeds "$seeds" --format csv --output "$work/capacity.csv" --force
+    IFS=, read -r pools _ _ predicted simulated low high _ error < <(tail -n 1 "$work/capacity.csv" | tr -d '\r')
+    printf '| %s | %s | %s | %.1f | %.1f | %.1f–%.1f | %+.1f %% |\n' "${name#splitwise-}" "$design" "$pools" "$predicted" "$simulated" "$low" "$high" "$error"
+  done
+done
