@@ -35,7 +35,7 @@ extension Scenario {
             designs: designs ?? [.auto],
             machines: machines,
             availability: try json.optionalChild("availability").map(availability) ?? [:],
-            expect: try json.optionalChild("expect").map(Expectations.init(json:))
+            expect: try json.optionalChild("expect").map { try Expectations(json: $0, designs: designs ?? [.auto]) }
         )
         scenario.catalogOverrides = try json.optionalChild("catalogOverrides").map(catalogOverrides) ?? []
         return scenario
@@ -249,8 +249,11 @@ extension Budget {
 }
 
 extension Expectations {
-    init(json: JSONCursor) throws {
-        try json.requireKeys(within: ["feasible", "maxCostPerHourUSD", "maxPowerKW", "minRequestsPerSecond", "design", "sloMetInSimulation"])
+    init(json: JSONCursor, designs: [Design]) throws {
+        try json.requireKeys(within: ["feasible", "maxCostPerHourUSD", "maxPowerKW", "minRequestsPerSecond", "design", "sloMetInSimulation", "ratios"])
+        ratios = try json.optionalChild("ratios").map { list in
+            try list.elements(expected: "an array of {design, baseline, figure, atLeast, atMost, claim}").map { try DesignRatio(json: $0, designs: designs) }
+        } ?? []
         feasible = try json.optionalChild("feasible")?.bool()
         maxCostPerHourUSD = try json.optionalNumber("maxCostPerHourUSD", .above(0))
         maxPowerKW = try json.optionalNumber("maxPowerKW", .above(0))

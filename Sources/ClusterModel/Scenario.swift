@@ -66,6 +66,8 @@ public struct Expectations: Sendable, Equatable {
     public var minRequestsPerSecond: Double?
     public var design: Design?
     public var sloMetInSimulation: Bool?
+    /// Figures of one design as multiples of another's, each design planned on the scenario.
+    public var ratios: [DesignRatio] = []
 }
 
 public enum Workload: Sendable, Equatable {

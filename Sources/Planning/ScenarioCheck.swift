@@ -45,11 +45,35 @@ public struct ScenarioCheck: Sendable {
             let traces = try scenario.loadTraces()
             let plans = try makePlanner(catalog).plan(PlanRequest(scenario: scenario, traces: traces))
             outcome.expectations = try evaluate(scenario, plan: plans.first, catalog: catalog, traces: traces)
+                + Self.ratios(scenario.expect?.ratios ?? [], plans: plans)
         } catch {
             outcome.invalid = "\(error)"
         }
         outcome.seconds = Date().timeIntervalSince(start)
         return outcome
+    }
+
+    /// Each ratio from the plans of its two designs (the planner's figures, not simulated ones).
+    static func ratios(_ ratios: [DesignRatio], plans: [ProvisioningPlan]) -> [Expectation] {
+        ratios.map { ratio in
+            let name = "\(ratio.figure.rawValue) \(ratio.design.rawValue) / \(ratio.baseline.rawValue)"
+            let bounds = [ratio.atLeast.map { ">= \(String(format: "%.2f", $0))" }, ratio.atMost.map { "<= \(String(format: "%.2f", $0))" }]
+                .compactMap { $0 }.joined(separator: " and ") + " (\(ratio.claim))"
+            guard let plan = plans.first(where: { $0.design == ratio.design.rawValue }), plan.feasible,
+                  let reference = plans.first(where: { $0.design == ratio.baseline.rawValue }), reference.feasible else {
+                return Expectation(name: name, expected: bounds, actual: "no feasible plan for both designs", passed: false)
+            }
+            func figure(_ plan: ProvisioningPlan) -> Double {
+                switch ratio.figure {
+                case .throughput: return plan.requestsPerSecond
+                case .cost: return plan.costPerHourUSD
+                case .power: return plan.powerKW
+                }
+            }
+            let value = figure(reference) > 0 ? figure(plan) / figure(reference) : .infinity
+            let passed = value >= (ratio.atLeast ?? -.infinity) && value <= (ratio.atMost ?? .infinity)
+            return Expectation(name: name, expected: bounds, actual: String(format: "%.2fx", value), passed: passed)
+        }
     }
 
     private func evaluate(_ scenario: Scenario, plan: ProvisioningPlan?, catalog: Catalog, traces: [URL: Trace]) throws -> [Expectation] {

@@ -72,6 +72,10 @@ func set(_ json: inout [String: Any], _ path: String, _ value: Any?) {
         ("budget.costPerHourUSD", "-10"), ("budget.powerKW", "0"), ("objective", "\"cheapest\""),
         ("schemaVersion", "2"), ("model", "7"), ("model", "\"Llama 2\""), ("tensorParallel", "0"),
         ("expect.feasible", "\"yes\""), ("designs", "[]"), ("designs", "[\"splitwise-xx\"]"),
+        ("expect.ratios", "[{\"design\": \"baseline-h100\", \"baseline\": \"auto\", \"figure\": \"throughput\", \"atLeast\": 1, \"claim\": \"c\"}]"),
+        ("expect.ratios", "[{\"design\": \"auto\", \"baseline\": \"auto\", \"figure\": \"latency\", \"atLeast\": 1, \"claim\": \"c\"}]"),
+        ("expect.ratios", "[{\"design\": \"auto\", \"baseline\": \"auto\", \"figure\": \"cost\", \"atLeast\": 2, \"atMost\": 1, \"claim\": \"c\"}]"),
+        ("expect.ratios", "[{\"design\": \"auto\", \"baseline\": \"auto\", \"figure\": \"cost\", \"claim\": \"c\"}]"),
     ])
     func invalidValueNamesItsPath(path: String, literal: String) throws {
         let value = try JSONSerialization.jsonObject(with: Data(literal.utf8), options: .fragmentsAllowed)

@@ -30,6 +30,22 @@ import Testing
         #expect(failures.count == 1 && failures.first?.stringValue?.contains("152.00") == true)
     }
 
+    /// A ratio expectation divides the two designs' planned figures, as `plan --design` reports them.
+    @Test func designRatiosComeFromBothPlans() throws {
+        let fixture = Repository.path("Tests/Fixtures/check/design-ratio.json"), output = try scratchFile("check.txt")
+        #expect(SplitPlanCommand.run(arguments: ["check", fixture, "--output", output]) == 2)
+        func cost(_ design: String) throws -> Double {
+            let plan = try scratchFile("\(design).json")
+            #expect(SplitPlanCommand.run(arguments: ["plan", fixture, "--design", design, "--format", "json", "--output", plan]) == 0)
+            let json = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: plan))) as? [String: Any])
+            return try #require(json["costPerHourUSD"] as? Double)
+        }
+        let ratio = try cost("splitwise-hh") / cost("baseline-h100")
+        let text = try String(contentsOfFile: output, encoding: .utf8)
+        #expect(text.contains("FAIL   ratio-of-two-designs: cost splitwise-hh / baseline-h100: expected <= 0.10 (deliberately impossible), got \(String(format: "%.2fx", ratio))"))
+        #expect(text.contains("pass   ratio-of-two-designs: throughput splitwise-hh / baseline-h100: expected >= 0.99 and <= 1.01 (both serve the scenario's rate), got 1.00x"))
+    }
+
     @Test func invalidFileExits65() throws {
         let bad = try scratchFile("bad.json", #"{"schemaVersion": 1, "model": "llama2-70b", "workload": {}}"#)
         #expect(SplitPlanCommand.run(arguments: ["check", bad, "--catalog", Repository.path("Catalog")]) == 65)
