@@ -11,8 +11,7 @@ public struct PlanRequest: Sendable {
     public var budget: Budget?
     public var ratePerSecond: Double?
     public var model: ModelID?
-    /// Multiplies every utilisation cap: below 1 tightens the program (what `plan --verify` does when a
-    /// simulation misses an SLO).
+    /// Multiplies every utilisation cap: below 1 plans with headroom.
     public var utilisationScale = 1.0
 
     public init(scenario: Scenario, traces: [URL: Trace], design: Design? = nil, objective: Objective? = nil,

@@ -9,7 +9,7 @@ public struct ComparisonRow: Sendable, Codable, Equatable {
     public var variant: String
     public var plan: ProvisioningPlan
     @NullEncodable public var simulated: SimulationResult?
-    /// Rounds of plan–simulate–tighten it took to meet the SLOs in simulation (0 without simulation).
+    /// Simulations the verification ran (0 without simulation).
     public var verificationRounds: Int
     /// Throughput (planned rate), cost and power as multiples of the baseline row's.
     @NullEncodable public var throughputRatio: Double?
@@ -18,8 +18,9 @@ public struct ComparisonRow: Sendable, Codable, Equatable {
 }
 
 /// Plans each design for budget reviews: designs side by side, baseline vs what-if variants, or several
-/// scenarios. With simulation, each plan is verified: simulated, and tightened and re-solved while it
-/// misses an SLO, so every design is compared on plans the simulator accepts.
+/// scenarios. With simulation, each plan is verified (`PlanVerifier`): moved to the smallest cluster the
+/// simulator accepts, or for max-throughput given the rate the simulator sustains, so every design is
+/// compared on figures the simulator confirms.
 public struct Comparison: Sendable {
     public var makePlanner: @Sendable (Catalog) -> ProvisioningPlanner
     /// Seconds of arrivals to simulate per plan (nil: no simulation).

@@ -32,7 +32,7 @@ struct PlanCommand: ParsableCommand {
     @Option(name: .customLong("time-limit"), help: "Solver time limit per solve, seconds.") var timeLimit: Double = 10
     @Option(name: .customLong("emit-lp"), help: ArgumentHelp("Also write the chosen design's model in CPLEX LP format.", valueName: "FILE"))
     var emitLP: String?
-    @Flag(help: "Simulate the plan on the scenario's workload; tighten and re-solve while an SLO is missed.")
+    @Flag(help: "Simulate the plan; grow it until the SLOs are met, then shrink each pool to its least passing count.")
     var verify = false
     @Option(help: "Random seed for the verifying simulation's arrivals.") var seed: UInt64 = 1
     @Flag(name: .customLong("no-timings"), help: "Report solver and simulation times as 0, so repeated runs print identical bytes.")
