@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# Reproduces the Splitwise paper's provisioning claims with SplitPlan and prints the figures behind
+# docs/splitwise-reproduction.md. Every figure is verified by simulation (`compare` and `plan --verify`,
+# 600 s of arrivals, seed 1). Needs a release build (make build) and jq.
+# Usage: scripts/splitwise-reproduction.sh [OUTPUT_DIR]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bin=.build/release/splitplan
+out=${1:-$(mktemp -d)}
+mkdir -p "$out"
+seconds=600
+
+# 1. Iso-power and iso-cost: every design's highest verified throughput within the budget.
+for scenario in Scenarios/splitwise-*.json; do
+  name=$(basename "$scenario" .json)
+  "$bin" compare "$scenario" --designs all --simulate-seconds "$seconds" --format json --no-timings --output "$out/$name.json" --force
+done
+jq -r '.[] | [.scenario, .plan.design, .plan.requestsPerSecond, .plan.costPerHourUSD, .plan.powerKW, ([.plan.pools[] | "\(.role):\(.machine)=\(.count)"] | join(" "))] | @tsv' \
+  "$out"/splitwise-*.json > "$out/budgets.tsv"
+
+# 2. Iso-throughput: the cheapest Splitwise-AA and the leanest Splitwise-HHcap cluster that serve
+#    Baseline-H100's verified iso-power throughput, beside Baseline-H100's own least-cost cluster.
+: > "$out/iso-throughput.tsv"
+for scenario in Scenarios/splitwise-*-iso-power.json; do
+  name=$(basename "$scenario" .json)
+  rate=$(awk -F'\t' -v s="$name" '$1 == s && $2 == "baseline-h100" { print $3 }' "$out/budgets.tsv")
+  for pair in baseline-h100:min-cost splitwise-aa:min-cost splitwise-hhcap:min-power; do
+    design=${pair%%:*} objective=${pair##*:}
+    "$bin" plan "$scenario" --design "$design" --objective "$objective" --rate "$rate" --verify --format json --no-timings \
+      --output "$out/$name.$design.iso-throughput.json" --force > /dev/null || true
+    jq -r --arg s "$name" --arg d "$design" --arg r "$rate" \
+      '[$s, $d, $r, .verification.verified, .costPerHourUSD, .powerKW, ([.pools[] | "\(.role):\(.machine)=\(.count)"] | join(" "))] | @tsv' \
+      "$out/$name.$design.iso-throughput.json" >> "$out/iso-throughput.tsv"
+  done
+done
+echo "figures in $out: budgets.tsv (scenario, design, req/s, USD/h, kW, pools), iso-throughput.tsv"
+cat "$out/budgets.tsv"
+cat "$out/iso-throughput.tsv"
