@@ -85,7 +85,7 @@ public enum OperatorProfile {
             let name = component.lowercased()
             if let id = ids.first(where: { $0.rawValue == name || $0.rawValue.hasPrefix(name + "-") }) { return id }
         }
-        throw ThroughputError.unknownProfileHardware(path: file, hardware: "(no folder on the path names a GPU)", known: ids.map(\.rawValue))
+        throw ThroughputError.operatorProfileWithoutGPUFolder(path: file, known: ids.map(\.rawValue))
     }
 
     /// Parses the rows and takes, for each configuration and operator, the median over its rows.

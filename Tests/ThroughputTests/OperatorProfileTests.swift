@@ -53,7 +53,7 @@ import Testing
         let file = directory.appendingPathComponent("mlp.csv")
         try Data((Self.header + "\n64,8,8192,28672,True,16,8,0.02,0.02,0.08,0.04\n").utf8).write(to: file)
         #expect { try OperatorProfile.load(path: file.path, catalog: catalog) } throws: { error in
-            guard case .unknownProfileHardware(let path, _, let known) = error as? ThroughputError else { return false }
+            guard case .operatorProfileWithoutGPUFolder(let path, let known) = error as? ThroughputError else { return false }
             return path == file.path && known.contains("a100-80gb")
         }
     }
