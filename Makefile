@@ -17,9 +17,11 @@ run: build
 test: deps
 	$(SWIFT) test
 
-# Re-fit the shipped machine constants from the bundled measured profiles and print the fit's error.
+# Re-fit the shipped machine constants from the bundled measured profiles (end-to-end vLLM and Vidur GEMM
+# profiles: dgx-a100 and dgx-h100 from both, a40-8x's GEMM constants from its GEMM profiles) and print the
+# fit's error and the leave-one-architecture-out error of the GEMM constants.
 calibrate: build
-	$(BIN) calibrate --profile Tests/Fixtures/llama2-70b-vllm-a100-h100.csv
+	$(BIN) calibrate --profile Tests/Fixtures/llama2-70b-vllm-a100-h100.csv --operator-profile Tests/Fixtures/vidur --leave-one-out
 
 # Solver benchmark: median planning time per shipped scenario and a 12-type x 64-class instance.
 bench: deps

@@ -3,8 +3,16 @@
 public struct MachineCalibration: Sendable, Equatable, Codable {
     /// Fraction of dense FP16 peak that large GEMMs reach.
     public var computeEfficiency: Double
-    /// Fraction of HBM bandwidth that weight and KV reads reach.
+    /// GEMM compute efficiency ramps with the tokens M in the batch as M / (M + gemmRampTokens): small-M
+    /// GEMMs fill few tiles and waves of the GPU (Vidur's GEMM profiles reach peak only past a few hundred tokens).
+    public var gemmRampTokens: Double
+    /// Fraction of HBM bandwidth that GEMMs reach reading weights.
     public var memoryEfficiency: Double
+    /// Fixed time of one GEMM kernel (launch and tail), seen at one token where a GEMM only streams weights.
+    public var gemmOverheadSeconds: Double
+    /// Fraction of HBM bandwidth the decode attention kernel reaches on the KV bytes it reads; paged-attention
+    /// kernels read scattered blocks per sequence and reach far less than GEMMs do.
+    public var decodeAttentionEfficiency: Double
     /// Fraction of the GPU interconnect bandwidth that tensor-parallel all-reduce reaches.
     public var allReduceEfficiency: Double
     /// Latency of one all-reduce call per log2(tensor parallel) hop.
@@ -17,16 +25,26 @@ public struct MachineCalibration: Sendable, Equatable, Codable {
     public var prefillLayerOverheadSeconds: Double
     /// Fixed time per step (scheduling, sampling).
     public var stepOverheadSeconds: Double
+    /// Time per sequence in a step, either phase: the serving stack's per-sequence work (block tables,
+    /// sampling, bookkeeping), which is what makes decode steps grow with the batch beyond the KV reads.
+    public var sequenceOverheadSeconds: Double
+    /// Extra time per prompt in a prefill step: on the A100 profile a batch of prompts takes 10–40 % longer
+    /// than one prompt of the same total tokens, which no per-token term can express (fitted, may be 0).
+    public var prefillSequenceOverheadSeconds: Double
     public var source: String
 
     public init(
-        computeEfficiency: Double, memoryEfficiency: Double, allReduceEfficiency: Double,
+        computeEfficiency: Double, gemmRampTokens: Double = 0, memoryEfficiency: Double, gemmOverheadSeconds: Double = 0,
+        decodeAttentionEfficiency: Double = 1, allReduceEfficiency: Double,
         allReduceLatencySeconds: Double, largeMessageAllReduceSlowdown: Double, largeMessageBytes: Double,
         layerOverheadSeconds: Double, prefillLayerOverheadSeconds: Double, stepOverheadSeconds: Double,
-        source: String
+        sequenceOverheadSeconds: Double = 0, prefillSequenceOverheadSeconds: Double = 0, source: String
     ) {
         self.computeEfficiency = computeEfficiency
+        self.gemmRampTokens = gemmRampTokens
         self.memoryEfficiency = memoryEfficiency
+        self.gemmOverheadSeconds = gemmOverheadSeconds
+        self.decodeAttentionEfficiency = decodeAttentionEfficiency
         self.allReduceEfficiency = allReduceEfficiency
         self.allReduceLatencySeconds = allReduceLatencySeconds
         self.largeMessageAllReduceSlowdown = largeMessageAllReduceSlowdown
@@ -34,14 +52,17 @@ public struct MachineCalibration: Sendable, Equatable, Codable {
         self.layerOverheadSeconds = layerOverheadSeconds
         self.prefillLayerOverheadSeconds = prefillLayerOverheadSeconds
         self.stepOverheadSeconds = stepOverheadSeconds
+        self.sequenceOverheadSeconds = sequenceOverheadSeconds
+        self.prefillSequenceOverheadSeconds = prefillSequenceOverheadSeconds
         self.source = source
     }
 
     /// The JSON keys, in the order calibration files are written.
     public static let keys = [
-        "computeEfficiency", "memoryEfficiency", "allReduceEfficiency", "allReduceLatencySeconds",
-        "largeMessageAllReduceSlowdown", "largeMessageBytes", "layerOverheadSeconds",
-        "prefillLayerOverheadSeconds", "stepOverheadSeconds", "source",
+        "computeEfficiency", "gemmRampTokens", "memoryEfficiency", "gemmOverheadSeconds", "decodeAttentionEfficiency",
+        "allReduceEfficiency", "allReduceLatencySeconds", "largeMessageAllReduceSlowdown", "largeMessageBytes",
+        "layerOverheadSeconds", "prefillLayerOverheadSeconds", "stepOverheadSeconds", "sequenceOverheadSeconds",
+        "prefillSequenceOverheadSeconds", "source",
     ]
 
     init(json: JSONCursor) throws {
@@ -49,7 +70,10 @@ public struct MachineCalibration: Sendable, Equatable, Codable {
         let seconds = NumberRule.atLeast(0, atMost: 10)
         self.init(
             computeEfficiency: try json.number("computeEfficiency", .fraction),
+            gemmRampTokens: try json.number("gemmRampTokens", .atLeast(0, atMost: 1_000_000)),
             memoryEfficiency: try json.number("memoryEfficiency", .fraction),
+            gemmOverheadSeconds: try json.number("gemmOverheadSeconds", seconds),
+            decodeAttentionEfficiency: try json.number("decodeAttentionEfficiency", .fraction),
             allReduceEfficiency: try json.number("allReduceEfficiency", .fraction),
             allReduceLatencySeconds: try json.number("allReduceLatencySeconds", seconds),
             largeMessageAllReduceSlowdown: try json.number("largeMessageAllReduceSlowdown", .atLeast(1, atMost: 1000)),
@@ -57,6 +81,8 @@ public struct MachineCalibration: Sendable, Equatable, Codable {
             layerOverheadSeconds: try json.number("layerOverheadSeconds", seconds),
             prefillLayerOverheadSeconds: try json.number("prefillLayerOverheadSeconds", seconds),
             stepOverheadSeconds: try json.number("stepOverheadSeconds", seconds),
+            sequenceOverheadSeconds: try json.number("sequenceOverheadSeconds", seconds),
+            prefillSequenceOverheadSeconds: try json.number("prefillSequenceOverheadSeconds", seconds),
             source: try json.string("source")
         )
     }

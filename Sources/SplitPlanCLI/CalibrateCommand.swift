@@ -9,39 +9,78 @@ struct CalibrateCommand: ParsableCommand {
         commandName: "calibrate",
         abstract: "Fit machine calibration constants to measured profiles and print the fit's error.",
         discussion: """
-            The profile is a CSV in SplitwiseSim's perf_model.csv format (model, hardware, prompt_size,
-            batch_size, token_size, prompt_time and token_time in ms, tensor_parallel). Each hardware id is
-            matched to the catalogue machine built from that GPU (or --machine). The fitted constants are
-            printed as JSON calibration blocks to paste into Catalog/machines/<id>.json.
+            --profile is a CSV in SplitwiseSim's perf_model.csv format (model, hardware, prompt_size,
+            batch_size, token_size, prompt_time and token_time in ms, tensor_parallel). --operator-profile
+            is a CSV of Vidur's per-operator format (n_head, n_kv_head, n_embd, n_expanded_embd,
+            use_gated_mlp, num_tokens, num_tensor_parallel_workers and time_stats.<gemm>.median in ms) or a
+            directory of them; a folder on its path names the GPU (a100/, h100/, a40/). Each GPU is matched
+            to the catalogue machine built from it (or --machine). With an end-to-end profile every constant
+            is fitted, to it and the operator profiles together; with operator profiles only, the GEMM
+            constants are fitted and the others kept. The fitted constants are printed as JSON calibration
+            blocks to paste into Catalog/machines/<id>.json.
             Examples:
-              splitplan calibrate --profile Tests/Fixtures/llama2-70b-vllm-a100-h100.csv
+              splitplan calibrate --profile Tests/Fixtures/llama2-70b-vllm-a100-h100.csv --operator-profile Tests/Fixtures/vidur
+              splitplan calibrate --operator-profile Tests/Fixtures/vidur/a40 --machine a40-8x
               splitplan calibrate --profile my-h200.csv --machine dgx-h200 --output h200-calibration.json
-              splitplan calibrate --profile Tests/Fixtures/llama2-70b-vllm-a100-h100.csv --evaluate
+              splitplan calibrate --profile Tests/Fixtures/llama2-70b-vllm-a100-h100.csv --operator-profile Tests/Fixtures/vidur --evaluate --leave-one-out
             """
     )
 
-    @Option(help: ArgumentHelp("Measured profile CSV.", valueName: "CSV")) var profile: String
+    @Option(help: ArgumentHelp("Measured end-to-end profile CSV.", valueName: "CSV")) var profile: String?
+    @Option(name: .customLong("operator-profile"),
+            help: ArgumentHelp("Measured per-operator (GEMM) profile: a CSV or a directory of them (repeatable).", valueName: "DIR_OR_CSV"))
+    var operatorProfiles: [String] = []
     @Option(help: "Machine id to calibrate (default: the catalogue machine of each profiled GPU).") var machine: String?
     @Flag(help: "Only report the error of the catalogue's current constants; fit nothing.") var evaluate = false
+    @Flag(name: .customLong("leave-one-out"),
+          help: "Also fit the GEMM constants on all architectures but one and report the error on the one left out, for each.")
+    var leaveOneOut = false
 
     @OptionGroup var catalogOptions: CatalogOptions
     @OptionGroup var output: ReportOutputOptions
 
+    func validate() throws {
+        guard profile != nil || !operatorProfiles.isEmpty else {
+            throw ValidationError("give --profile CSV, --operator-profile DIR_OR_CSV, or both")
+        }
+        guard !leaveOneOut || !operatorProfiles.isEmpty else {
+            throw ValidationError("--leave-one-out needs --operator-profile DIR_OR_CSV")
+        }
+    }
+
     func run() throws {
         let catalog = try catalogOptions.load()
-        let url = URL(fileURLWithPath: profile)
-        let samples = try Profile.load(url)
-        let runs = try CalibrationRun.plan(samples: samples, catalog: catalog, machine: machine.map(MachineID.init), file: url.path)
+        let url = profile.map { URL(fileURLWithPath: $0) }
+        let samples = try url.map(Profile.load) ?? []
+        let operatorSamples = try operatorProfiles.flatMap { try OperatorProfile.load(path: $0, catalog: catalog) }
+        let inputs = (profile.map { [$0] } ?? []) + operatorProfiles
+        let runs = try CalibrationRun.plan(samples: samples, operatorSamples: operatorSamples, catalog: catalog,
+                                           machine: machine.map(MachineID.init), file: inputs.joined(separator: ", "))
         let results = try runs.map { run -> CalibrationResult in
-            let source = "fitted by `splitplan calibrate` on \(url.lastPathComponent), \(run.samples.count) configurations of \(run.samples[0].hardware)"
-            let evaluator = try ProfileEvaluator(samples: run.samples, machine: run.machine, catalog: catalog)
-            let constants = evaluate ? run.machine.calibration
-                : try Calibrator().fit(samples: run.samples, machine: run.machine, catalog: catalog, source: source)
-            return CalibrationResult(machine: run.machine.id.rawValue, hardware: run.samples[0].hardware.rawValue,
-                                     configurations: run.samples.count, calibration: constants,
-                                     errors: evaluator.errorTable(constants).map(CalibrationResult.Row.init))
+            let hardware = run.machine.gpu.rawValue
+            let constants: MachineCalibration
+            if evaluate {
+                constants = run.machine.calibration
+            } else if run.samples.isEmpty {
+                constants = try Calibrator().fitGEMMs(
+                    operatorSamples: run.operatorSamples, machine: run.machine, catalog: catalog,
+                    source: "GEMM constants fitted by `splitplan calibrate` on \(operatorProfiles.joined(separator: ", ")), \(run.operatorSamples.count) GEMM configurations of \(hardware); the other constants kept from the catalogue's \(run.machine.id)")
+            } else {
+                let operatorPart = run.operatorSamples.isEmpty ? "" : " and \(operatorProfiles.joined(separator: ", ")) (\(run.operatorSamples.count) GEMM configurations)"
+                constants = try Calibrator().fit(
+                    samples: run.samples, operatorSamples: run.operatorSamples, machine: run.machine, catalog: catalog,
+                    source: "fitted by `splitplan calibrate` on \(url?.lastPathComponent ?? "")\(operatorPart), \(run.samples.count) configurations of \(hardware)")
+            }
+            let errors = try ProfileEvaluator(samples: run.samples, machine: run.machine, catalog: catalog).errorTable(constants)
+            let operators = try OperatorEvaluator(samples: run.operatorSamples, machine: run.machine, catalog: catalog)
+            let loao = leaveOneOut && !run.operatorSamples.isEmpty
+                ? try LeaveOneArchitectureOut().evaluate(samples: run.operatorSamples, machine: run.machine, catalog: catalog) : nil
+            return CalibrationResult(machine: run.machine.id.rawValue, hardware: hardware, configurations: run.samples.count,
+                                     operatorConfigurations: run.operatorSamples.count, calibration: constants,
+                                     errors: errors.map(CalibrationResult.Row.init),
+                                     operatorErrors: operators.errorsByArchitecture(constants), leaveOneArchitectureOut: loao)
         }
-        try output.write(text: CalibrationTables.render(results, fitted: !evaluate), tables: [CalibrationTables.errors(results, fitted: !evaluate)],
+        try output.write(text: CalibrationTables.render(results, fitted: !evaluate), tables: CalibrationTables.tables(results, fitted: !evaluate),
                          json: results, title: "SplitPlan calibration")
     }
 }

@@ -1,4 +1,5 @@
-/// Derivative-free minimisation (Nelder & Mead, 1965) with the standard coefficients.
+/// Derivative-free minimisation (Nelder & Mead, 1965) with the dimension-adaptive coefficients of
+/// Gao & Han (2012), which keep the simplex from collapsing in the 10+ dimensions of a calibration.
 /// Deterministic: the same start and step give the same answer.
 struct NelderMead {
     var maxIterations = 4000
@@ -6,6 +7,8 @@ struct NelderMead {
 
     func minimize(_ f: ([Double]) -> Double, start: [Double], step: Double) -> (point: [Double], value: Double) {
         let n = start.count
+        let dimension = Double(max(n, 2))
+        let expansion = 1 + 2 / dimension, contraction = 0.75 - 1 / (2 * dimension), shrink = 1 - 1 / dimension
         var simplex = [start] + (0..<n).map { i -> [Double] in
             var vertex = start
             vertex[i] += step
@@ -21,18 +24,18 @@ struct NelderMead {
             func along(_ t: Double) -> [Double] { (0..<n).map { centroid[$0] + t * (simplex[n][$0] - centroid[$0]) } }
             let reflected = along(-1), reflectedValue = f(reflected)
             if reflectedValue < values[0] {
-                let expanded = along(-2), expandedValue = f(expanded)
+                let expanded = along(-expansion), expandedValue = f(expanded)
                 (simplex[n], values[n]) = expandedValue < reflectedValue ? (expanded, expandedValue) : (reflected, reflectedValue)
             } else if reflectedValue < values[n - 1] {
                 (simplex[n], values[n]) = (reflected, reflectedValue)
             } else {
-                let contracted = reflectedValue < values[n] ? along(-0.5) : along(0.5)
+                let contracted = reflectedValue < values[n] ? along(-contraction) : along(contraction)
                 let contractedValue = f(contracted)
                 if contractedValue < min(reflectedValue, values[n]) {
                     (simplex[n], values[n]) = (contracted, contractedValue)
                 } else {
                     for i in 1...n {
-                        simplex[i] = (0..<n).map { simplex[0][$0] + 0.5 * (simplex[i][$0] - simplex[0][$0]) }
+                        simplex[i] = (0..<n).map { simplex[0][$0] + shrink * (simplex[i][$0] - simplex[0][$0]) }
                         values[i] = f(simplex[i])
                     }
                 }

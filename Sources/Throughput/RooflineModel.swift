@@ -1,53 +1,94 @@
 import ClusterModel
 import Foundation
 
-/// Step time from arithmetic intensity: per layer, the larger of compute time and memory time,
-/// plus two tensor-parallel all-reduces and fixed overheads; then the output head and a per-step overhead.
-/// Efficiency and overhead constants come from the machine's calibration, never from the model.
+/// Step time from arithmetic intensity: per layer, each GEMM's roofline (compute or weight streaming,
+/// whichever is slower), attention, two tensor-parallel all-reduces and fixed overheads; then the output
+/// head, a per-step and a per-sequence overhead. Constants come from the machine's calibration, never the model.
 public struct RooflineModel: PerformanceModel {
     public let deployment: Deployment
     private let power: PowerModel
+    /// Unpacked once: step times are evaluated millions of times during calibration.
+    private let layerGEMMs: [GEMMShape]
+    private let gemmConstants: GEMMConstants
 
     public init(_ deployment: Deployment) {
         self.deployment = deployment
         self.power = PowerModel(deployment)
+        layerGEMMs = deployment.model.layerGEMMs
+        gemmConstants = GEMMConstants(deployment.calibration)
     }
 
     public func prefillSeconds(_ batch: PrefillBatch) -> Double {
         guard batch.totalTokens > 0 else { return 0 }
-        let model = deployment.model
-        let layer = model.prefillLayerCost(batch)
-        let perLayer = stepTime(layer, speed: power.computeSpeed(phaseWatts: deployment.gpu.promptWatts))
-            + deployment.calibration.prefillLayerOverheadSeconds
-        return finish(perLayer: perLayer, head: model.headCost(sequences: batch.sequences), speed: power.computeSpeed(phaseWatts: deployment.gpu.promptWatts))
+        let speed = power.computeSpeed(phaseWatts: deployment.gpu.promptWatts)
+        let layer = deployment.model.prefillLayerCost(batch)
+        // Prefill attention is compute-bound (flash-style kernels); writing K and V streams at GEMM bandwidth.
+        let attention = max(computeSeconds(layer.attentionFLOPs, efficiency: deployment.calibration.computeEfficiency, speed: speed),
+                            memorySeconds(layer.kvBytes, efficiency: deployment.calibration.memoryEfficiency))
+        let perLayer = layerGEMMSeconds(tokens: layer.gemmTokens, speed: speed) + attention
+            + 2 * allReduceSeconds(bytes: layer.allReduceBytes) + deployment.calibration.prefillLayerOverheadSeconds
+        return finish(perLayer: perLayer, sequences: batch.sequences, speed: speed)
+            + deployment.calibration.prefillSequenceOverheadSeconds * Double(batch.sequences)
     }
 
     public func decodeStepSeconds(_ batch: DecodeBatch) -> Double {
         guard batch.sequences > 0 else { return 0 }
-        let model = deployment.model
         let speed = power.computeSpeed(phaseWatts: deployment.gpu.tokenWatts)
-        let perLayer = stepTime(model.decodeLayerCost(batch), speed: speed)
-        return finish(perLayer: perLayer, head: model.headCost(sequences: batch.sequences), speed: speed)
+        let layer = deployment.model.decodeLayerCost(batch)
+        // Decode attention streams each sequence's KV blocks: its own, lower, bandwidth efficiency.
+        let attention = max(computeSeconds(layer.attentionFLOPs, efficiency: deployment.calibration.computeEfficiency, speed: speed),
+                            memorySeconds(layer.kvBytes, efficiency: deployment.calibration.decodeAttentionEfficiency))
+        let perLayer = layerGEMMSeconds(tokens: layer.gemmTokens, speed: speed) + attention
+            + 2 * allReduceSeconds(bytes: layer.allReduceBytes)
+        return finish(perLayer: perLayer, sequences: batch.sequences, speed: speed)
     }
 
-    private func finish(perLayer: Double, head: LayerCost, speed: Double) -> Double {
+    private func finish(perLayer: Double, sequences: Int, speed: Double) -> Double {
         let calibration = deployment.calibration
         let layers = Double(deployment.model.layers)
-        return layers * (perLayer + calibration.layerOverheadSeconds) + roofline(head, speed: speed)
-            + calibration.stepOverheadSeconds
+        return layers * (perLayer + calibration.layerOverheadSeconds)
+            + gemmSeconds(deployment.model.headGEMM, tokens: Double(sequences), speed: speed)
+            + calibration.stepOverheadSeconds + calibration.sequenceOverheadSeconds * Double(sequences)
     }
 
-    private func stepTime(_ cost: LayerCost, speed: Double) -> Double {
-        roofline(cost, speed: speed) + 2 * allReduceSeconds(bytes: cost.allReduceBytes)
+    func layerGEMMSeconds(tokens: Double, speed: Double) -> Double {
+        layerGEMMs.reduce(0) { $0 + gemmSeconds($1, tokens: tokens, speed: speed) }
     }
 
-    /// max(compute, memory) for work split evenly over the tensor-parallel GPUs.
-    private func roofline(_ cost: LayerCost, speed: Double) -> Double {
-        let gpu = deployment.gpu, calibration = deployment.calibration
-        let degree = Double(deployment.tensorParallel)
-        let compute = cost.flops / (degree * gpu.peakFLOPSPerSecond * calibration.computeEfficiency * speed)
-        let memory = cost.memoryBytes / (degree * gpu.memoryBandwidthBytesPerSecond * calibration.memoryEfficiency)
-        return max(compute, memory)
+    func gemmSeconds(_ shape: GEMMShape, tokens: Double, speed: Double = 1) -> Double {
+        Self.gemmSeconds(weights: shape.weights, ioElements: Double(shape.inputs + shape.outputs), tokens: tokens,
+                         tensorParallel: Double(deployment.tensorParallel), peakFLOPSPerSecond: deployment.gpu.peakFLOPSPerSecond,
+                         bandwidthBytesPerSecond: deployment.gpu.memoryBandwidthBytesPerSecond,
+                         bytesPerWeight: deployment.model.bytesPerWeight, constants: gemmConstants, speed: speed)
+    }
+
+    /// One GEMM of `tokens` rows, split over the tensor-parallel GPUs: the slower of its FLOPs at the
+    /// token-ramped compute efficiency and its weight and activation bytes at `memoryEfficiency`, plus the
+    /// kernel's fixed overhead. The ramp M / (M + gemmRampTokens) models small-M GEMMs filling few tiles.
+    /// Shared with the operator-profile fit, so GEMMs are predicted alike in both.
+    static func gemmSeconds(_ shape: GEMMShape, tokens: Double, tensorParallel: Int, gpu: GPUSpec, calibration: MachineCalibration,
+                            bytesPerWeight: Double, speed: Double = 1) -> Double {
+        gemmSeconds(weights: shape.weights, ioElements: Double(shape.inputs + shape.outputs), tokens: tokens,
+                    tensorParallel: Double(tensorParallel), peakFLOPSPerSecond: gpu.peakFLOPSPerSecond,
+                    bandwidthBytesPerSecond: gpu.memoryBandwidthBytesPerSecond, bytesPerWeight: bytesPerWeight,
+                    constants: GEMMConstants(calibration), speed: speed)
+    }
+
+    /// The same on plain numbers, for the calibration's tight loops.
+    static func gemmSeconds(weights: Double, ioElements: Double, tokens: Double, tensorParallel: Double, peakFLOPSPerSecond: Double,
+                            bandwidthBytesPerSecond: Double, bytesPerWeight: Double, constants: GEMMConstants, speed: Double = 1) -> Double {
+        let ramp = tokens / (tokens + constants.rampTokens)
+        let compute = 2 * tokens * weights / (tensorParallel * peakFLOPSPerSecond * constants.computeEfficiency * ramp * speed)
+        let memory = (weights + tokens * ioElements) * bytesPerWeight / (tensorParallel * bandwidthBytesPerSecond * constants.memoryEfficiency)
+        return max(compute, memory) + constants.overheadSeconds
+    }
+
+    private func computeSeconds(_ flops: Double, efficiency: Double, speed: Double) -> Double {
+        flops / (Double(deployment.tensorParallel) * deployment.gpu.peakFLOPSPerSecond * efficiency * speed)
+    }
+
+    private func memorySeconds(_ bytes: Double, efficiency: Double) -> Double {
+        bytes / (Double(deployment.tensorParallel) * deployment.gpu.memoryBandwidthBytesPerSecond * efficiency)
     }
 
     /// One all-reduce: latency per log2(TP) hop, plus ring traffic 2·(TP−1)/TP of the message over the
@@ -61,5 +102,20 @@ public struct RooflineModel: PerformanceModel {
         let ringFactor = 2 * Double(degree - 1) / Double(degree)
         let bandwidth = deployment.gpu.interconnectBytesPerSecond * calibration.allReduceEfficiency
         return calibration.allReduceLatencySeconds * log2(Double(degree)) + effectiveBytes * ringFactor / bandwidth
+    }
+}
+
+/// The four GEMM constants of a calibration, unpacked.
+struct GEMMConstants: Sendable {
+    var computeEfficiency: Double
+    var rampTokens: Double
+    var memoryEfficiency: Double
+    var overheadSeconds: Double
+
+    init(_ calibration: MachineCalibration) {
+        computeEfficiency = calibration.computeEfficiency
+        rampTokens = calibration.gemmRampTokens
+        memoryEfficiency = calibration.memoryEfficiency
+        overheadSeconds = calibration.gemmOverheadSeconds
     }
 }

@@ -35,11 +35,30 @@ public struct DecodeBatch: Sendable, Equatable {
     }
 }
 
+/// One weight matrix multiplied by the batch's activations: `inputs × outputs` weights, unsharded.
+/// Tensor parallelism splits it evenly over the GPUs (by columns or by rows), so each GPU does 1/TP of it.
+public struct GEMMShape: Sendable, Equatable, Hashable {
+    public var inputs: Int
+    public var outputs: Int
+
+    public init(inputs: Int, outputs: Int) {
+        self.inputs = inputs
+        self.outputs = outputs
+    }
+
+    public var weights: Double { Double(inputs) * Double(outputs) }
+}
+
 /// Work of one transformer layer for a whole step, summed over all GPUs of the instance.
+/// The GEMMs are costed one by one (each is its own kernel, with its own roofline); attention and the
+/// all-reduces are separate kernels and add to them.
 public struct LayerCost: Sendable, Equatable {
-    public var flops: Double
-    /// Bytes moved to or from HBM: weights read once per step, KV read or written.
-    public var memoryBytes: Double
+    /// Rows M of every GEMM of the layer: all prompt tokens in prefill, one per sequence in decode.
+    public var gemmTokens: Double
+    /// Attention FLOPs: causal QKᵀ and AV in prefill, one query over each context in decode.
+    public var attentionFLOPs: Double
+    /// KV-cache bytes attention writes (prefill) or reads (decode; as often as the kernel reads them).
+    public var kvBytes: Double
     /// Bytes of one tensor-parallel all-reduce (two per layer: after attention and after the MLP).
     public var allReduceBytes: Double
 }
@@ -47,30 +66,43 @@ public struct LayerCost: Sendable, Equatable {
 extension ModelSpec {
     public var kvBytesPerTokenPerLayer: Double { kvBytesPerToken / Double(layers) }
 
-    /// Prefill: 2 FLOPs per weight per token, plus causal attention (QKᵀ and AV over half the S×S matrix:
-    /// 2·S²·queryHeads·headDim per sequence); weights read once; every token's K and V written.
+    /// The four GEMMs of a layer, as serving stacks fuse them: QKV (K and V sized by the KV heads),
+    /// the output projection, the MLP's up projection (gate and up fused when gated) and its down projection.
+    public var layerGEMMs: [GEMMShape] {
+        let attention = queryHeads * headDim
+        return [GEMMShape(inputs: hiddenSize, outputs: (queryHeads + 2 * kvHeads) * headDim),
+                GEMMShape(inputs: attention, outputs: hiddenSize),
+                GEMMShape(inputs: hiddenSize, outputs: (ffnMatrices - 1) * ffnSize),
+                GEMMShape(inputs: ffnSize, outputs: hiddenSize)]
+    }
+
+    /// How many times decode attention reads each KV byte: once per query head sharing the KV head.
+    public var gqaReadFactor: Double { Double(queryHeads) / Double(max(kvHeads, 1)) }
+
+    /// The output head (`vocab × hidden`), run for the last position of each sequence only.
+    public var headGEMM: GEMMShape { GEMMShape(inputs: hiddenSize, outputs: vocabSize) }
+
+    /// Prefill: every prompt token through the GEMMs; causal attention over half the S×S matrix
+    /// (QKᵀ and AV: 2·S²·queryHeads·headDim FLOPs per sequence); every token's K and V written.
     public func prefillLayerCost(_ batch: PrefillBatch) -> LayerCost {
         let tokens = Double(batch.totalTokens)
-        let attention = 2 * batch.sumSquaredTokens * Double(queryHeads * headDim)
-        return LayerCost(
-            flops: 2 * parametersPerLayer * tokens + attention,
-            memoryBytes: parametersPerLayer * bytesPerWeight + tokens * kvBytesPerTokenPerLayer,
-            allReduceBytes: tokens * Double(hiddenSize) * bytesPerWeight)
+        return LayerCost(gemmTokens: tokens,
+                         attentionFLOPs: 2 * batch.sumSquaredTokens * Double(queryHeads * headDim),
+                         kvBytes: tokens * kvBytesPerTokenPerLayer,
+                         allReduceBytes: tokens * Double(hiddenSize) * bytesPerWeight)
     }
 
-    /// Decode: 2 FLOPs per weight per sequence, plus attention of one query over each context
-    /// (4·context·queryHeads·headDim); weights and every context's K and V read once.
+    /// Decode: one token per sequence through the GEMMs; attention of one query over each context
+    /// (4·context·queryHeads·headDim FLOPs). vLLM's paged-attention kernel gives each query head its own
+    /// thread block, which reads its KV head's blocks itself: a KV head shared by `queryHeads / kvHeads`
+    /// query heads (GQA) is read that many times. The measured decode step grows with context at batch 1
+    /// by about 0.2 µs per context token at TP 8, which is this replicated read near full bandwidth and 8×
+    /// what one read of each KV byte would cost.
     public func decodeLayerCost(_ batch: DecodeBatch) -> LayerCost {
         let sequences = Double(batch.sequences), context = Double(batch.totalContextTokens)
-        return LayerCost(
-            flops: 2 * parametersPerLayer * sequences + 4 * context * Double(queryHeads * headDim),
-            memoryBytes: parametersPerLayer * bytesPerWeight + context * kvBytesPerTokenPerLayer,
-            allReduceBytes: sequences * Double(hiddenSize) * bytesPerWeight)
-    }
-
-    /// The output head, run for the last position of each sequence only.
-    public func headCost(sequences: Int) -> LayerCost {
-        let weights = Double(vocabSize) * Double(hiddenSize)
-        return LayerCost(flops: 2 * weights * Double(sequences), memoryBytes: weights * bytesPerWeight, allReduceBytes: 0)
+        return LayerCost(gemmTokens: sequences,
+                         attentionFLOPs: 4 * context * Double(queryHeads * headDim),
+                         kvBytes: context * kvBytesPerTokenPerLayer * gqaReadFactor,
+                         allReduceBytes: sequences * Double(hiddenSize) * bytesPerWeight)
     }
 }

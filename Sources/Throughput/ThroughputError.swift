@@ -7,6 +7,7 @@ public enum ThroughputError: Error, Equatable, CustomStringConvertible, Sendable
     case malformedProfile(path: String, line: Int, column: String, value: String, allowed: String)
     case emptyProfile(path: String, detail: String)
     case unknownProfileHardware(path: String, hardware: String, known: [String])
+    case operatorProfileWithoutGPUFolder(path: String, known: [String])
 
     public var description: String {
         switch self {
@@ -25,6 +26,8 @@ public enum ThroughputError: Error, Equatable, CustomStringConvertible, Sendable
             return "\(path): no usable profile rows: \(detail)"
         case .unknownProfileHardware(let path, let hardware, let known):
             return "\(path): hardware '\(hardware)' matches no catalogue GPU with a machine; known GPUs: \(known.joined(separator: ", "))"
+        case .operatorProfileWithoutGPUFolder(let path, let known):
+            return "\(path): no folder on the path names a catalogue GPU; put the file under a folder named after its GPU or the first part of its id (e.g. a100/ for a100-80gb); known GPUs: \(known.joined(separator: ", "))"
         }
     }
 }

@@ -24,10 +24,10 @@ import Testing
         let fixture = Repository.path("Tests/Fixtures/check/failing-expectation.json")
         #expect(SplitPlanCommand.run(arguments: ["check", fixture, "--junit", junit, "--output", output]) == 2)
         let text = try String(contentsOfFile: output, encoding: .utf8)
-        #expect(text.contains("FAIL   too-cheap-to-be-true: maxCostPerHourUSD: expected <= 10.00 USD/h, got 152.00 USD/h"))
+        #expect(text.contains("FAIL   too-cheap-to-be-true: maxCostPerHourUSD: expected <= 10.00 USD/h, got 190.00 USD/h"))
         let document = try XMLDocument(xmlString: try String(contentsOfFile: junit, encoding: .utf8))
         let failures = try document.nodes(forXPath: "//testcase[@name='maxCostPerHourUSD']/failure")
-        #expect(failures.count == 1 && failures.first?.stringValue?.contains("152.00") == true)
+        #expect(failures.count == 1 && failures.first?.stringValue?.contains("190.00") == true)
     }
 
     /// A ratio expectation divides the two designs' planned figures, as `plan --design` reports them.

@@ -64,7 +64,7 @@ import Testing
         for arguments in [["compare", coding, "--designs", "splitwise-hh,baseline-h100", "--simulate-seconds", "20"],
                           ["sweep", coding, "--cost-cap", "400...1600", "--steps", "3", "--designs", "splitwise-hh"],
                           ["plan", "--design", "splitwise-hh"],
-                          ["simulate", "--pool", "prompt:dgx-h100=5", "--pool", "token:dgx-h100=1", "--duration", "30"]] {
+                          ["simulate", "--pool", "prompt:dgx-h100=5", "--pool", "token:dgx-h100=4", "--duration", "30"]] {
             let html = try run(arguments, format: "html")
             #expect(html.hasPrefix("<!DOCTYPE html>"))
             let body = html.replacingOccurrences(of: "<!DOCTYPE html>", with: "")

@@ -13,7 +13,7 @@ import Testing
     }
 
     @Test func jsonHasTheDocumentedFiguresAndIsReproducible() throws {
-        let arguments = ["--pool", "prompt:dgx-h100=5", "--pool", "token:dgx-h100=2", "--duration", "120", "--seed", "9"]
+        let arguments = ["--pool", "prompt:dgx-h100=5", "--pool", "token:dgx-h100=4", "--duration", "120", "--seed", "9"]
         let first = try simulateJSON(arguments), second = try simulateJSON(arguments)
         #expect(first.bytes == second.bytes)
         let json = first.json
@@ -29,7 +29,7 @@ import Testing
         let slowdown = try #require(json["slowdown"] as? [String: [String: Double]])
         #expect(Set(slowdown.keys) == ["ttft", "tbt", "e2e"])
         #expect(json["requests"] as? Int == json["completed"] as? Int)
-        let otherSeed = try simulateJSON(["--pool", "prompt:dgx-h100=5", "--pool", "token:dgx-h100=2", "--duration", "120", "--seed", "10"])
+        let otherSeed = try simulateJSON(["--pool", "prompt:dgx-h100=5", "--pool", "token:dgx-h100=4", "--duration", "120", "--seed", "10"])
         #expect(otherSeed.bytes != first.bytes)
     }
 

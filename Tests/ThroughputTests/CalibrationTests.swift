@@ -20,18 +20,14 @@ import Testing
         #expect(abs(first.prefillSeconds - 0.19686237908899784) < 1e-12)
     }
 
-    /// The shipped constants predict the measured vLLM profiles at TP 8 within 10 % median error.
+    /// The shipped constants predict the measured vLLM profiles at TP 8 (the degree plans run at) within
+    /// 10 % at the 90th percentile and 20 % at worst, per phase; TP 4 within 10 % median.
     @Test(arguments: ["dgx-a100", "dgx-h100"])
     func shippedConstantsMeetTheErrorFloor(machine: String) throws {
         let spec = try #require(catalog.machines[MachineID(machine)])
         let rows = samples.filter { $0.hardware == spec.gpu }
         let table = try ProfileEvaluator(samples: rows, machine: spec, catalog: catalog).errorTable(spec.calibration)
-        for row in table where row.tensorParallel == 8 {
-            #expect(row.medianPercent <= 10, "\(machine) TP8 \(row.phase): \(row.medianPercent) %")
-        }
-        for row in table where row.tensorParallel == 4 {
-            #expect(row.medianPercent <= 10, "\(machine) TP4 \(row.phase): \(row.medianPercent) %")
-        }
+        CalibrationFloor.check(table, machine: machine)
     }
 
     /// Splitwise's published P50 latencies without batching (Llama2-70B): TTFT at the traces' median
@@ -58,18 +54,22 @@ import Testing
         #expect(decodeRatio < 1.02)
     }
 
-    /// Re-fitting from scratch lands on constants as good as the shipped ones.
-    @Test func refitMeetsTheFloor() throws {
-        let h100 = try #require(catalog.machines["dgx-h100"])
-        let rows = samples.filter { $0.hardware == "h100-80gb" }
+    /// Re-fitting from scratch on the end-to-end profile and the GEMM profiles together reaches the same floors.
+    @Test(arguments: [("dgx-a100", "a100"), ("dgx-h100", "h100")])
+    func refitMeetsTheFloor(machine: String, folder: String) throws {
+        let spec = try #require(catalog.machines[MachineID(machine)])
+        let rows = samples.filter { $0.hardware == spec.gpu }
+        // Every other token count (powers of two) and fewer iterations than `calibrate` runs: a debug build is slow.
+        let operators = try OperatorProfile.load(path: Repository.vidur.appendingPathComponent(folder).path, catalog: catalog)
+            .filter { $0.tokens & ($0.tokens - 1) == 0 }
         var calibrator = Calibrator()
-        calibrator.starts = 3
-        let fitted = try calibrator.fit(samples: rows, machine: h100, catalog: catalog, source: "test")
-        let evaluator = try ProfileEvaluator(samples: rows, machine: h100, catalog: catalog)
-        #expect(evaluator.logL1Loss(fitted) <= evaluator.logL1Loss(h100.calibration) * 1.05)
-        for row in evaluator.errorTable(fitted) where row.tensorParallel == 8 {
-            #expect(row.medianPercent <= 10)
-        }
+        calibrator.starts = 1
+        calibrator.iterationsPerStart = 2000
+        calibrator.restarts = 3
+        let fitted = try calibrator.fit(samples: rows, operatorSamples: operators, machine: spec, catalog: catalog, source: "test")
+        CalibrationFloor.check(try ProfileEvaluator(samples: rows, machine: spec, catalog: catalog).errorTable(fitted), machine: machine)
+        let gemm = try OperatorEvaluator(samples: operators, machine: spec, catalog: catalog).error(fitted, scope: "all")
+        #expect(gemm.medianAbsolutePercentError <= 15, "\(machine) GEMM median \(gemm.medianAbsolutePercentError) %")
     }
 
     /// Nelder–Mead finds the minimum of a shifted quadratic bowl.
@@ -97,6 +97,19 @@ import Testing
         #expect { try Profile.parse(text, file: "p.csv") } throws: { error in
             guard case .malformedProfile(_, let badLine, let badColumn, _, _) = error as? ThroughputError else { return false }
             return badLine == line && badColumn == column
+        }
+    }
+}
+
+/// The accuracy floors where plans operate: at TP 8, per phase, p90 ≤ 10 % and max ≤ 20 %; TP 4 median ≤ 10 %.
+enum CalibrationFloor {
+    static func check(_ table: [CalibrationError], machine: String) {
+        for row in table where row.scope == "all" && row.tensorParallel == 8 {
+            #expect(row.p90Percent <= 10, "\(machine) TP8 \(row.phase) p90 \(row.p90Percent) %: \(row.worst)")
+            #expect(row.maxPercent <= 20, "\(machine) TP8 \(row.phase) max \(row.maxPercent) %: \(row.worst)")
+        }
+        for row in table where row.scope == "all" && row.tensorParallel == 4 {
+            #expect(row.medianPercent <= 10, "\(machine) TP4 \(row.phase) median \(row.medianPercent) %")
         }
     }
 }

@@ -12,23 +12,49 @@ import Testing
 
     /// Prefill of one 1000-token prompt at TP 1, no overheads: compute-bound.
     /// FLOPs/layer = 2·15,204,352·1000 + 2·1000²·1024 = 32,456,704,000; at 100 TFLOPS × 0.5 → 649.13 µs.
-    /// Memory/layer = 15,204,352 + 1000·1024 bytes → 20.28 µs: compute wins. Head: 2·1000·1024 FLOPs → 0.041 µs.
+    /// Every GEMM is compute-bound (QKV: 62.9 µs of FLOPs against 5.2 µs for 1,572,864 weight and 2,560,000
+    /// activation bytes), and so is attention (40.96 µs against 1.28 µs of KV writes).
+    /// Head (one sequence): 1000·1024 weights + 1024 + 1000 activation bytes at 800 GB/s → 1.2825 µs.
     @Test func prefillComputeBoundByHand() throws {
         let deployment = try Deployment(model: Toy.model, machine: Toy.machine(gpuCount: 1), gpu: Toy.gpu)
         let seconds = RooflineModel(deployment).prefillSeconds(promptTokens: 1000)
         let layer = (2 * 15_204_352.0 * 1000 + 2 * 1e6 * 1024) / 50e12
-        let head = max(2 * 1000 * 1024.0 / 50e12, 1000 * 1024.0 / 800e9)
+        let headBytes: Double = 1000 * 1024 + 2024
+        let head = max(2 * 1000 * 1024.0 / 50e12, headBytes / 800e9)
         #expect(abs(seconds - (2 * layer + head)) < 1e-12)
     }
 
     /// Decode of 4 sequences at 500 context, TP 1: memory-bound.
-    /// Bytes/layer = 15,204,352 + 2000·1024 = 17,252,352 → 21.565 µs at 800 GB/s; FLOPs/layer → 2.51 µs.
+    /// GEMMs stream 15,204,352 weight bytes plus 4 rows of Σ(inputs + outputs) = 18,944 activations
+    /// (15,280,128 bytes → 19.1 µs at 800 GB/s; their FLOPs take 2.4 µs); attention reads 2000·1024 KV
+    /// bytes once per query head sharing a KV head (8 / 2 = 4 times) at 0.8 × 1000 GB/s → 10.24 µs.
     @Test func decodeMemoryBoundByHand() throws {
         let deployment = try Deployment(model: Toy.model, machine: Toy.machine(gpuCount: 1), gpu: Toy.gpu)
         let seconds = RooflineModel(deployment).decodeStepSeconds(batch: 4, contextTokens: 500)
-        let layer = (15_204_352.0 + 2000 * 1024) / 800e9
-        let head = max(2 * 1000 * 1024 * 4.0 / 50e12, 1000 * 1024.0 / 800e9)
+        let gemmBytes: Double = 15_204_352 + 4 * 18_944
+        let kvBytes: Double = 4 * 2000 * 1024
+        let layer: Double = gemmBytes / 800e9 + kvBytes / 800e9
+        let headBytes: Double = 1000 * 1024 + 4 * 2024
+        let head = max(2 * 1000 * 1024 * 4.0 / 50e12, headBytes / 800e9)
         #expect(abs(seconds - (2 * layer + head)) < 1e-12)
+    }
+
+    /// A GEMM ramp of 1000 tokens halves compute efficiency at M = 1000 (each layer GEMM's FLOPs take twice
+    /// as long, still compute-bound) and cuts it 1001-fold for the head's single row (41 µs, not 1.28 µs of
+    /// weight reads); each of the 5 GEMMs adds 1 µs; the prompt adds 0.1 + 2 ms of per-sequence time.
+    @Test func gemmRampAndSequenceOverheadsByHand() throws {
+        var calibration = Toy.calibration()
+        calibration.gemmRampTokens = 1000
+        calibration.gemmOverheadSeconds = 1e-6
+        calibration.sequenceOverheadSeconds = 1e-4
+        calibration.prefillSequenceOverheadSeconds = 2e-3
+        let deployment = try Deployment(model: Toy.model, machine: Toy.machine(calibration: calibration, gpuCount: 1), gpu: Toy.gpu)
+        let seconds = RooflineModel(deployment).prefillSeconds(promptTokens: 1000)
+        let gemms: Double = 2 * (2 * 15_204_352 * 1000) / 50e12 + 4 * 1e-6
+        let attention: Double = 2 * 1e6 * 1024 / 50e12
+        let head: Double = 2 * 1000 * 1024 * 1001 / 50e12 + 1e-6
+        let expected: Double = 2 * (gemms + attention) + head + 1e-4 + 2e-3
+        #expect(abs(seconds - expected) < 1e-12)
     }
 
     /// TP 4 with overheads: work splits by 4; each layer adds 2 all-reduces of 4000·1024 bytes
@@ -42,7 +68,7 @@ import Testing
         let messageBytes: Double = 1_000_000 + 3 * 3_096_000
         let allReduce: Double = 2 * (2e-5 + messageBytes * 1.5 / 50e9)
         let headCompute: Double = 2 * 1000 * 1024 * 4 / 200e12
-        let headMemory: Double = 1000 * 1024 / 3200e9
+        let headMemory: Double = (1000 * 1024 + 4 * 2024) / 3200e9
         let layer: Double = compute + allReduce + 3e-5 + 2e-5
         let expected: Double = 2 * layer + max(headCompute, headMemory) + 1e-3
         #expect(abs(seconds - expected) < 1e-12)

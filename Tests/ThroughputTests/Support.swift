@@ -6,6 +6,7 @@ enum Repository {
     static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
     static let catalog = root.appendingPathComponent("Catalog")
     static let profile = root.appendingPathComponent("Tests/Fixtures/llama2-70b-vllm-a100-h100.csv")
+    static let vidur = root.appendingPathComponent("Tests/Fixtures/vidur")
 }
 
 /// A toy GPU and machine with round numbers, so expected times can be worked out by hand.
@@ -14,7 +15,7 @@ enum Toy {
                              interconnectGBps: 100, tdpWatts: 500, idleWatts: 100, promptWatts: 500, tokenWatts: 300)
 
     static func calibration(overheads: Bool = false) -> MachineCalibration {
-        MachineCalibration(computeEfficiency: 0.5, memoryEfficiency: 0.8, allReduceEfficiency: 0.5,
+        MachineCalibration(computeEfficiency: 0.5, memoryEfficiency: 0.8, decodeAttentionEfficiency: 0.8, allReduceEfficiency: 0.5,
                            allReduceLatencySeconds: overheads ? 1e-5 : 0, largeMessageAllReduceSlowdown: 3,
                            largeMessageBytes: 1_000_000, layerOverheadSeconds: overheads ? 2e-5 : 0,
                            prefillLayerOverheadSeconds: overheads ? 3e-5 : 0, stepOverheadSeconds: overheads ? 1e-3 : 0, source: "test")
