@@ -32,8 +32,16 @@ struct PlanReader {
             case .token: (cap, batch) = (profile.tokenUtilisation, profile.tokenBatch)
             case .mixed: (cap, batch) = (input.mixedProfiles[count.profile]?.busyShareAtCapacity ?? 0, input.mixedProfiles[count.profile]?.batch)
             }
+            var utilisation = work(count, promptOnly: false) / machines
+            if count.role == .mixed, let mixed = input.mixedProfiles[count.profile], mixed.occupancyPerInstance > 0 {
+                // Busy share scales with the requests held, up to the share at the occupancy the SLOs allow.
+                let instances = machines * Double(profile.option.deployment.instancesPerMachine)
+                let held = formulation.flows.filter { $0.profile == count.profile && $0.role == .mixed }
+                    .reduce(0.0) { $0 + result.value($1.variable) * mixed.holdingSeconds[$1.workloadClass] }
+                utilisation = mixed.busyShareAtCapacity * held / (instances * mixed.occupancyPerInstance)
+            }
             return ProvisioningPlan.Pool(role: count.role, machine: profile.option.machine.id.rawValue, count: Int(machines),
-                                         powerCap: profile.option.powerCap.fraction, utilisation: work(count, promptOnly: false) / machines,
+                                         powerCap: profile.option.powerCap.fraction, utilisation: utilisation,
                                          utilisationCap: cap, decodeBatch: batch)
         }.sorted { ($0.role, $0.machine, $0.powerCap) < ($1.role, $1.machine, $1.powerCap) }
     }
