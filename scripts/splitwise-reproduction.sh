@@ -13,7 +13,7 @@ seconds=600
 # 1. Iso-power and iso-cost: every design's highest verified throughput within the budget.
 for scenario in Scenarios/splitwise-*.json; do
   name=$(basename "$scenario" .json)
-  "$bin" compare "$scenario" --designs all --simulate-seconds "$seconds" --format json --no-timings --output "$out/$name.json" --force
+  "$bin" compare "$scenario" --designs all --simulate-seconds "$seconds" --format json --output "$out/$name.json" --force
 done
 jq -r '.[] | [.scenario, .plan.design, .plan.requestsPerSecond, .plan.costPerHourUSD, .plan.powerKW, ([.plan.pools[] | "\(.role):\(.machine)=\(.count)"] | join(" "))] | @tsv' \
   "$out"/splitwise-*.json > "$out/budgets.tsv"
