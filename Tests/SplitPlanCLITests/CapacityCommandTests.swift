@@ -13,10 +13,14 @@ import Testing
         return try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: output))) as? [String: Any])
     }
 
-    /// One split and one mixed (baseline) cluster on the quick-start workload: prediction within 10 % of simulation.
-    @Test(arguments: [["--pool", "prompt:dgx-h100=3", "--pool", "token:dgx-h100=1"], ["--pool", "mixed:dgx-h100=4"]])
-    func plannerAgreesWithSimulatedCapacity(pools: [String]) throws {
-        let json = try capacityJSON(pools + ["--seeds", "1", "--duration", "300"])
+    /// One split and one mixed (baseline) design of the shipped Splitwise scenarios, at the pools `plan` picks
+    /// for them (docs/capacity.md): the prediction within 10 % of the simulated capacity.
+    @Test(arguments: [
+        ["Scenarios/splitwise-conversation-bloom-176b-iso-power.json", "--pool", "prompt:dgx-h100=15", "--pool", "token:dgx-h100=25"],
+        ["Scenarios/splitwise-conversation-llama2-70b-iso-power.json", "--pool", "mixed:dgx-h100=40"],
+    ])
+    func plannerAgreesWithSimulatedCapacity(arguments: [String]) throws {
+        let json = try capacityJSON([Repository.path(arguments[0])] + arguments.dropFirst() + ["--seeds", "1", "--duration", "200"])
         let simulated = try #require(json["simulated"] as? [String: Any])
         let capacity = try #require(simulated["requestsPerSecond"] as? Double)
         let predicted = try #require(json["predictedRequestsPerSecond"] as? Double)
