@@ -58,7 +58,8 @@ struct PlanReader {
     /// machines a limit rarely holds with equality, but these are the ones that decide the counts.
     func bindingConstraints() -> [String] {
         zip(formulation.model.constraints, result.constraintValues).compactMap { constraint, activity in
-            guard constraint.upper.isFinite, constraint.lower == -.infinity else { return nil }
+            guard constraint.upper.isFinite, constraint.lower == -.infinity,
+                  !ProvisioningFormulation.poolKindRows.contains(constraint.name) else { return nil }
             if constraint.upper > 0 { return activity >= 0.9 * constraint.upper ? constraint.name : nil }
             // Pool rows read load − cap · machines ≤ 0: tight when the load is within 10 % of the cap.
             var load = 0.0, limit = 0.0

@@ -69,6 +69,9 @@ public struct ProvisioningFormulation: Sendable {
     /// A cluster runs split pools or mixed pools, not both: the simulated scheduler sends a request to a mixed
     /// machine only when prompt queues overflow, so flows the program would route to a mixed pool beside
     /// split pools would not reach it. One binary chooses the kind (only when the design allows both).
+    /// The rows of that choice: logic, not capacity, so never reported as binding.
+    static let poolKindRows: Set<String> = ["mixed-pools-only-if-chosen", "split-pools-only-if-not"]
+
     private mutating func addPoolKindChoice() {
         let mixed = counts.filter { $0.role == .mixed }, split = counts.filter { $0.role != .mixed }
         guard !mixed.isEmpty, !split.isEmpty else { return }
