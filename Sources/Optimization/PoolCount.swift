@@ -15,5 +15,5 @@ public struct PoolCount: Sendable, Hashable, Codable {
     }
 
     /// `dgx-h100@0.7`, as the formulation labels machine options.
-    var optionLabel: String { powerCap == 1 ? machine.rawValue : "\(machine.rawValue)@\(String(powerCap))" }
+    public var optionLabel: String { powerCap == 1 ? machine.rawValue : "\(machine.rawValue)@\(String(powerCap))" }
 }

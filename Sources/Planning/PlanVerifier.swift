@@ -90,7 +90,7 @@ public struct PlanVerifier: Sendable {
                     let middle = (passing + low) / 2
                     var trial = pools
                     trial[index].count = middle
-                    let label = "shrink \(pools[index].role.rawValue):\(pools[index].machine.rawValue) to \(middle)"
+                    let label = "shrink \(pools[index].role.rawValue):\(pools[index].optionLabel) to \(middle)"
                     if try session.simulate(trial, rate: rate, action: label, base: nil) { passing = middle } else { low = middle }
                 }
                 if passing < pools[index].count {

@@ -16,7 +16,7 @@ enum CompareReport {
         let table = ReportTable(title: "Designs compared (ratios against \(baseline.rawValue))", headers: headers, rows: rows.map { row in
             var cells = [row.scenario, row.variant, row.plan.design, row.plan.feasible ? "yes" : "no", row.plan.poolSummary,
                          Format.fixed(row.plan.costPerHourUSD, 2), Format.fixed(row.plan.powerKW, 1), Format.fixed(row.plan.requestsPerSecond, 2),
-                         row.simulated.map { ($0.sloMet ? "met" : "missed") + (row.verificationRounds > 1 ? " (\(row.verificationRounds) rounds)" : "") } ?? "-", ratio(row)]
+                         row.simulated.map { ($0.sloMet ? "met" : "missed") + (row.verificationRounds > 1 ? " (\(row.verificationRounds) simulations)" : "") } ?? "-", ratio(row)]
             if whatIf {
                 let base = rows.first { $0.scenario == row.scenario && $0.variant == "baseline" && $0.plan.design == row.plan.design }
                 cells += [base.map { Format.fixed(row.plan.costPerHourUSD - $0.plan.costPerHourUSD, 2) } ?? "-",
