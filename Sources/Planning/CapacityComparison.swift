@@ -19,9 +19,8 @@ public struct CapacityReport: Sendable, Codable, Equatable {
     /// Predicts with `planner`, then searches by simulation starting from the prediction.
     public init(pools: [PoolCount], request: PlanRequest, planner: ProvisioningPlanner, search: CapacitySearch) throws {
         let predicted = try planner.predictedCapacity(request, pools: pools)
-        let specs = pools.map { PoolSpec(role: $0.role, machine: $0.machine, powerCap: $0.powerCap, count: $0.count) }
         let start = predicted > 0 ? predicted : Double(max(pools.reduce(0) { $0 + $1.count }, 1))
-        simulated = try search.run(pools: specs, startRequestsPerSecond: start)
+        simulated = try search.run(pools: pools, startRequestsPerSecond: start)
         scenario = request.scenario.name
         model = (request.model ?? request.scenario.model).rawValue
         self.pools = pools

@@ -55,7 +55,7 @@ public struct PlanVerifier: Sendable {
         var session = Session(verifier: self, request: request, design: plan.design)
         if objective == .maxThroughput {
             let search = CapacitySearch(simulation: simulation, seeds: [simulation.seed])
-            let capacity = try search.run(pools: pools.map(\.spec), startRequestsPerSecond: plan.requestsPerSecond)
+            let capacity = try search.run(pools: pools, startRequestsPerSecond: plan.requestsPerSecond)
             try session.simulate(pools, rate: capacity.requestsPerSecond, action: "planned, then capacity search", base: plan)
             return session.outcome
         }
@@ -122,7 +122,7 @@ public struct PlanVerifier: Sendable {
             if let known = seen[pools] { return known }
             var run = verifier.simulation
             run.ratePerSecond = rate
-            let simulated = try run.run(pools: pools.map(\.spec))
+            let simulated = try run.run(pools: pools)
             var plan = try base ?? verifier.planner.evaluate(request, pools: pools, design: design)
             if base == nil || action.contains("capacity") {
                 plan.sustainableRequestsPerSecond = try verifier.planner.predictedCapacity(request, pools: pools)
@@ -138,8 +138,4 @@ public struct PlanVerifier: Sendable {
             return simulated.sloMet
         }
     }
-}
-
-extension PoolCount {
-    var spec: PoolSpec { PoolSpec(role: role, machine: machine, powerCap: powerCap, count: count) }
 }

@@ -2,19 +2,7 @@ import ClusterModel
 import Throughput
 
 /// One pool of identical machines in the simulated cluster.
-public struct PoolSpec: Sendable, Equatable {
-    public var role: Role
-    public var machine: MachineID
-    public var powerCap: Double
-    public var count: Int
-
-    public init(role: Role, machine: MachineID, powerCap: Double = 1, count: Int) {
-        self.role = role
-        self.machine = machine
-        self.powerCap = powerCap
-        self.count = count
-    }
-}
+public typealias PoolSpec = PoolCount
 
 /// Scheduling settings, defaulting to Splitwise's.
 public struct SchedulerSettings: Sendable, Equatable {

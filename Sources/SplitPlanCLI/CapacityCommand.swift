@@ -24,9 +24,7 @@ struct CapacityCommand: ParsableCommand {
     )
 
     @Argument(help: "Scenario file (default: the bundled quick-start scenario).") var scenario: String?
-    @Option(help: ArgumentHelp("A plan written by `plan --format json`.", valueName: "PLAN.json")) var plan: String?
-    @Option(help: ArgumentHelp("A pool: role (prompt, token, mixed), machine id, optional @cap, count.", valueName: "ROLE:MACHINE=COUNT"))
-    var pool: [String] = []
+    @OptionGroup var cluster: ClusterOptions
     @Option(help: "Model id, overriding the scenario's.") var model: String?
     @Option(help: "Seconds of arrivals in each simulation (default: the scenario's).") var duration: Double?
     @Option(help: "Number of seeds (1, 2, ... N); the capacity is their median.") var seeds: Int = 3
@@ -37,8 +35,6 @@ struct CapacityCommand: ParsableCommand {
     @OptionGroup var output: ReportOutputOptions
 
     func validate() throws {
-        guard plan == nil || pool.isEmpty else { throw ValidationError("give --plan or --pool, not both") }
-        guard plan != nil || !pool.isEmpty else { throw ValidationError("give the cluster: --plan PLAN.json or --pool ROLE:MACHINE=COUNT") }
         guard (1...32).contains(seeds) else { throw ValidationError("--seeds must be from 1 to 32") }
         guard tolerance >= 0.001, tolerance <= 0.5 else { throw ValidationError("--tolerance must be from 0.001 to 0.5") }
         guard timeLimit > 0, timeLimit <= 86_400 else { throw ValidationError("--time-limit must be in (0, 86400] seconds") }
@@ -51,9 +47,7 @@ struct CapacityCommand: ParsableCommand {
                                                  allowed: NumberRule.positive.description)
         }
         if let model { _ = try session.catalog.model(ModelID(model), file: "command line", jsonPath: "--model") }
-        let specs = try plan.map { try PoolArguments.fromPlan($0, scenario: session.scenario, model: model) }
-            ?? PoolArguments.parse(pool, catalog: session.catalog)
-        let pools = specs.map { PoolCount(role: $0.role, machine: $0.machine, powerCap: $0.powerCap, count: $0.count) }
+        let pools = try cluster.pools(session, model: model)
         let request = PlanRequest(scenario: session.scenario, traces: session.traces, model: model.map(ModelID.init))
         let planner = ProvisioningPlanner(catalog: session.catalog, solver: GLPKSolver(), options: SolveOptions(timeLimitSeconds: timeLimit))
         let simulation = ScenarioSimulation(scenario: session.scenario, catalog: session.catalog, traces: session.traces,

@@ -1,4 +1,4 @@
-import Optimization
+import ClusterModel
 import Planning
 import Reporting
 

@@ -1,6 +1,25 @@
+import ArgumentParser
 import ClusterModel
 import Foundation
 import Simulation
+
+/// `--plan PLAN.json` or `--pool ROLE:MACHINE[@CAP]=COUNT ...`: the cluster of `simulate` and `capacity`.
+struct ClusterOptions: ParsableArguments {
+    @Option(help: ArgumentHelp("A plan written by `plan --format json`.", valueName: "PLAN.json")) var plan: String?
+    @Option(help: ArgumentHelp("A pool: role (prompt, token, mixed), machine id, optional @cap, count.", valueName: "ROLE:MACHINE=COUNT"))
+    var pool: [String] = []
+
+    func validate() throws {
+        guard plan == nil || pool.isEmpty else { throw ValidationError("give --plan or --pool, not both") }
+        guard plan != nil || !pool.isEmpty else { throw ValidationError("give the cluster: --plan PLAN.json or --pool ROLE:MACHINE=COUNT") }
+    }
+
+    /// The pools, checked against the scenario (a plan of another scenario or model is refused) and the catalogue.
+    func pools(_ session: ScenarioSession, model: String?) throws -> [PoolSpec] {
+        try plan.map { try PoolArguments.fromPlan($0, scenario: session.scenario, model: model) }
+            ?? PoolArguments.parse(pool, catalog: session.catalog)
+    }
+}
 
 /// Pools from `--pool ROLE:MACHINE[@CAP]=COUNT` or from a plan file.
 enum PoolArguments {

@@ -21,9 +21,7 @@ struct SimulateCommand: ParsableCommand {
     )
 
     @Argument(help: "Scenario file (default: the bundled quick-start scenario).") var scenario: String?
-    @Option(help: ArgumentHelp("A plan written by `plan --format json`.", valueName: "PLAN.json")) var plan: String?
-    @Option(help: ArgumentHelp("A pool: role (prompt, token, mixed), machine id, optional @cap, count.", valueName: "ROLE:MACHINE=COUNT"))
-    var pool: [String] = []
+    @OptionGroup var cluster: ClusterOptions
     @Option(help: "Model id, overriding the scenario's.") var model: String?
     @Option(help: ArgumentHelp("Replay this trace (Azure format) instead of the scenario's workload.", valueName: "FILE")) var trace: String?
     @Option(help: ArgumentHelp("Arrival rate, requests per second.", valueName: "REQ_PER_S")) var rate: Double?
@@ -32,11 +30,6 @@ struct SimulateCommand: ParsableCommand {
     @Flag(name: .customLong("no-timings"), help: "Report wall time as 0, so repeated runs print identical bytes.") var noTimings = false
     @OptionGroup var catalogOptions: CatalogOptions
     @OptionGroup var output: ReportOutputOptions
-
-    func validate() throws {
-        guard plan == nil || pool.isEmpty else { throw ValidationError("give --plan or --pool, not both") }
-        guard plan != nil || !pool.isEmpty else { throw ValidationError("give the cluster: --plan PLAN.json or --pool ROLE:MACHINE=COUNT") }
-    }
 
     func run() throws {
         let session = try ScenarioSession(path: scenario, catalogOptions: catalogOptions)
@@ -47,8 +40,7 @@ struct SimulateCommand: ParsableCommand {
             }
         }
         if let model { _ = try session.catalog.model(ModelID(model), file: "command line", jsonPath: "--model") }
-        let pools = try plan.map { try PoolArguments.fromPlan($0, scenario: session.scenario, model: model) }
-            ?? PoolArguments.parse(pool, catalog: session.catalog)
+        let pools = try cluster.pools(session, model: model)
         let simulation = ScenarioSimulation(scenario: session.scenario, catalog: session.catalog, traces: session.traces,
                                             model: model.map(ModelID.init), trace: try trace.map { try Trace.load(URL(fileURLWithPath: $0)) },
                                             ratePerSecond: rate, durationSeconds: duration, seed: seed)

@@ -1,6 +1,5 @@
-import ClusterModel
-
-/// Machines of one type, at one power cap, in one role: a pool of a given cluster.
+/// Machines of one type, at one power cap, in one role: a pool of a cluster, as the planner sizes it and the
+/// simulator runs it.
 public struct PoolCount: Sendable, Hashable, Codable {
     public var role: Role
     public var machine: MachineID
