@@ -59,8 +59,9 @@ extension TokenDistribution {
         case .uniform(let low, let high):
             return low + random.nextIndex(high - low + 1)
         case .lognormal(let median, let sigma):
+            // A wide sigma draws values far beyond any Int (or infinite): clamp in floating point first.
             let value = median * exp(sigma * random.nextNormal())
-            return min(max(Int(value.rounded()), 1), 1_000_000)
+            return value.isNaN ? 1 : Int(min(max(value.rounded(), 1), 1_000_000))
         case .trace(let file):
             guard let trace = traces[file] else { throw ClusterModelError.fileNotFound(path: file.path, role: "trace file") }
             let row = trace.requests[random.nextIndex(trace.requests.count)]

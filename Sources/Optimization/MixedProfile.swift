@@ -123,16 +123,22 @@ struct MixedPoolModel: Sendable {
     /// E⌊N/S⌋ and P(N ≥ S) for N ~ Poisson(A): the requests beside an arrival on the emptiest instance, and
     /// the chance that no instance is idle.
     static func emptiestInstance(occupancy mean: Double, servers: Int) -> (others: Double, busy: Double) {
-        guard mean > 0 else { return (0, 0) }
-        let top = Int((mean + 12 * mean.squareRoot() + 30).rounded(.up))
+        guard mean > 0, mean.isFinite else { return (mean > 0 ? mean / Double(max(servers, 1)) : 0, mean > 0 ? 1 : 0) }
+        // Sum over the Poisson mass within 12 standard deviations (the rest is below 1e-30), in log space.
+        let spread = 12 * mean.squareRoot() + 30
+        // So many requests per instance that N/S is its mean to within a rounding: no sum needed.
+        guard spread < 100_000 else { return ((mean / Double(servers)).rounded(.down), mean >= Double(servers) ? 1 : 0) }
+        let first = max(0, (mean - spread).rounded(.down)), last = (mean + spread).rounded(.up)
         var others = 0.0, busy = 0.0
-        var logTerm = -mean // log P(N = 0)
-        for count in 0...top {
-            if count > 0 { logTerm += log(mean) - log(Double(count)) }
-            let probability = exp(logTerm)
-            others += probability * Double(count / servers)
-            if count >= servers { busy += probability }
+        var count = first
+        while count <= last {
+            let probability = exp(-mean + count * log(mean) - lgamma(count + 1))
+            others += probability * (count / Double(servers)).rounded(.down)
+            if count >= Double(servers) { busy += probability }
+            count += 1
         }
+        // Beyond the window: N ≥ S with certainty when the window starts above S.
+        if first >= Double(servers) { busy = 1 }
         return (others, min(busy, 1))
     }
 }
@@ -181,7 +187,8 @@ struct StallDistribution: Sendable {
         // Severity on the lattice: sizes beyond the slack land on one cell past it (they alone exceed it).
         var byCell: [Int: Double] = [:]
         for (size, weight) in zip(sizes, weights) where weight > 0 {
-            byCell[min(Int((size / unit).rounded(.up)), Self.latticeSteps + 1), default: 0] += weight
+            let cells = (size / unit).rounded(.up)
+            byCell[cells.isFinite && cells <= Double(Self.latticeSteps) ? Int(cells) : Self.latticeSteps + 1, default: 0] += weight
         }
         let severity = byCell.sorted { $0.key < $1.key }.map { (cells: $0.key, probability: $0.value) }
         var mass = [Double](repeating: 0, count: Self.latticeSteps + 1)

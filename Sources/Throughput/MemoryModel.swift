@@ -36,7 +36,11 @@ public struct MemoryModel: Sendable {
         return model.kvBytesPerToken * Double(headsPerGPU * degree) / Double(model.kvHeads)
     }
 
-    public var kvCapacityTokens: Int { Int(kvCapacityBytes / kvBytesPerTokenStored) }
+    /// Whole tokens, at most 2⁵³ (an absurd catalogue must not overflow the conversion).
+    public var kvCapacityTokens: Int {
+        let tokens = (kvCapacityBytes / kvBytesPerTokenStored).rounded(.down)
+        return tokens.isNaN ? 0 : Int(min(max(tokens, 0), 9_007_199_254_740_992))
+    }
 
     /// Largest number of sequences whose contexts of `contextTokens` fit in the KV cache together.
     public func maxBatch(contextTokens: Int) -> Int {
