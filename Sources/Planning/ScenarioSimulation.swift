@@ -27,7 +27,26 @@ public struct ScenarioSimulation: Sendable {
         self.seed = seed
     }
 
+    /// Most requests one simulation generates; the arrivals and per-request results are held in memory
+    /// (about 100 bytes a request), so the default bounds a run near 500 MB.
+    public static let defaultMaximumRequests = 5_000_000
+    public var maximumRequests = ScenarioSimulation.defaultMaximumRequests
+
+    /// Refuses, before generating anything, a generated workload whose expected count passes the ceiling.
+    func checkExpectedRequests() throws {
+        guard trace == nil, case .generated(let generated) = scenario.workload else { return }
+        let rate = ratePerSecond ?? generated.arrivals.ratePerSecond, seconds = durationSeconds ?? generated.durationSeconds
+        let expected = rate * seconds
+        guard expected <= Double(maximumRequests) else {
+            let formatted = expected < 1e15 ? String(format: "%.0f", expected) : String(format: "%.3g", expected)
+            throw ClusterModelError.invalidValue(
+                path: "command line", jsonPath: "rate x duration", value: "\(formatted) expected requests",
+                allowed: "at most \(maximumRequests) requests per simulation: lower the rate or the duration, or raise --max-requests")
+        }
+    }
+
     public func requests() throws -> [Request] {
+        try checkExpectedRequests()
         if let trace {
             let workload = Workload.trace(TraceWorkload(file: URL(fileURLWithPath: trace.file), rateScale: 1, startSeconds: 0, durationSeconds: durationSeconds))
             return try workload.requests(traces: [URL(fileURLWithPath: trace.file): trace], seed: seed, ratePerSecond: ratePerSecond)

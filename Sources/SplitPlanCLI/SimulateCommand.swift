@@ -27,9 +27,15 @@ struct SimulateCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Arrival rate, requests per second.", valueName: "REQ_PER_S")) var rate: Double?
     @Option(help: "Seconds of arrivals to simulate.") var duration: Double?
     @Option(help: "Random seed for generated arrivals.") var seed: UInt64 = 1
+    @Option(name: .customLong("max-requests"), help: "Refuse runs expected to generate more requests than this (memory grows with them).")
+    var maxRequests: Int = ScenarioSimulation.defaultMaximumRequests
     @Flag(name: .customLong("no-timings"), help: "Report wall time as 0, so repeated runs print identical bytes.") var noTimings = false
     @OptionGroup var catalogOptions: CatalogOptions
     @OptionGroup var output: ReportOutputOptions
+
+    func validate() throws {
+        guard maxRequests >= 1 else { throw ValidationError("--max-requests must be at least 1") }
+    }
 
     func run() throws {
         let session = try ScenarioSession(path: scenario, catalogOptions: catalogOptions)
@@ -41,9 +47,10 @@ struct SimulateCommand: ParsableCommand {
         }
         if let model { _ = try session.catalog.model(ModelID(model), file: "command line", jsonPath: "--model") }
         let pools = try cluster.pools(session, model: model)
-        let simulation = ScenarioSimulation(scenario: session.scenario, catalog: session.catalog, traces: session.traces,
+        var simulation = ScenarioSimulation(scenario: session.scenario, catalog: session.catalog, traces: session.traces,
                                             model: model.map(ModelID.init), trace: try trace.map { try Trace.load(URL(fileURLWithPath: $0)) },
                                             ratePerSecond: rate, durationSeconds: duration, seed: seed)
+        simulation.maximumRequests = maxRequests
         let progress = Progress(total: 1, label: "simulating")
         var result = try simulation.run(pools: pools, progress: progress.fraction)
         progress.finish()

@@ -35,4 +35,18 @@ import Testing
         let status = SplitPlanCommand.run(arguments: ["plan", "--design", "baseline-h100", "--catalog", directory.path, "--output", try scratchFile("p.txt")])
         #expect([0, 2].contains(status))
     }
+
+    /// Arrivals that would not fit in memory are refused before any is generated, with what to do instead.
+    @Test(arguments: [["--duration", "1e9"], ["--rate", "1e12"], ["--rate", "1", "--duration", "31536000"], ["--rate", "10000", "--duration", "600"]])
+    func runawaySimulationsAreRefusedUpFront(arguments: [String]) throws {
+        let output = try scratchFile("s.txt")
+        #expect(SplitPlanCommand.run(arguments: ["simulate", "--pool", "mixed:dgx-h100=2", "--output", output] + arguments + catalog) == 65)
+        #expect(!FileManager.default.fileExists(atPath: output))
+    }
+
+    @Test func maxRequestsRaisesOrLowersTheCeiling() throws {
+        let arguments = ["simulate", "--pool", "mixed:dgx-h100=2", "--rate", "10", "--duration", "60", "--output", try scratchFile("s.txt")] + catalog
+        #expect(SplitPlanCommand.run(arguments: arguments + ["--max-requests", "100"]) == 65)
+        #expect([0, 2].contains(SplitPlanCommand.run(arguments: arguments + ["--max-requests", "1000", "--force"])))
+    }
 }
