@@ -43,7 +43,7 @@ struct CheckCommand: ParsableCommand {
         progress.finish()
         try output.write(text: CheckText.render(outcomes, colour: output.output == nil && isatty(STDOUT_FILENO) == 1),
                          tables: [CheckText.table(outcomes)], json: outcomes, title: "SplitPlan check")
-        if let junit { try OutputFile.write(CheckText.junit(outcomes).render(), to: junit, force: true) }
+        if let junit { try OutputFile.write(CheckText.junit(outcomes).render(), to: junit, force: output.force) }
         if outcomes.contains(where: { $0.invalid != nil }) { throw ExitCode(ExitStatus.badInput) }
         if outcomes.contains(where: { !$0.passed }) { throw ExitCode(ExitStatus.infeasible) }
     }

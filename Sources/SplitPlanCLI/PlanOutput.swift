@@ -23,27 +23,17 @@ struct PlanReport: Encodable {
     }
 }
 
-enum OutputFile {
-    /// Standard output, or a file that is replaced only with `force`.
-    static func write(_ text: String, to path: String?, force: Bool) throws {
-        guard let path else {
-            print(text, terminator: "")
-            return
-        }
-        let url = URL(fileURLWithPath: path)
-        if FileManager.default.fileExists(atPath: url.path), !force { throw CLIError.refusingToOverwrite(path: url.path) }
-        do {
-            try Data(text.utf8).write(to: url, options: .atomic)
-        } catch {
-            throw CLIError.cannotWrite(path: url.path, reason: error.localizedDescription)
-        }
-    }
-}
-
 enum LPExport {
     static func write(planner: ProvisioningPlanner, request: PlanRequest, design: String, to path: String, force: Bool) throws {
         guard let chosen = Design(rawValue: design) else { return }
         if FileManager.default.fileExists(atPath: path), !force { throw CLIError.refusingToOverwrite(path: path) }
-        try GLPKSolver().writeLP(try planner.linearModel(request, design: chosen), to: path)
+        // GLPK writes a scratch file; the result then goes where reports go, by the same rules (atomic, no
+        // truncated file on failure, links written through).
+        let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("splitplan-\(getpid())-\(UUID().uuidString).lp")
+        defer { try? FileManager.default.removeItem(at: scratch) }
+        try GLPKSolver().writeLP(try planner.linearModel(request, design: chosen), to: scratch.path)
+        let data: Data
+        do { data = try Data(contentsOf: scratch) } catch { throw CLIError.cannotWrite(path: path, reason: "the model could not be exported") }
+        try OutputFile.write(data, to: path, force: force)
     }
 }

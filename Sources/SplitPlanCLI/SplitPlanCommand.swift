@@ -11,7 +11,7 @@ public struct SplitPlanCommand: ParsableCommand {
         abstract: "Provision LLM inference clusters that split prompt and token phases.",
         discussion: """
             Exit codes: 0 success, 1 failure, 2 no feasible plan or an expectation not met,
-            64 usage error, 65 bad input data.
+            64 usage error, 65 bad input data, 74 an output that could not be written.
             """,
         version: "0.1.0",
         subcommands: [PlanCommand.self, SimulateCommand.self, CapacityCommand.self, CompareCommand.self, SweepCommand.self, CheckCommand.self, CatalogCommand.self, ValidateCommand.self, PerfCommand.self, CalibrateCommand.self]
@@ -55,6 +55,8 @@ public enum ExitStatus {
     public static let infeasible: Int32 = 2
     public static let usage: Int32 = 64
     public static let badInput: Int32 = 65
+    /// sysexits EX_IOERR: an output could not be written.
+    public static let ioError: Int32 = 74
 }
 
 /// Errors that belong to the command line itself: files it may not overwrite, and the like.
@@ -66,7 +68,7 @@ public enum CLIError: Error, CustomStringConvertible {
     public var description: String {
         switch self {
         case .refusingToOverwrite(let path):
-            return "\(path) exists; pass --force to replace it, or choose another --output"
+            return "\(path) exists; pass --force to replace it (or to write into a device or FIFO), or choose another path"
         case .cannotWrite(let path, let reason):
             return "cannot write \(path): \(reason)"
         case .resourceNotFound(let what, let looked, let hint):
@@ -77,7 +79,7 @@ public enum CLIError: Error, CustomStringConvertible {
     var exitStatus: Int32 {
         switch self {
         case .refusingToOverwrite, .resourceNotFound: return ExitStatus.usage
-        case .cannotWrite: return ExitStatus.failure
+        case .cannotWrite: return ExitStatus.ioError
         }
     }
 }

@@ -1,0 +1,56 @@
+import Foundation
+import SplitPlanCLI
+import Testing
+
+/// Nothing the user has is replaced by surprise: links are written through, devices and FIFOs written
+/// into, regular files replaced atomically and only with --force; write errors exit 74.
+@Suite(.serialized) struct OutputFileTests {
+    let catalog = ["--catalog", Repository.path("Catalog")]
+
+    @Test func aLinkIsWrittenThroughNotReplaced() throws {
+        let target = try scratchFile("target.txt", "old\n")
+        let link = URL(fileURLWithPath: target).deletingLastPathComponent().appendingPathComponent("link.txt").path
+        try FileManager.default.createSymbolicLink(atPath: link, withDestinationPath: target)
+        #expect(SplitPlanCommand.run(arguments: ["catalog", "--output", link] + catalog) == 64)
+        #expect(try String(contentsOfFile: target, encoding: .utf8) == "old\n")
+        #expect(SplitPlanCommand.run(arguments: ["catalog", "--output", link, "--force"] + catalog) == 0)
+        #expect(try FileManager.default.destinationOfSymbolicLink(atPath: link) == target)
+        #expect(try String(contentsOfFile: target, encoding: .utf8).hasPrefix("Machines"))
+    }
+
+    /// A FIFO stands in for /dev/null: it is written into and stays a FIFO.
+    @Test func aFIFOStaysAFIFO() throws {
+        let fifo = try scratchFile("pipe")
+        #expect(mkfifo(fifo, 0o600) == 0)
+        let received = LockedData()
+        let reader = Thread {
+            if let handle = FileHandle(forReadingAtPath: fifo) { received.set(handle.readDataToEndOfFile()) }
+        }
+        reader.start()
+        #expect(SplitPlanCommand.run(arguments: ["catalog", "--output", fifo, "--force"] + catalog) == 0)
+        for _ in 0..<200 where received.get() == nil { Thread.sleep(forTimeInterval: 0.01) }
+        var status = stat()
+        #expect(lstat(fifo, &status) == 0 && status.st_mode & S_IFMT == S_IFIFO)
+        #expect(String(decoding: received.get() ?? Data(), as: UTF8.self).hasPrefix("Machines"))
+    }
+
+    @Test func writeErrorsExit74AndLeaveNothingBehind() throws {
+        let folder = URL(fileURLWithPath: try scratchFile("missing")).appendingPathComponent("deeper/report.txt").path
+        #expect(SplitPlanCommand.run(arguments: ["catalog", "--output", folder] + catalog) == 74)
+        #expect(!FileManager.default.fileExists(atPath: folder))
+    }
+
+    @Test func junitNeedsForceToReplace() throws {
+        let junit = try scratchFile("report.xml", "<keep/>")
+        let fixture = Repository.path("Tests/Fixtures/check/failing-expectation.json")
+        #expect(SplitPlanCommand.run(arguments: ["check", fixture, "--junit", junit, "--output", try scratchFile("c.txt")]) == 64)
+        #expect(try String(contentsOfFile: junit, encoding: .utf8) == "<keep/>")
+    }
+}
+
+private final class LockedData: @unchecked Sendable {
+    private var data: Data?
+    private let lock = NSLock()
+    func set(_ value: Data) { lock.lock(); data = value; lock.unlock() }
+    func get() -> Data? { lock.lock(); defer { lock.unlock() }; return data }
+}
