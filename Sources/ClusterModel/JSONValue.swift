@@ -25,10 +25,35 @@ public enum JSONValue: Equatable, Sendable {
         do {
             return try JSONDecoder().decode(JSONValue.self, from: data)
         } catch let error as DecodingError {
-            throw ClusterModelError.malformedJSON(path: path, reason: Self.describe(error))
+            throw ClusterModelError.malformedJSON(path: path, reason: Self.syntaxLocation(data) ?? Self.describe(error))
         } catch {
             throw ClusterModelError.malformedJSON(path: path, reason: "\(error)")
         }
+    }
+
+    /// "line L, column C: what is wrong", from the parser's byte offset ("around character N"), counted
+    /// in lines and UTF-8 columns so an editor finds it; nil when the parser names no offset.
+    static func syntaxLocation(_ data: Data) -> String? {
+        let detail: String
+        do {
+            _ = try JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed])
+            return nil
+        } catch {
+            detail = ((error as NSError).userInfo[NSDebugDescriptionErrorKey] as? String) ?? ""
+        }
+        if detail.localizedCaseInsensitiveContains("end of file") {
+            let lines = data.reduce(1) { $0 + ($1 == UInt8(ascii: "\n") ? 1 : 0) }
+            return data.isEmpty ? "the file is empty" : "line \(lines), at the end of the file: the JSON stops before it is complete"
+        }
+        guard let range = detail.range(of: "character "),
+              let offset = Int(detail[range.upperBound...].prefix { $0.isNumber }) else {
+            return detail.isEmpty ? nil : detail
+        }
+        let prefix = data.prefix(min(offset, data.count))
+        let line = prefix.reduce(1) { $0 + ($1 == UInt8(ascii: "\n") ? 1 : 0) }
+        let column = prefix.count - (prefix.lastIndex(of: UInt8(ascii: "\n")).map { $0 - prefix.startIndex + 1 } ?? 0) + 1
+        let what = detail.components(separatedBy: " around").first ?? detail
+        return "line \(line), column \(column): \(what.prefix(80)); check for a missing comma, quote or bracket just before it"
     }
 
     private static func describe(_ error: DecodingError) -> String {

@@ -121,6 +121,19 @@ func set(_ json: inout [String: Any], _ path: String, _ value: Any?) {
         }
     }
 
+    /// A syntax error names its line and column (counted by hand in the text below), so an editor finds it.
+    @Test func syntaxErrorsNameLineAndColumn() throws {
+        let sandbox = try ScenarioSandbox()
+        let text = "{\n  \"schemaVersion\": 1,\n  \"model\": \"llama2-70b\"\n  \"workload\": {}\n}\n"
+        let file = try sandbox.write("comma.json", text)
+        let error = try #require(throws: ClusterModelError.self) { try Scenario.load(file) }
+        // Line 4 is `  "workload": {}`; its opening quote, column 3, is where the missing comma is noticed.
+        #expect(error.description.contains("line 4, column 3"), "\(error)")
+        let truncated = try sandbox.write("cut.json", "{\n  \"schemaVersion\": 1,\n")
+        let cut = try #require(throws: ClusterModelError.self) { try Scenario.load(truncated) }
+        #expect(cut.description.contains("line 3, at the end of the file"), "\(cut)")
+    }
+
     /// A number beyond Double's range is reported at its path, not as unreadable JSON.
     @Test func outOfRangeNumberNamesItsPath() throws {
         let sandbox = try ScenarioSandbox()
