@@ -109,7 +109,7 @@ public struct ScenarioCheck: Sendable {
                                                     ratePerSecond: plan.requestsPerSecond, seed: seed)
                 let result = try simulation.run(pools: pools)
                 met = result.sloMet
-                let missed = result.slo.filter { !$0.met }.map { "\($0.metric) \($0.percentile) \(String(format: "%.2f", $0.achieved)) > \(String(format: "%.2f", $0.target))" }
+                let missed = result.slo.filter { !$0.met }.map { "\($0.metric) \($0.percentile) \($0.achieved.map { String(format: "%.2f", $0) } ?? "unmeasured (no request completed)") > \(String(format: "%.2f", $0.target))" }
                 actual = met ? "all SLOs met" : "missed: " + (missed.isEmpty ? "\(result.dropped) dropped" : missed.joined(separator: ", "))
             }
             results.append(Expectation(name: "sloMetInSimulation", expected: "\(wanted)", actual: actual, passed: met == wanted))

@@ -38,7 +38,8 @@ public struct SimulationResult: Sendable, Codable, Equatable {
         public var percentile: String
         public var unit: String
         public var target: Double
-        public var achieved: Double
+        /// The percentile achieved; null when no request completed, so there is nothing to measure.
+        @NullEncodable public var achieved: Double?
         public var met: Bool
     }
 
@@ -131,14 +132,14 @@ extension SimulationResult {
         slo = targets.ordered.map { metric, percentile, target in
             switch target {
             case .seconds(let limit):
-                let achieved = seconds[metric]?.value(percentile) ?? .infinity
+                let achieved = done.isEmpty ? nil : seconds[metric]?.value(percentile)
                 return SLOCheck(metric: metric.rawValue, percentile: percentile.rawValue, unit: "seconds", target: limit,
-                                achieved: achieved, met: achieved <= limit)
+                                achieved: achieved, met: achieved.map { $0 <= limit } ?? false)
             case .slowdown(let limit):
                 let values = sorted[metric] ?? []
-                let achieved = values.isEmpty ? .infinity : Statistics.percentileOfSorted(values, percentile.fraction)
+                let achieved = values.isEmpty ? nil : Statistics.percentileOfSorted(values, percentile.fraction)
                 return SLOCheck(metric: metric.rawValue, percentile: percentile.rawValue, unit: "slowdown", target: limit,
-                                achieved: achieved, met: achieved <= limit)
+                                achieved: achieved, met: achieved.map { $0 <= limit } ?? false)
             }
         }
         sloMet = dropped == 0 && slo.allSatisfy(\.met)

@@ -46,7 +46,7 @@ enum CompareReport {
                 let simulated = group.filter { $0.simulated?.slowdown != nil }
                 if let first = simulated.first?.simulated {
                     for check in first.slo where check.percentile == "p99" || check.percentile == "p50" {
-                        let values = simulated.map { row in row.simulated?.slo.first { $0.metric == check.metric && $0.percentile == check.percentile }?.achieved ?? .nan }
+                        let values = simulated.map { row in row.simulated?.slo.first { $0.metric == check.metric && $0.percentile == check.percentile }?.achieved ?? nil ?? .nan }
                         body.append(HTML.figure(SVGChart.bars(title: "Simulated \(check.metric.uppercased()) \(check.percentile) against the SLO", unit: check.unit,
                                                          categories: simulated.map(\.plan.design),
                                                          series: [SVGChart.Series(name: "simulated", values: values)],

@@ -46,7 +46,7 @@ enum PlanText {
                 out += "\n" + line("Predicted and simulated, side by side (verified cluster \(final.plan.poolSummary)):", markdown)
                 out += table(["metric", "percentile", "predicted", "simulated", "target", "unit", "met"], final.simulated.slo.map { check in
                     [check.metric, check.percentile, predicted["\(check.metric) \(check.percentile)"].map { Format.fixed($0, 3) } ?? "-",
-                     Format.fixed(check.achieved, 3), Format.fixed(check.target, 3), check.unit, check.met ? "yes" : "NO"]
+                     check.achieved.map { Format.fixed($0, 3) } ?? "-", Format.fixed(check.target, 3), check.unit, check.met ? "yes" : "NO"]
                 }, markdown)
             }
         }

@@ -19,7 +19,7 @@ enum SimulationText {
         if !result.slo.isEmpty {
             var slo = TextTable(title: "\nSLOs", headers: ["metric", "percentile", "achieved", "target", "unit", "met"])
             for check in result.slo {
-                slo.append([check.metric, check.percentile, Format.fixed(check.achieved, 3), Format.fixed(check.target, 3), check.unit, check.met ? "yes" : "NO"])
+                slo.append([check.metric, check.percentile, check.achieved.map { Format.fixed($0, 3) } ?? "-", Format.fixed(check.target, 3), check.unit, check.met ? "yes" : "NO"])
             }
             out += slo.render()
         }
@@ -36,7 +36,7 @@ enum SimulationText {
     /// SLO attainment first (the CSV form), then latency percentiles and pools.
     static func tables(_ result: SimulationResult) -> [ReportTable] {
         [ReportTable(title: "SLOs", headers: ["metric", "percentile", "achieved", "target", "unit", "met"],
-                     rows: result.slo.map { [$0.metric, $0.percentile, Format.fixed($0.achieved, 4), Format.fixed($0.target, 4), $0.unit, $0.met ? "yes" : "no"] }),
+                     rows: result.slo.map { [$0.metric, $0.percentile, $0.achieved.map { Format.fixed($0, 4) } ?? "", Format.fixed($0.target, 4), $0.unit, $0.met ? "yes" : "no"] }),
          ReportTable(title: "Latency (seconds)", headers: ["metric", "p50", "p90", "p99"],
                      rows: [("TTFT", result.ttft), ("TBT", result.tbt), ("E2E", result.e2e)].map { [$0.0, Format.fixed($0.1.p50, 4), Format.fixed($0.1.p90, 4), Format.fixed($0.1.p99, 4)] }),
          ReportTable(title: "Throughput (requests per second)", headers: ["windowStartSeconds", "windowEndSeconds", "completedInWindow", "withDrain"],
@@ -52,7 +52,7 @@ enum SimulationText {
         if !result.slo.isEmpty {
             body.append(HTML.figure(SVGChart.bars(title: "Simulated latency against the SLOs", unit: result.slo.first?.unit ?? "",
                                                      categories: result.slo.map { "\($0.metric) \($0.percentile)" },
-                                                     series: [SVGChart.Series(name: "simulated", values: result.slo.map(\.achieved))],
+                                                     series: [SVGChart.Series(name: "simulated", values: result.slo.map { $0.achieved ?? .nan })],
                                                      targets: result.slo.map(\.target)),
                         caption: "Percentiles over all completed requests; the dashed lines are the SLOs."))
         }

@@ -49,4 +49,15 @@ import Testing
         #expect(SplitPlanCommand.run(arguments: arguments + ["--max-requests", "100"]) == 65)
         #expect([0, 2].contains(SplitPlanCommand.run(arguments: arguments + ["--max-requests", "1000", "--force"])))
     }
+
+    /// A cluster that completes nothing has no percentile to report: JSON says null (not a raw encoding
+    /// error), the SLOs are missed (exit 2) and the drops say why.
+    @Test func nothingCompletedIsNullNotAnEncodingError() throws {
+        let output = try scratchFile("tokens.json")
+        #expect(SplitPlanCommand.run(arguments: ["simulate", "--pool", "token:dgx-h100=2", "--duration", "30", "--format", "json", "--output", output] + catalog) == 2)
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: output))) as? [String: Any])
+        let checks = try #require(json["slo"] as? [[String: Any]])
+        #expect(!checks.isEmpty && checks.allSatisfy { $0["achieved"] is NSNull && $0["met"] as? Bool == false })
+        #expect((json["dropReasons"] as? [String: Int])?["the cluster has no prompt or mixed machine"] == json["requests"] as? Int)
+    }
 }
