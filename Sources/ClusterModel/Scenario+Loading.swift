@@ -17,7 +17,10 @@ extension Scenario {
         try json.requireKeys(within: keys)
         try SchemaVersion.check(json)
         let base = url.deletingLastPathComponent()
-        let designs = try json.optionalChild("designs").map { try nonEmptyList($0) { try $0.choice(Design.self) } }
+        // A design named twice would be planned twice: keep the first of each.
+        let designs = try json.optionalChild("designs").map { list in
+            try nonEmptyList(list) { try $0.choice(Design.self) }.reduce(into: [Design]()) { if !$0.contains($1) { $0.append($1) } }
+        }
         let machines = try json.optionalChild("machines").map {
             try nonEmptyList($0) { try $0.identifier(MachineID.self) }
         }

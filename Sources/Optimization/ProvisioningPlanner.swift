@@ -182,6 +182,7 @@ public struct ProvisioningPlanner: Sendable {
         let model = try catalog.model(request.model ?? scenario.model, file: scenario.file.path, jsonPath: "model")
         var sample = try scenario.workload.sample(traces: request.traces, count: sampleCount, seed: seed)
         if let rate = request.ratePerSecond { sample.ratePerSecond = rate }
+        try checkRequestsFit(sample, scenario: scenario, model: model)
         let classes = WorkloadClasses.make(sample, promptBuckets: promptBuckets, outputBuckets: outputBuckets)
         let reference = try scenario.slo.referenceMachine.map { id -> RooflineModel in
             let machine = try catalog.machine(id, file: scenario.file.path, jsonPath: "slo.referenceMachine")
@@ -199,4 +200,27 @@ public struct ProvisioningPlanner: Sendable {
                                      restrictionOverride: restriction).build()
     }
 
+}
+
+extension ProvisioningPlanner {
+    /// A request whose context (prompt + output) needs more KV cache than any candidate machine holds can
+    /// never be served (the simulator drops it), so no plan can meet the SLOs: say which and how to proceed.
+    func checkRequestsFit(_ sample: WorkloadSample, scenario: Scenario, model: ModelSpec) throws {
+        var largest: (tokens: Int, machine: String)?
+        for machine in try scenario.candidateMachines(in: catalog) {
+            guard let deployment = try? Deployment(model: model, machine: machine, catalog: catalog, tensorParallel: scenario.tensorParallel)
+            else { continue }
+            let tokens = MemoryModel(deployment).kvCapacityTokens
+            if tokens > largest?.tokens ?? -1 { largest = (tokens, machine.id.rawValue) }
+        }
+        guard let largest else { return }
+        let contexts = sample.sizes.map { $0.promptTokens + $0.outputTokens }
+        let tooLong = contexts.filter { $0 > largest.tokens }.count
+        guard tooLong > 0, let longest = contexts.max() else { return }
+        let share = 100 * Double(tooLong) / Double(contexts.count)
+        throw ClusterModelError.invalidValue(
+            path: scenario.file.path, jsonPath: "workload", value: "requests of up to \(longest) tokens (prompt + output)",
+            allowed: "requests whose KV cache fits one candidate machine: at most \(largest.tokens) tokens of \(model.id) on \(largest.machine); "
+                + String(format: "%.2f", share) + " % of the sampled requests are longer; shorten them, or add a machine with more memory")
+    }
 }

@@ -1,3 +1,4 @@
+import ClusterModel
 import Foundation
 import SplitPlanCLI
 import Testing
@@ -59,5 +60,21 @@ import Testing
         let checks = try #require(json["slo"] as? [[String: Any]])
         #expect(!checks.isEmpty && checks.allSatisfy { $0["achieved"] is NSNull && $0["met"] as? Bool == false })
         #expect((json["dropReasons"] as? [String: Int])?["the cluster has no prompt or mixed machine"] == json["requests"] as? Int)
+    }
+
+    /// Requests longer than any candidate machine's KV cache (2M tokens; a DGX-H100 holds about 1.4M of
+    /// Llama2-70B) are named, not planned as "feasible at 0 req/s";
+    /// a design listed twice is planned once.
+    @Test func requestsNoMachineCanHoldAreNamed() throws {
+        let scenario = try scratchFile("long.json", """
+            {"schemaVersion": 1, "model": "llama2-70b",
+             "workload": {"arrivals": {"process": "poisson", "ratePerSecond": 2},
+                          "promptTokens": {"distribution": "fixed", "tokens": 1000000},
+                          "outputTokens": {"distribution": "fixed", "tokens": 1000000}, "durationSeconds": 30},
+             "slo": {"ttft": {"p99": {"seconds": 600}}}, "designs": ["auto", "auto"], "machines": ["dgx-a100", "dgx-h100"]}
+            """)
+        #expect(SplitPlanCommand.run(arguments: ["plan", scenario, "--output", try scratchFile("p.txt")] + catalog) == 65)
+        let loaded = try Scenario.load(URL(fileURLWithPath: scenario))
+        #expect(loaded.designs == [.auto])
     }
 }
