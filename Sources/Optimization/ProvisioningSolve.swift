@@ -30,7 +30,7 @@ struct ProvisioningSolve {
             guard first.status.hasSolution, first.value(widest.alpha) > 1e-9,
                   fixedCounts != nil || input.budget.costPerHourUSD != nil || input.budget.powerKW != nil || !input.availability.isEmpty else {
                 return infeasiblePlan(first, formulation: widest, seconds: seconds,
-                                      note: first.status == .unbounded
+                                      note: first.status == .timeLimit ? timeLimitNote : first.status == .unbounded
                                         ? "max-throughput needs a cost cap, a power cap or machine availability to bound it"
                                         : "no pool mix of this design meets the SLOs within the caps at any rate")
             }
@@ -41,7 +41,7 @@ struct ProvisioningSolve {
             seconds += result.seconds
         }
         guard result.status.hasSolution else {
-            return infeasiblePlan(result, formulation: formulation, seconds: seconds, note: diagnose())
+            return infeasiblePlan(result, formulation: formulation, seconds: seconds, note: result.status == .timeLimit ? timeLimitNote : diagnose())
         }
         let counts = formulation.counts.map { result.value($0.variable).rounded() }
         let sustainable = try Self.sustainedScale(input: input, counts: Self.keyed(formulation, counts), solver: solver, options: options) * demanded
@@ -68,6 +68,11 @@ struct ProvisioningSolve {
             keyed[ProvisioningFormulation.poolKey(count.label, count.role), default: 0] += machines
         }
         return keyed
+    }
+
+    /// The solver stopped before it found any plan: the question may well have an answer.
+    private var timeLimitNote: String {
+        "stopped at the time limit (\(NumberFormatting.compact(options.timeLimitSeconds)) s per solve) before any plan was found; raise --time-limit"
     }
 
     /// Why there is no plan.

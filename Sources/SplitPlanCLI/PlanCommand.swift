@@ -91,6 +91,9 @@ struct PlanCommand: ParsableCommand {
         let report = PlanReport(scenario: session.scenario.name, plans: plans, verification: verification)
         try output.write(text: PlanText.render(report, markdown: false), markdown: PlanText.render(report, markdown: true),
                          tables: [PlanText.poolTable(report)], json: report) { PlanText.html(report) }
+        if let best = plans.first, best.solver.status == .timeLimit || (best.feasible && best.solver.status == .feasible) {
+            throw ExitCode(ExitStatus.timeLimit)
+        }
         if !(plans.first?.feasible ?? false) || verification?.verified == false { throw ExitCode(ExitStatus.infeasible) }
     }
 }

@@ -8,7 +8,13 @@ enum PlanText {
     static func render(_ report: PlanReport, markdown: Bool) -> String {
         guard let best = report.plans.first else { return "no designs to plan\n" }
         var out = markdown ? "# Provisioning plan: \(report.scenario)\n\n" : "Provisioning plan: \(report.scenario)\n"
-        let verdict = best.feasible ? "feasible" : "INFEASIBLE"
+        let limitGap = best.solver.gap.map { String(format: "%.2f %%", 100 * $0) } ?? "unknown"
+        let verdict = switch (best.feasible, best.solver.status) {
+        case (true, .feasible): "feasible, but STOPPED AT THE TIME LIMIT: best plan found so far, gap \(limitGap)"
+        case (false, .timeLimit): "STOPPED AT THE TIME LIMIT before any plan was found"
+        case (true, _): "feasible"
+        case (false, _): "INFEASIBLE"
+        }
         out += line("design \(best.design), objective \(best.objective), model \(best.model): \(verdict)", markdown)
         if best.feasible {
             out += line("cost \(Format.fixed(best.costPerHourUSD, 2)) USD/h, provisioned power \(Format.fixed(best.powerKW, 1)) kW, "

@@ -10,7 +10,8 @@ public struct SplitPlanCommand: ParsableCommand {
         commandName: "splitplan",
         abstract: "Provision LLM inference clusters that split prompt and token phases.",
         discussion: """
-            Exit codes: 0 success, 1 failure, 2 no feasible plan or an expectation not met,
+            Exit codes: 0 success, 1 failure, 2 no feasible plan or an expectation not met, 3 the solver
+            stopped at its time limit,
             64 usage error, 65 bad input data, 74 an output that could not be written.
             """,
         version: "0.1.0",
@@ -53,6 +54,8 @@ public enum ExitStatus {
     public static let success: Int32 = 0
     public static let failure: Int32 = 1
     public static let infeasible: Int32 = 2
+    /// The solver stopped at its time limit: no plan, or one not proven optimal.
+    public static let timeLimit: Int32 = 3
     public static let usage: Int32 = 64
     public static let badInput: Int32 = 65
     /// sysexits EX_IOERR: an output could not be written.

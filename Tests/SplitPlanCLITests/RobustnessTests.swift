@@ -77,4 +77,12 @@ import Testing
         let loaded = try Scenario.load(URL(fileURLWithPath: scenario))
         #expect(loaded.designs == [.auto])
     }
+
+    /// A solver stopped by its time limit is its own outcome (exit 3, said so), not "infeasible".
+    @Test func timeLimitIsNotInfeasible() throws {
+        let output = try scratchFile("plan.txt")
+        #expect(SplitPlanCommand.run(arguments: ["plan", "--time-limit", "0.001", "--output", output] + catalog) == 3)
+        let text = try String(contentsOfFile: output, encoding: .utf8)
+        #expect(text.contains("STOPPED AT THE TIME LIMIT") && text.contains("raise --time-limit") && !text.contains("INFEASIBLE"))
+    }
 }
