@@ -79,15 +79,25 @@ public enum JSONDocument {
         guard !isDirectory.boolValue else {
             throw ClusterModelError.unreadableFile(path: url.path, reason: "it is a directory; expected a \(role)")
         }
-        let size = (try? FileManager.default.attributesOfItem(atPath: url.path)[.size] as? Int) ?? 0
-        guard size <= maximumBytes else {
-            throw ClusterModelError.unreadableFile(
-                path: url.path, reason: "\(size) bytes is larger than the \(maximumBytes)-byte limit for a \(role)")
+        // Read through a handle, not by size: a FIFO or device has none, and a growing file may pass it.
+        guard let handle = FileHandle(forReadingAtPath: url.path) else {
+            let reason = access(url.path, R_OK) == 0 ? "it could not be opened" : "permission denied"
+            throw ClusterModelError.unreadableFile(path: url.path, reason: reason)
         }
+        defer { try? handle.close() }
+        var data = Data()
         do {
-            return try Data(contentsOf: url)
+            while let chunk = try handle.read(upToCount: 1 << 20), !chunk.isEmpty {
+                data.append(chunk)
+                guard data.count <= maximumBytes else {
+                    throw ClusterModelError.unreadableFile(path: url.path, reason: "it is larger than the \(maximumBytes)-byte limit for a \(role)")
+                }
+            }
+        } catch let error as ClusterModelError {
+            throw error
         } catch {
-            throw ClusterModelError.unreadableFile(path: url.path, reason: error.localizedDescription)
+            throw ClusterModelError.unreadableFile(path: url.path, reason: "reading it failed (error \((error as NSError).code))")
         }
+        return data
     }
 }

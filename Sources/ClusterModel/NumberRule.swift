@@ -19,6 +19,9 @@ public struct NumberRule: Sendable, CustomStringConvertible {
     public static let nonNegative = NumberRule(lower: 0, upper: ceiling, lowerInclusive: true)
     public static let fraction = NumberRule(lower: 0, upper: 1, lowerInclusive: false)
     public static let tokenCount = NumberRule(lower: 1, upper: 1_000_000, lowerInclusive: true, isIntegral: true)
+    /// Arrival rates: one request in about 12 days up to a million a second. Below that the programs'
+    /// coefficients span more than a solver can scale; above it no catalogue fleet is in reach.
+    public static let ratePerSecond = NumberRule(lower: 1e-6, upper: 1e6, lowerInclusive: true)
 
     public static func atLeast(_ lower: Double, atMost upper: Double = ceiling) -> NumberRule {
         NumberRule(lower: lower, upper: upper, lowerInclusive: true)

@@ -162,7 +162,7 @@ extension ArrivalProcess {
 
     init(json: JSONCursor) throws {
         let kind = try json.child("process", expected: "poisson or gamma").choice(Kind.self)
-        let rate = try json.number("ratePerSecond", .above(0, atMost: 1e6))
+        let rate = try json.number("ratePerSecond", .ratePerSecond)
         switch kind {
         case .poisson:
             try json.requireKeys(within: ["process", "ratePerSecond"])

@@ -103,7 +103,7 @@ public struct SettingOverride: Sendable, Equatable {
             gpu[keyPath: entry.field] = try number(entry.rule)
             catalog.gpus[gpu.id] = gpu
         case ("workload", 2) where path[1] == "rate":
-            let rate = try number(.above(0, atMost: 1e6))
+            let rate = try number(.ratePerSecond)
             switch scenario.workload {
             case .generated(var generated):
                 generated.arrivals = { if case .gamma(_, let cv) = generated.arrivals { return .gamma(ratePerSecond: rate, cv: cv) }; return .poisson(ratePerSecond: rate) }()

@@ -42,7 +42,7 @@ public struct ProvisioningFormulation: Sendable {
             if input.tokenProfiles.contains(index) { roles.append(.token) }
             if input.mixedProfiles[index] != nil { roles.append(.mixed) }
             for role in roles {
-                let limit = Double(input.availability[profile.option.machine.id] ?? 100_000)
+                let limit = Double(input.availability[profile.option.machine.id] ?? Self.largestPool)
                 let fixed = fixedCounts.map { $0[Self.poolKey(label, role)] ?? 0 }
                 let variable = model.addVariable("n[\(label),\(role)]", kind: fixed == nil ? .integer : .continuous,
                                                  lower: fixed ?? 0, upper: fixed ?? limit)
@@ -69,6 +69,9 @@ public struct ProvisioningFormulation: Sendable {
     /// A cluster runs split pools or mixed pools, not both: the simulated scheduler sends a request to a mixed
     /// machine only when prompt queues overflow, so flows the program would route to a mixed pool beside
     /// split pools would not reach it. One binary chooses the kind (only when the design allows both).
+    /// Machines of one option in one role, at most, when the scenario states no availability.
+    public static let largestPool = 100_000
+
     /// The rows of that choice: logic, not capacity, so never reported as binding.
     static let poolKindRows: Set<String> = ["mixed-pools-only-if-chosen", "split-pools-only-if-not"]
 

@@ -78,9 +78,16 @@ struct ProvisioningSolve {
     /// Why there is no plan.
     private func diagnose() -> String {
         guard input.budget.costPerHourUSD != nil || input.budget.powerKW != nil else {
-            return input.availability.isEmpty
-                ? "no pool mix of this design meets the SLOs at any size: each machine misses them even when idle"
-                : "the SLOs cannot be met within the machine availability limits"
+            guard input.availability.isEmpty else { return "the SLOs cannot be met within the machine availability limits" }
+            // Without caps the only bound is the largest pool the program considers: tell a rate beyond it
+            // from machines that miss the SLOs even when idle.
+            let widest = ProvisioningFormulation(input, goal: .maxScale, fixedScale: nil)
+            if let most = try? solver.solve(widest.model, options: options), most.status.hasSolution, most.value(widest.alpha) > 1e-9 {
+                let demanded = input.classes.reduce(0) { $0 + $1.ratePerSecond }
+                return "this rate needs more than \(ProvisioningFormulation.largestPool) machines in a pool (the largest fleet considered); "
+                    + "this design serves at most \(NumberFormatting.compact(most.value(widest.alpha) * demanded)) req/s"
+            }
+            return "no pool mix of this design meets the SLOs at any size: each machine misses them even when idle"
         }
         return "the caps are too tight for this rate"
     }

@@ -56,10 +56,10 @@ struct PlanCommand: ParsableCommand {
     }
 
     func run() throws {
-        for (name, value) in [("--cost-cap", costCap), ("--power-cap", powerCap), ("--rate", rate)] {
-            if let value, !NumberRule.positive.accepts(value) {
+        for (name, value, rule) in [("--cost-cap", costCap, NumberRule.positive), ("--power-cap", powerCap, .positive), ("--rate", rate, .ratePerSecond)] {
+            if let value, !rule.accepts(value) {
                 throw ClusterModelError.invalidValue(path: "command line", jsonPath: name, value: NumberFormatting.compact(value),
-                                                     allowed: NumberRule.positive.description)
+                                                     allowed: rule.description)
             }
         }
         let design = try checkedDesign()

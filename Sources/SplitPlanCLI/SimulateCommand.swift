@@ -39,10 +39,10 @@ struct SimulateCommand: ParsableCommand {
 
     func run() throws {
         let session = try ScenarioSession(path: scenario, catalogOptions: catalogOptions)
-        for (flag, value) in [("--rate", rate), ("--duration", duration)] {
-            if let value, !NumberRule.positive.accepts(value) {
+        for (flag, value, rule) in [("--rate", rate, NumberRule.ratePerSecond), ("--duration", duration, .positive)] {
+            if let value, !rule.accepts(value) {
                 throw ClusterModelError.invalidValue(path: "command line", jsonPath: flag, value: NumberFormatting.compact(value),
-                                                     allowed: NumberRule.positive.description)
+                                                     allowed: rule.description)
             }
         }
         if let model { _ = try session.catalog.model(ModelID(model), file: "command line", jsonPath: "--model") }

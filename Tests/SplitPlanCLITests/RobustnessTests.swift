@@ -85,4 +85,33 @@ import Testing
         let text = try String(contentsOfFile: output, encoding: .utf8)
         #expect(text.contains("STOPPED AT THE TIME LIMIT") && text.contains("raise --time-limit") && !text.contains("INFEASIBLE"))
     }
+
+    /// CLI numbers are checked like their JSON twins: a rate of 1e-300 is bad input, not a GLPK scaling dump.
+    @Test func rateIsRangeCheckedOnTheCommandLine() throws {
+        #expect(SplitPlanCommand.run(arguments: ["plan", "--rate=1e-300", "--output", try scratchFile("p.txt")] + catalog) == 65)
+        #expect(SplitPlanCommand.run(arguments: ["simulate", "--pool", "mixed:dgx-h100=1", "--rate=1e-300", "--output", try scratchFile("s.txt")] + catalog) == 65)
+    }
+
+    /// A rate beyond the largest fleet the program considers says so, instead of "misses them even when idle".
+    @Test func aRateBeyondAnyFleetIsNamed() throws {
+        let output = try scratchFile("plan.txt")
+        #expect(SplitPlanCommand.run(arguments: ["plan", "--rate", "1000000", "--design", "splitwise-hh", "--output", output] + catalog) == 2)
+        let text = try String(contentsOfFile: output, encoding: .utf8)
+        #expect(text.contains("needs more than 100000 machines in a pool") && !text.contains("even when idle"))
+    }
+
+    /// A scenario read from a FIFO (a pipe, as from a process substitution) is read, not refused for "permission".
+    @Test func aScenarioFromAFIFOIsRead() throws {
+        let fifo = try scratchFile("scenario.fifo")
+        #expect(mkfifo(fifo, 0o600) == 0)
+        let text = """
+            {"schemaVersion": 1, "model": "llama2-70b",
+             "workload": {"arrivals": {"process": "poisson", "ratePerSecond": 2},
+                          "promptTokens": {"distribution": "fixed", "tokens": 1000},
+                          "outputTokens": {"distribution": "fixed", "tokens": 100}, "durationSeconds": 30}}
+            """
+        let writer = Thread { FileHandle(forWritingAtPath: fifo)?.write(Data(text.utf8)) }
+        writer.start()
+        #expect(SplitPlanCommand.run(arguments: ["validate", fifo] + catalog) == 0)
+    }
 }
