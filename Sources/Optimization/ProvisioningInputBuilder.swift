@@ -22,7 +22,6 @@ struct ProvisioningInputBuilder {
     var tbtHeadroom: Double
     /// Instances per (option label, role) from the previous solve; missing pools count as one machine.
     var poolServers: [String: Int] = [:]
-    var utilisationScale = 1.0
     var cache = ProfileCache()
     /// Replaces the design's restriction (a fixed cluster's pools, when predicting its capacity).
     var restrictionOverride: DesignRestriction?
@@ -79,11 +78,6 @@ struct ProvisioningInputBuilder {
                 cache.mixed[key] = mixedProfile
                 mixed[index] = mixedProfile
             }
-        }
-        if utilisationScale != 1 {
-            promptCaps = promptCaps.mapValues { $0 * utilisationScale }
-            for index in profiles.indices { profiles[index].tokenUtilisation *= utilisationScale }
-            for index in mixed.keys { mixed[index]?.occupancyPerInstance *= utilisationScale }
         }
         return ProvisioningInput(design: design, classes: classes, profiles: profiles, promptUtilisation: promptCaps,
                                  tokenProfiles: promptCaps.isEmpty ? [] : tokenIndices, mixedProfiles: mixed,

@@ -11,8 +11,6 @@ public struct PlanRequest: Sendable {
     public var budget: Budget?
     public var ratePerSecond: Double?
     public var model: ModelID?
-    /// Multiplies every utilisation cap: below 1 plans with headroom.
-    public var utilisationScale = 1.0
 
     public init(scenario: Scenario, traces: [URL: Trace], design: Design? = nil, objective: Objective? = nil,
                 budget: Budget? = nil, ratePerSecond: Double? = nil, model: ModelID? = nil) {
@@ -196,7 +194,7 @@ public struct ProvisioningPlanner: Sendable {
         try ProvisioningInputBuilder(catalog: catalog, scenario: request.scenario, model: context.model, design: design,
                                      designIndex: designIndex, classes: context.classes, slo: context.slo,
                                      budget: request.budget ?? request.scenario.budget, tbtHeadroom: tbtHeadroom,
-                                     poolServers: poolServers, utilisationScale: request.utilisationScale, cache: context.cache,
+                                     poolServers: poolServers, cache: context.cache,
                                      restrictionOverride: restriction).build()
     }
 

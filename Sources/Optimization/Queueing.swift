@@ -25,20 +25,6 @@ public enum Queueing {
         return low
     }
 
-    /// P(N > count) for N ~ Poisson(mean), summed in log space so large means do not underflow.
-    public static func poissonExceeds(_ count: Int, mean: Double) -> Double {
-        guard mean > 0 else { return 0 }
-        guard count >= 0 else { return 1 }
-        // Far above the mean the tail is below 1e-20 (Chernoff): no need to sum hundreds of terms.
-        if Double(count) > mean + 12 * mean.squareRoot() + 30 { return 0 }
-        var cumulative = 0.0
-        for k in 0...count {
-            cumulative += exp(-mean + Double(k) * log(mean) - lgamma(Double(k + 1)))
-            if cumulative >= 1 { return 0 }
-        }
-        return max(0, 1 - cumulative)
-    }
-
     /// Erlang C: probability that an arrival waits in an M/M/c queue with offered load a = λ/μ (< c).
     public static func erlangC(servers c: Int, offeredLoad a: Double) -> Double {
         guard c > 0, a < Double(c) else { return 1 }

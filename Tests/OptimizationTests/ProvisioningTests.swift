@@ -27,9 +27,27 @@ func request(_ scenario: String, design: Design? = nil, objective: Objective? = 
         #expect(abs(Queueing.waitExceeds(2, utilisation: 0.5, meanServiceSeconds: 1) - 0.5 * exp(-1)) < 1e-12)
         #expect(abs(Queueing.erlangC(servers: 1, offeredLoad: 0.6) - 0.6) < 1e-12)
         #expect(abs(Queueing.erlangC(servers: 2, offeredLoad: 1) - 1.0 / 3) < 1e-12)
-        // Poisson(2): P(N > 1) = 1 − e⁻²(1 + 2) = 0.593994...
-        #expect(abs(Queueing.poissonExceeds(1, mean: 2) - (1 - 3 * exp(-2))) < 1e-12)
-        #expect(Queueing.poissonExceeds(-1, mean: 2) == 1 && Queueing.poissonExceeds(5, mean: 0) == 0)
+    }
+
+    /// The mixed-pool model's pieces by hand: the compound-Poisson stall tail (Panjer) against the Poisson
+    /// tail when every stall has one size, and the occupancy sums against their closed forms.
+    @Test func mixedPoolModelPieces() {
+        // Stalls of exactly 0.25 s, slack 1 s: more than 1 s of stalls means 5 or more, so for N ~ Poisson(2)
+        // P = 1 − e⁻²(1 + 2 + 2 + 4/3 + 2/3) = 1 − 7e⁻².
+        let single = StallDistribution(sizes: [0.25], weights: [1])
+        #expect(abs(single.exceeds(1, meanCount: 2) - (1 - 7 * exp(-2))) < 1e-9)
+        #expect(single.exceeds(-0.1, meanCount: 2) == 1 && single.exceeds(1, meanCount: 0) == 0)
+        // Two sizes, 0.3 s and 0.7 s, equally likely, slack 0.5 s: exceeded by any 0.7 s stall or by two 0.3 s
+        // stalls. P(not) = P(no 0.7 s stall) · P(at most one 0.3 s stall) = e⁻¹ · e⁻¹(1 + 1) for N ~ Poisson(2).
+        let two = StallDistribution(sizes: [0.3, 0.7], weights: [1, 1])
+        #expect(abs(two.exceeds(0.5, meanCount: 2) - (1 - 2 * exp(-2))) < 1e-9)
+        // One instance: E⌊N/1⌋ = E[N] = A and P(N ≥ 1) = 1 − e⁻ᴬ.
+        let one = MixedPoolModel.emptiestInstance(occupancy: 3, servers: 1)
+        #expect(abs(one.others - 3) < 1e-9 && abs(one.busy - (1 - exp(-3))) < 1e-12)
+        // Two instances, A = 1: E⌊N/2⌋ = Σₖ P(N ≥ 2k) = 1 − 2e⁻¹ + (1 − e⁻¹(1 + 1 + 1/2 + 1/6)) + ... (summed here).
+        var expected = 0.0
+        for k in 1...20 { expected += 1 - (0..<(2 * k)).reduce(0.0) { $0 + exp(-1) / tgamma(Double($1) + 1) } }
+        #expect(abs(MixedPoolModel.emptiestInstance(occupancy: 1, servers: 2).others - expected) < 1e-9)
     }
 
     /// Minimum cost means minimal pools: with any one machine removed, the pools no longer sustain the
