@@ -62,11 +62,30 @@ public struct OperatorError: Sendable, Codable, Equatable {
 
     init(scope: String, errors: [(label: String, error: Double)]) {
         self.scope = scope
+        let summary = ErrorSummary(errors)
+        configurations = summary.configurations
+        medianAbsolutePercentError = summary.medianPercent
+        p90AbsolutePercentError = summary.p90Percent
+        maxAbsolutePercentError = summary.maxPercent
+        worst = summary.worst
+    }
+}
+
+/// Median, p90 and max of absolute relative errors, in percent, and the two worst configurations named:
+/// the figures every error table prints.
+struct ErrorSummary {
+    var configurations: Int
+    var medianPercent: Double
+    var p90Percent: Double
+    var maxPercent: Double
+    var worst: [String]
+
+    init(_ errors: [(label: String, error: Double)]) {
         let values = errors.map(\.error)
         configurations = values.count
-        medianAbsolutePercentError = 100 * Statistics.median(values)
-        p90AbsolutePercentError = 100 * Statistics.percentile(values, 0.9)
-        maxAbsolutePercentError = 100 * (values.max() ?? .nan)
+        medianPercent = 100 * Statistics.median(values)
+        p90Percent = 100 * Statistics.percentile(values, 0.9)
+        maxPercent = 100 * (values.max() ?? .nan)
         worst = errors.sorted { $0.error > $1.error }.prefix(2).map { "\($0.label) (\(String(format: "%.1f", 100 * $0.error)) %)" }
     }
 }

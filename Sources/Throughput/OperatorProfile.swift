@@ -90,51 +90,23 @@ public enum OperatorProfile {
 
     /// Parses the rows and takes, for each configuration and operator, the median over its rows.
     public static func parse(_ text: String, file: String, hardware: GPUID) throws -> [OperatorSample] {
-        let csv = CSVText(text)
-        guard !csv.header.isEmpty else { throw ThroughputError.emptyProfile(path: file, detail: "the file is empty") }
-        let needed = shapeColumns + GEMMOperator.allCases.map(timeColumn)
-        var position: [String: Int] = [:]
-        for column in needed {
-            guard let index = csv.header.firstIndex(of: column) else {
-                throw ThroughputError.malformedProfile(path: file, line: 1, column: "header", value: "missing \(column)",
-                                                       allowed: "a header with the columns \(needed.joined(separator: ", "))")
-            }
-            position[column] = index
-        }
+        let profile = try ProfileCSV(text, file: file, columns: shapeColumns + GEMMOperator.allCases.map(timeColumn))
         struct Key: Hashable { let architecture: OperatorArchitecture, tp: Int, tokens: Int }
         var times: [Key: [GEMMOperator: [Double]]] = [:]
         var order: [Key] = []
-        for row in csv.rows {
-            let line = row.line, fields = row.fields
-            guard fields.count == csv.header.count else {
-                throw ThroughputError.malformedProfile(path: file, line: line, column: "row", value: "\(fields.count) fields",
-                                                       allowed: "\(csv.header.count) fields, as in the header")
-            }
-            func field(_ name: String) -> String { fields[position[name] ?? 0] }
-            func integer(_ name: String, _ range: ClosedRange<Int>) throws -> Int {
-                guard let value = Int(field(name)), range.contains(value) else {
-                    throw ThroughputError.malformedProfile(path: file, line: line, column: name, value: "\"\(field(name))\"",
-                                                           allowed: "an integer from \(range.lowerBound) to \(range.upperBound)")
-                }
-                return value
-            }
-            guard let gated = ["True": true, "False": false][field("use_gated_mlp")] else {
-                throw ThroughputError.malformedProfile(path: file, line: line, column: "use_gated_mlp",
-                                                       value: "\"\(field("use_gated_mlp"))\"", allowed: "True or False")
+        for row in try profile.rows() {
+            guard let gated = ["True": true, "False": false][row.field("use_gated_mlp")] else {
+                throw ThroughputError.malformedProfile(path: file, line: row.line, column: "use_gated_mlp",
+                                                       value: "\"\(row.field("use_gated_mlp"))\"", allowed: "True or False")
             }
             let architecture = OperatorArchitecture(
-                queryHeads: try integer("n_head", 1...65536), kvHeads: try integer("n_kv_head", 1...65536),
-                hiddenSize: try integer("n_embd", 1...1_048_576), ffnSize: try integer("n_expanded_embd", 1...4_194_304), gatedMLP: gated)
-            let key = Key(architecture: architecture, tp: try integer("num_tensor_parallel_workers", 1...1024),
-                          tokens: try integer("num_tokens", 1...10_000_000))
+                queryHeads: try row.integer("n_head", 1...65536), kvHeads: try row.integer("n_kv_head", 1...65536),
+                hiddenSize: try row.integer("n_embd", 1...1_048_576), ffnSize: try row.integer("n_expanded_embd", 1...4_194_304), gatedMLP: gated)
+            let key = Key(architecture: architecture, tp: try row.integer("num_tensor_parallel_workers", 1...1024),
+                          tokens: try row.integer("num_tokens", 1...10_000_000))
             if times[key] == nil { order.append(key) }
             for op in GEMMOperator.allCases {
-                let column = timeColumn(op)
-                guard let value = Double(field(column)), value.isFinite, value > 0, value < 1e9 else {
-                    throw ThroughputError.malformedProfile(path: file, line: line, column: column, value: "\"\(field(column))\"",
-                                                           allowed: "a time in milliseconds > 0")
-                }
-                times[key, default: [:]][op, default: []].append(value / 1000)
+                times[key, default: [:]][op, default: []].append(try row.seconds(fromMilliseconds: timeColumn(op)))
             }
         }
         guard !order.isEmpty else { throw ThroughputError.emptyProfile(path: file, detail: "the header has no rows after it") }

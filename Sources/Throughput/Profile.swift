@@ -31,47 +31,17 @@ public enum Profile {
 
     /// Parses the rows and groups repeats of a configuration into one sample holding their medians.
     public static func parse(_ text: String, file: String) throws -> [ProfileSample] {
-        let csv = CSVText(text)
-        let header = csv.header
-        guard !header.isEmpty else { throw ThroughputError.emptyProfile(path: file, detail: "the file is empty") }
-        var position: [String: Int] = [:]
-        for column in columns {
-            guard let index = header.firstIndex(of: column) else {
-                throw ThroughputError.malformedProfile(path: file, line: 1, column: "header", value: "missing \(column)",
-                                                       allowed: "a header with the columns \(columns.joined(separator: ", "))")
-            }
-            position[column] = index
-        }
+        let profile = try ProfileCSV(text, file: file, columns: columns)
         struct Key: Hashable { let model: String, hardware: String, tp: Int, prompt: Int, batch: Int, output: Int }
         var groups: [Key: (prefill: [Double], decode: [Double])] = [:]
         var order: [Key] = []
-        for row in csv.rows {
-            let number = row.line, fields = row.fields
-            guard fields.count == header.count else {
-                throw ThroughputError.malformedProfile(path: file, line: number, column: "row", value: "\(fields.count) fields",
-                                                       allowed: "\(header.count) fields, as in the header")
-            }
-            func field(_ name: String) -> String { fields[position[name] ?? 0] }
-            func integer(_ name: String, _ range: ClosedRange<Int>) throws -> Int {
-                guard let value = Int(field(name)), range.contains(value) else {
-                    throw ThroughputError.malformedProfile(path: file, line: number, column: name, value: "\"\(field(name))\"",
-                                                           allowed: "an integer from \(range.lowerBound) to \(range.upperBound)")
-                }
-                return value
-            }
-            func milliseconds(_ name: String) throws -> Double {
-                guard let value = Double(field(name)), value.isFinite, value > 0, value < 1e9 else {
-                    throw ThroughputError.malformedProfile(path: file, line: number, column: name, value: "\"\(field(name))\"",
-                                                           allowed: "a time in milliseconds > 0")
-                }
-                return value / 1000
-            }
-            let key = Key(model: field("model"), hardware: field("hardware"), tp: try integer("tensor_parallel", 1...1024),
-                          prompt: try integer("prompt_size", 1...1_000_000), batch: try integer("batch_size", 1...1_000_000),
-                          output: try integer("token_size", 1...1_000_000))
+        for row in try profile.rows() {
+            let key = Key(model: row.field("model"), hardware: row.field("hardware"), tp: try row.integer("tensor_parallel", 1...1024),
+                          prompt: try row.integer("prompt_size", 1...1_000_000), batch: try row.integer("batch_size", 1...1_000_000),
+                          output: try row.integer("token_size", 1...1_000_000))
             if groups[key] == nil { order.append(key) }
-            groups[key, default: ([], [])].prefill.append(try milliseconds("prompt_time"))
-            groups[key, default: ([], [])].decode.append(try milliseconds("token_time"))
+            groups[key, default: ([], [])].prefill.append(try row.seconds(fromMilliseconds: "prompt_time"))
+            groups[key, default: ([], [])].decode.append(try row.seconds(fromMilliseconds: "token_time"))
         }
         guard !order.isEmpty else { throw ThroughputError.emptyProfile(path: file, detail: "the header has no rows after it") }
         return order.map { key in

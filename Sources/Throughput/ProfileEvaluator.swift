@@ -128,11 +128,11 @@ public struct CalibrationError: Sendable, Equatable {
         self.tensorParallel = tensorParallel
         self.phase = phase
         self.scope = scope
-        let values = errors.map(\.error)
-        configurations = values.count
-        medianPercent = 100 * Statistics.median(values)
-        p90Percent = 100 * Statistics.percentile(values, 0.9)
-        maxPercent = 100 * (values.max() ?? .nan)
-        worst = errors.sorted { $0.error > $1.error }.prefix(2).map { "\($0.label) (\(String(format: "%.1f", 100 * $0.error)) %)" }
+        let summary = ErrorSummary(errors)
+        configurations = summary.configurations
+        medianPercent = summary.medianPercent
+        p90Percent = summary.p90Percent
+        maxPercent = summary.maxPercent
+        worst = summary.worst
     }
 }
