@@ -3,15 +3,17 @@ import Foundation
 import Throughput
 
 /// A pool of machines that run both phases (Splitwise's baselines), as the simulator schedules them:
-/// join-shortest-queue sends each request to the least-loaded instance, which prefills it ahead of its
-/// running decodes (prompts first) and then decodes it in one continuous batch with the others there.
+/// join-shortest-queue sends each request to the least-loaded instance, which prefills it in chunks
+/// inside the iterations of its running decodes (mixed continuous batching) and then decodes it in one
+/// continuous batch with the others there.
 ///
 /// Mean-field model of that pool. With `S` instances and `A` requests in the pool on average, an arrival
 /// sees the others as N ~ Poisson(A) (an M/G/∞ occupancy), and join-shortest-queue puts it beside the
 /// ⌊N/S⌋ requests of an emptiest instance. So the requests that arrivals stall are, per arrival,
 /// E⌊N/S⌋ on average, and a decoding request is stalled at rate r = E⌊N/S⌋ / E[D] (stalls per second of
 /// decode, by conservation: λ·E⌊N/S⌋ stall events per second shared by the λ·E[D] decoding requests).
-/// A request's stall time is compound Poisson (count ~ Poisson(r·D), sizes the workload's prefills),
+/// A request's stall time is compound Poisson (count ~ Poisson(r·D), sizes what the workload's prompt
+/// chunks add to the iterations that carry them),
 /// whose tail gives the TBT and E2E percentiles. The largest A whose percentiles all hold, divided by the
 /// mean holding time (Little's law), is the pool's capacity.
 public struct MixedProfile: Sendable {
@@ -34,7 +36,7 @@ public struct MixedProfile: Sendable {
         guard profile.tokenCapable else { return nil }
         let pool = MixedPoolModel(profile: profile, classes: classes, servers: max(servers, 1))
         func violation(_ state: MixedPoolState) -> Double {
-            let ttft = SLOTargets.violation(slo.of(.ttft), classes: classes) { k, target in state.ttftSeconds[k] > target ? 1 : 0 }
+            let ttft = SLOTargets.violation(slo.of(.ttft), classes: classes) { k, target in state.ttftExceeds(target, classIndex: k) }
             let tbt = SLOTargets.violation(slo.of(.tbt), classes: classes) { k, target in
                 state.tbtExceeds(headroom * target, classIndex: k, outputTokens: classes[k].outputTokens)
             }
@@ -112,12 +114,36 @@ struct MixedPoolModel: Sendable {
         let decode = classes.map { Double(max($0.outputTokens - 1, 0)) * step }
         let meanDecode = classes.indices.reduce(0.0) { $0 + classes[$1].share * decode[$1] }
         let rate = meanDecode > 0 ? others / meanDecode : 0
-        let stalls = StallDistribution(sizes: profile.prefillSeconds, weights: classes.map(\.share))
-        // An arrival that finds its instance busy waits for the step in progress: half a step on average.
-        let ttft = classes.indices.map { profile.prefillSeconds[$0] + busy * step / 2 }
+        // Mixed continuous batching: a prompt runs in chunks of the token budget, each inside an iteration
+        // with the running decodes. What a chunk adds to that iteration is the stall the decodes see; the
+        // iterations carrying the prompt's chunks make its TTFT.
+        let decodeBatch = DecodeBatch(batch: max(1, Int(batch.rounded())), contextTokens: meanContextTokens)
+        let performance = profile.option.performance
+        let decodeAlone = performance.decodeStepSeconds(decodeBatch)
+        var stallSizes: [Double] = [], chunkedPrefill: [Double] = []
+        for workload in classes {
+            var added = 0.0, iterations = 0.0, prior = 0
+            while prior < workload.promptTokens {
+                var chunk = PrefillBatch.empty
+                let tokens = min(ServiceProfile.promptTokenBudget, workload.promptTokens - prior)
+                chunk.addChunk(tokens: tokens, priorTokens: prior)
+                let seconds = performance.mixedStepSeconds(prefill: chunk, decode: decodeBatch)
+                added += max(0, seconds - decodeAlone)
+                iterations += seconds
+                prior += tokens
+            }
+            stallSizes.append(added)
+            chunkedPrefill.append(iterations)
+        }
+        let stalls = StallDistribution(sizes: stallSizes, weights: classes.map(\.share))
+        let residual = IterationResidual(step: step, stalls: stalls, chunkIterationsPerSecond: rate)
+        // Alone, a prompt is prefilled by itself; beside running decodes, in mixed iterations after the
+        // iteration in progress.
+        let ttft = classes.indices.map { (1 - busy) * profile.prefillSeconds[$0] + busy * (chunkedPrefill[$0] + residual.meanSeconds) }
         let e2e = classes.indices.map { ttft[$0] + decode[$0] + rate * decode[$0] * stalls.meanSeconds }
         return MixedPoolState(batch: batch, stepSeconds: step, decodeSeconds: decode, stallRatePerSecond: rate, stalls: stalls,
-                              ttftSeconds: ttft, e2eMeanSeconds: e2e)
+                              ttftSeconds: ttft, e2eMeanSeconds: e2e, busy: busy, prefillAloneSeconds: profile.prefillSeconds,
+                              chunkedPrefillSeconds: chunkedPrefill, residual: residual)
     }
 
     /// E⌊N/S⌋ and P(N ≥ S) for N ~ Poisson(A): the requests beside an arrival on the emptiest instance, and
@@ -152,6 +178,16 @@ struct MixedPoolState: Sendable {
     var stalls: StallDistribution
     var ttftSeconds: [Double]
     var e2eMeanSeconds: [Double]
+    var busy: Double
+    var prefillAloneSeconds: [Double]
+    var chunkedPrefillSeconds: [Double]
+    var residual: IterationResidual
+
+    /// TTFT exceeds `seconds`: alone, when the prefill does; beside decodes, when the wait for the
+    /// iteration in progress exceeds what the chunked prefill leaves.
+    func ttftExceeds(_ seconds: Double, classIndex k: Int) -> Double {
+        (1 - busy) * (prefillAloneSeconds[k] > seconds ? 1 : 0) + busy * residual.exceeds(seconds - chunkedPrefillSeconds[k])
+    }
 
     /// TBT = (decode + stalls) / output tokens exceeds `seconds` when the stalls exceed the slack.
     func tbtExceeds(_ seconds: Double, classIndex k: Int, outputTokens: Int) -> Double {
@@ -203,5 +239,31 @@ struct StallDistribution: Sendable {
             }
         }
         return min(max(1 - within, 0), 1)
+    }
+}
+
+/// The wait of an arrival for the iteration in progress on a busy instance. Iterations are a decode step
+/// long, or longer by a prompt chunk's stall; an arrival lands in one with probability proportional to
+/// its length (the inspection paradox) and waits a uniform share of it.
+struct IterationResidual: Sendable {
+    /// (iteration length, probability that an arrival lands in such an iteration).
+    var lengths: [(seconds: Double, probability: Double)]
+
+    init(step: Double, stalls: StallDistribution, chunkIterationsPerSecond rate: Double) {
+        // Share of time in iterations that carry a chunk: rate × their mean length, at most all of it.
+        let chunked = zip(stalls.sizes, stalls.weights).map { (seconds: step + $0.0, weight: $0.1) }
+        let chunkedShare = min(1, rate * chunked.reduce(0) { $0 + $1.weight * $1.seconds })
+        let meanChunked = max(chunked.reduce(0) { $0 + $1.weight * $1.seconds }, 1e-300)
+        lengths = [(step, 1 - chunkedShare)] + chunked.map { ($0.seconds, chunkedShare * $0.weight * $0.seconds / meanChunked) }
+    }
+
+    var meanSeconds: Double { lengths.reduce(0) { $0 + $1.probability * $1.seconds / 2 } }
+
+    /// P(wait > seconds).
+    func exceeds(_ seconds: Double) -> Double {
+        lengths.reduce(0) { total, length in
+            guard length.seconds > 0 else { return total }
+            return total + length.probability * min(1, max(0, 1 - seconds / length.seconds))
+        }
     }
 }

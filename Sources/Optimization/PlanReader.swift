@@ -119,7 +119,7 @@ struct PlanReader {
         }
         func mixedExceeds(_ k: Int, _ seconds: Double, metric: LatencyMetric, _ state: MixedPoolState) -> Double {
             switch metric {
-            case .ttft: return state.ttftSeconds[k] > seconds ? 1 : 0
+            case .ttft: return state.ttftExceeds(seconds, classIndex: k)
             case .tbt: return state.tbtExceeds(seconds, classIndex: k, outputTokens: classes[k].outputTokens)
             case .e2e: return state.e2eExceeds(seconds, classIndex: k)
             }

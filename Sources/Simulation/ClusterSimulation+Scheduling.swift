@@ -1,38 +1,43 @@
 /// Splitwise's cluster scheduler: join-shortest-queue on pending tokens, the prompt and token machine
 /// chosen together at arrival, the mixed pool when prompt queues pass a threshold (or when it is the
-/// only pool, as in the baselines).
+/// only pool, as in the baselines). It sees only what a real scheduler sees at arrival: the prompt.
 extension ClusterSimulation {
     func arrive(_ request: Int) {
-        let prompt = requests[request].promptTokens, need = prompt + requests[request].outputTokens
+        let prompt = requests[request].promptTokens
+        // The least KV a token or mixed instance must hold: the prompt and the first token.
+        let firstBlocks = blocks(prompt + 1)
+        let fits: (Server) -> Bool = { $0.kvCapacityBlocks >= firstBlocks }
         let promptChoice = leastLoaded(.prompt) { $0.pendingPromptTokens }
-        let tokenChoice = leastLoaded(.token) { $0.committedTokens } fitting: { $0.kvCapacityTokens >= need }
-        let mixedChoice = leastLoaded(.mixed) { $0.pendingPromptTokens + $0.committedTokens } fitting: { $0.kvCapacityTokens >= need }
+        let tokenChoice = leastLoaded(.token, fitting: fits) { kvLoadTokens($0) }
+        let mixedChoice = leastLoaded(.mixed, fitting: fits) { kvLoadTokens($0) }
         let overflow = promptChoice.map { servers[$0].pendingPromptTokens > settings.mixedOverflowTokens } ?? true
         if let promptServer = promptChoice, let tokenServer = tokenChoice, !(overflow && mixedChoice != nil) {
-            self.tokenServer[request] = tokenServer
-            servers[tokenServer].committedTokens += need
-            enqueue(request, on: promptServer)
+            holder[request] = tokenServer
+            servers[tokenServer].queuedTokens += prompt
+            enqueuePrompt(request, on: promptServer)
         } else if let mixedServer = mixedChoice {
-            servers[mixedServer].committedTokens += need
-            enqueue(request, on: mixedServer)
+            holder[request] = mixedServer
+            prefillLength[request] = prompt
+            prefillRemaining[request] = prompt
+            stage[request] = .waiting
+            servers[mixedServer].queuedTokens += prompt
+            servers[mixedServer].waiting.append(request)
+            if !servers[mixedServer].busy { startIteration(mixedServer) }
         } else {
             let anyPrompt = servers.contains { $0.role != .token }
-            dropReason[request] = anyPrompt
-                ? "needs \(need) tokens of KV cache, more than any token or mixed machine holds"
-                : "the cluster has no prompt or mixed machine"
-            completion[request] = .nan
+            drop(request, because: anyPrompt
+                ? "its prompt needs \(prompt + 1) tokens of KV cache, more than any token or mixed machine holds"
+                : "the cluster has no prompt or mixed machine")
         }
     }
 
-    private func enqueue(_ request: Int, on server: Int) {
-        servers[server].promptQueue.append(request)
-        servers[server].pendingPromptTokens += requests[request].promptTokens
-        servers[server].compactQueues()
-        startIfIdle(server)
+    /// Tokens an instance holds in KV or has been sent but not yet admitted: its join-shortest-queue load.
+    private func kvLoadTokens(_ server: Server) -> Int {
+        server.queuedTokens + server.usedBlocks * settings.kvBlockTokens
     }
 
     /// The server of `role` with the least load (lowest index on ties), among those `fitting`.
-    private func leastLoaded(_ role: ClusterRole, load: (Server) -> Int, fitting: (Server) -> Bool = { _ in true }) -> Int? {
+    private func leastLoaded(_ role: ClusterRole, fitting: (Server) -> Bool = { _ in true }, load: (Server) -> Int) -> Int? {
         var best: Int?, bestLoad = Int.max
         for index in servers.indices where servers[index].role == role && fitting(servers[index]) {
             let value = load(servers[index])

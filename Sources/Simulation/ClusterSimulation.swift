@@ -4,12 +4,17 @@ import Throughput
 
 /// A discrete-event simulation of a split (or mixed) cluster. All state lives in one instance; events
 /// run in (time, sequence) order; the same requests and settings always give the same result.
+///
+/// Nothing the scheduler decides reads a request's output length: KV memory grows block by block as
+/// tokens are generated, and a request is known to be finished only when its last token is produced.
 public final class ClusterSimulation {
     enum Event {
         case arrival(Int)
         case stepDone(Int)
         case kvArrived(request: Int, server: Int)
     }
+
+    enum Stage: UInt8 { case routed, waiting, prefilling, running, finished }
 
     let requests: [Request]
     let settings: SchedulerSettings
@@ -20,8 +25,19 @@ public final class ClusterSimulation {
     var events = 0
 
     // Per request (struct-of-arrays keeps the hot loop free of allocation).
-    var tokenServer: [Int]
+    /// The token or mixed instance that holds (or will hold) the request's KV cache.
+    var holder: [Int]
+    var stage: [Stage]
+    /// Output tokens produced so far, as of the request's last join or preemption.
     var generated: [Int]
+    /// While running: context at iteration k is contextOffset + k on its holder.
+    var contextOffset: [Int]
+    var stint: [Int]
+    /// Tokens of the prefill in progress (the prompt, or prompt and output for a recompute), and how
+    /// many of them are still to run.
+    var prefillLength: [Int]
+    var prefillRemaining: [Int]
+    var preemptions: [Int]
     var ttft: [Double]
     var completion: [Double]
     var dropReason: [String?]
@@ -46,7 +62,8 @@ public final class ClusterSimulation {
             let role: ClusterRole = pool.spec.role == .prompt ? .prompt : pool.spec.role == .token ? .token : .mixed
             for _ in 0..<pool.spec.count {
                 for _ in 0..<pool.instancesPerMachine {
-                    servers.append(Server(pool: index, machine: machines, role: role, kvCapacityTokens: pool.kvCapacityTokens))
+                    servers.append(Server(pool: index, machine: machines, role: role, kvCapacityTokens: pool.kvCapacityTokens,
+                                          blockTokens: settings.kvBlockTokens, admissionReserve: settings.admissionReserveFraction))
                 }
                 machines += 1
             }
@@ -55,8 +72,14 @@ public final class ClusterSimulation {
         sendLinkFreeSeconds = Array(repeating: -.infinity, count: machines)
         receiveLinkFreeSeconds = Array(repeating: -.infinity, count: machines)
         let count = requests.count
-        tokenServer = Array(repeating: -1, count: count)
+        holder = Array(repeating: -1, count: count)
+        stage = Array(repeating: .routed, count: count)
         generated = Array(repeating: 0, count: count)
+        contextOffset = Array(repeating: 0, count: count)
+        stint = Array(repeating: 0, count: count)
+        prefillLength = Array(repeating: 0, count: count)
+        prefillRemaining = Array(repeating: 0, count: count)
+        preemptions = Array(repeating: 0, count: count)
         ttft = Array(repeating: .nan, count: count)
         completion = Array(repeating: .nan, count: count)
         dropReason = Array(repeating: nil, count: count)
@@ -77,172 +100,38 @@ public final class ClusterSimulation {
             if events & 0xFFFF == 0, let onProgress { onProgress(Double(arrived) / Double(max(requests.count, 1))) }
             switch event {
             case .arrival(let request): arrive(request)
-            case .stepDone(let server): finishStep(server)
+            case .stepDone(let server):
+                servers[server].busy = false
+                if servers[server].role == .prompt { finishPrefillBatch(server) } else { finishIteration(server) }
             case .kvArrived(let request, let server):
-                servers[server].decodeWaiting.append(request)
-                startIfIdle(server)
+                stage[request] = .waiting
+                servers[server].waiting.append(request)
+                if !servers[server].busy { startIteration(server) }
             }
         }
-        for index in servers.indices { account(index, until: now) }
         return SimulationTrace(simulation: self)
     }
 
-    // MARK: Steps
+    /// KV blocks that hold `tokens` tokens.
+    func blocks(_ tokens: Int) -> Int { (tokens + settings.kvBlockTokens - 1) / settings.kvBlockTokens }
 
-    func startIfIdle(_ index: Int) {
-        guard servers[index].activity == .idle else { return }
-        switch servers[index].role {
-        case .prompt: _ = startPrefill(index)
-        case .token: admitWaiting(index); _ = startDecode(index)
-        case .mixed: if !startPrefill(index) { _ = startDecode(index) }
-        }
-    }
-
-    /// FCFS prompts up to the token budget (at least one). Mixed machines also need KV room for them.
-    private func startPrefill(_ index: Int) -> Bool {
-        var server = servers[index]
-        var prompts: [Int] = [], tokens = 0
-        while server.hasQueuedPrompts {
-            let request = server.promptQueue[server.promptHead], size = requests[request].promptTokens
-            if !prompts.isEmpty, tokens + size > settings.promptTokenBudget { break }
-            if server.role == .mixed {
-                let need = size + requests[request].outputTokens
-                guard server.kvReservedTokens + need <= server.kvCapacityTokens else { break }
-                server.kvReservedTokens += need
-            }
-            prompts.append(request)
-            tokens += size
-            server.promptHead += 1
-        }
-        guard !prompts.isEmpty else { return false }
-        server.prefillBatch = prompts
-        servers[index] = server
-        begin(index, .prefill, seconds: pools[server.pool].performance.prefillSeconds(PrefillBatch(prompts: prompts.map { requests[$0].promptTokens })))
-        return true
-    }
-
-    /// Admits waiting requests FCFS while their whole final context fits the KV cache (no preemption).
-    private func admitWaiting(_ index: Int) {
-        while servers[index].hasWaitingDecodes {
-            let request = servers[index].decodeWaiting[servers[index].decodeHead]
-            let need = requests[request].promptTokens + requests[request].outputTokens
-            guard servers[index].kvReservedTokens + need <= servers[index].kvCapacityTokens else { break }
-            servers[index].kvReservedTokens += need
-            servers[index].decodeHead += 1
-            join(index, request)
-        }
-        servers[index].compactQueues()
-    }
-
-    private func join(_ index: Int, _ request: Int) {
-        servers[index].running.append(request)
-        servers[index].runningContextTokens += requests[request].promptTokens + generated[request]
-    }
-
-    private func startDecode(_ index: Int) -> Bool {
-        let server = servers[index]
-        guard !server.running.isEmpty else { return false }
-        let batch = DecodeBatch(sequences: server.running.count, totalContextTokens: server.runningContextTokens)
-        begin(index, .decode, seconds: pools[server.pool].performance.decodeStepSeconds(batch))
-        return true
-    }
-
-    private func begin(_ index: Int, _ activity: Server.Activity, seconds: Double) {
-        account(index, until: now)
-        servers[index].activity = activity
+    func begin(_ index: Int, seconds: Double, prefillSeconds: Double) {
+        assert(!servers[index].busy, "one step at a time per instance")
+        servers[index].busy = true
+        servers[index].prefillSeconds += prefillSeconds
+        servers[index].decodeSeconds += seconds - prefillSeconds
         queue.push(.stepDone(index), at: now + seconds)
     }
 
-    /// Adds the time since the last change to the server's prefill, decode or idle total.
-    func account(_ index: Int, until time: Double) {
-        let elapsed = time - servers[index].activitySince
-        switch servers[index].activity {
-        case .prefill: servers[index].prefillSeconds += elapsed
-        case .decode: servers[index].decodeSeconds += elapsed
-        case .idle: break
-        }
-        servers[index].activitySince = time
-    }
-
-    private func finishStep(_ index: Int) {
-        let finished = servers[index].activity
-        account(index, until: now)
-        servers[index].activity = .idle
-        if finished == .prefill {
-            let batch = servers[index].prefillBatch
-            servers[index].prefillBatch = []
-            // Pending tokens include the batch in progress until its prefill completes (Splitwise's JSQ load).
-            servers[index].pendingPromptTokens -= batch.reduce(0) { $0 + requests[$1].promptTokens }
-            for request in batch { promptDone(request, on: index) }
-        } else {
-            decodeStepDone(index)
-        }
-        startIfIdle(index)
-    }
-
-    /// The prefill produced the first token; the KV cache moves to the token machine (layer by layer,
-    /// overlapped with prefill), or stays on a mixed machine.
-    ///
-    /// Link contention, FIFO per NIC: a transfer holds the sender's send link and the receiver's receive
-    /// link for its whole byte time, as one block that ends where the transfer alone would end (the
-    /// last layer after prefill), or later, once both links have finished the transfers queued before
-    /// it. The setup cost follows and holds no link.
-    private func promptDone(_ request: Int, on index: Int) {
-        ttft[request] = now
-        generated[request] = 1
-        if requests[request].outputTokens <= 1 {
-            complete(request, releasing: servers[index].role == .mixed ? index : nil)
-            return
-        }
-        if servers[index].role == .mixed {
-            join(index, request)
-            return
-        }
-        let target = tokenServer[request]
-        let model = pools[servers[index].pool].performance.deployment.model
-        let transfer = KVTransfer(model: model, from: pools[servers[index].pool].performance.deployment.machine,
-                                  to: pools[servers[target].pool].performance.deployment.machine)
-        let prompt = requests[request].promptTokens
-        let prefill = pools[servers[index].pool].performance.prefillSeconds(promptTokens: prompt)
-        let linkSeconds = transfer.totalSeconds(promptTokens: prompt)
-        let aloneEnd = now + transfer.linkTailSeconds(promptTokens: prompt, prefillSeconds: prefill)
-        let sender = servers[index].machine, receiver = servers[target].machine
-        let start = max(aloneEnd - linkSeconds, sendLinkFreeSeconds[sender], receiveLinkFreeSeconds[receiver])
-        let end = start + linkSeconds
-        sendLinkFreeSeconds[sender] = end
-        receiveLinkFreeSeconds[receiver] = end
-        queue.push(.kvArrived(request: request, server: target), at: end + transfer.setupSeconds)
-    }
-
-    private func decodeStepDone(_ index: Int) {
-        var server = servers[index]
-        var kept = 0
-        for position in server.running.indices {
-            let request = server.running[position]
-            generated[request] += 1
-            server.runningContextTokens += 1
-            if generated[request] >= requests[request].outputTokens {
-                server.runningContextTokens -= requests[request].promptTokens + generated[request]
-                server.kvReservedTokens -= requests[request].promptTokens + requests[request].outputTokens
-                server.committedTokens -= requests[request].promptTokens + requests[request].outputTokens
-                completion[request] = now
-            } else {
-                server.running[kept] = request
-                kept += 1
-            }
-        }
-        server.running.removeLast(server.running.count - kept)
-        servers[index] = server
-        if server.role != .prompt { admitWaiting(index) }
-    }
-
-    private func complete(_ request: Int, releasing mixed: Int?) {
+    func finish(_ request: Int) {
+        stage[request] = .finished
+        generated[request] = requests[request].outputTokens
         completion[request] = now
-        let need = requests[request].promptTokens + requests[request].outputTokens
-        let holder = mixed ?? tokenServer[request]
-        if holder >= 0 {
-            if mixed != nil { servers[holder].kvReservedTokens -= need }
-            servers[holder].committedTokens -= need
-        }
+    }
+
+    func drop(_ request: Int, because reason: String) {
+        stage[request] = .finished
+        dropReason[request] = reason
+        completion[request] = .nan
     }
 }

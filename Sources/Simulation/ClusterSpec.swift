@@ -10,6 +10,12 @@ public struct SchedulerSettings: Sendable, Equatable {
     public var promptTokenBudget = 2048
     /// Pending prompt tokens on the least-loaded prompt machine beyond which a request goes to the mixed pool.
     public var mixedOverflowTokens = 4096
+    /// Tokens per KV block (vLLM's default block size).
+    public var kvBlockTokens = 16
+    /// Preemptions after which a request is protected (Splitwise's bound).
+    public var preemptionLimit = 4
+    /// Share of KV blocks left free when admitting a request (vLLM's watermark).
+    public var admissionReserveFraction = 0.01
 
     public init() {}
 }

@@ -16,6 +16,8 @@ struct EventQueue<Payload> {
 
     var isEmpty: Bool { heap.isEmpty }
     var count: Int { heap.count }
+    /// The time of the next event, without removing it.
+    var nextTime: Double? { heap.first?.time }
 
     mutating func push(_ payload: Payload, at time: Double) {
         assert(time.isFinite, "events must have finite times")

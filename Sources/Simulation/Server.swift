@@ -1,54 +1,86 @@
 /// One model instance (a machine, or a tensor-parallel slice of one) and everything queued on it.
 struct Server {
-    enum Activity { case idle, prefill, decode }
-
     let pool: Int
     /// Index of the machine that hosts this instance (its NICs are the machine's).
     let machine: Int
     let role: ClusterRole
     let kvCapacityTokens: Int
+    /// KV memory in blocks of the scheduler's block size; `admissionReserveBlocks` stay free on admission
+    /// (vLLM's 1 % watermark), so a new request does not force a preemption at once.
+    let kvCapacityBlocks: Int
+    let admissionReserveBlocks: Int
 
-    var activity = Activity.idle
-    var activitySince = 0.0
-    /// Requests waiting for prefill, FCFS (a head index instead of removing from the front).
-    var promptQueue: [Int] = []
-    var promptHead = 0
+    /// A step (prefill batch or iteration) is in flight.
+    var busy = false
+    var prefillSeconds = 0.0
+    var decodeSeconds = 0.0
+
+    // Prompt machines.
+    /// Requests waiting for prefill, FCFS.
+    var promptQueue = RequestDeque()
     /// Prompt tokens queued or being prefilled: the join-shortest-queue load of prompt machines.
     var pendingPromptTokens = 0
     /// The prompts being prefilled now.
     var prefillBatch: [Int] = []
-    /// Requests whose KV has arrived, waiting for a decode slot.
-    var decodeWaiting: [Int] = []
-    var decodeHead = 0
-    var running: [Int] = []
-    var runningContextTokens = 0
-    var kvReservedTokens = 0
-    /// Tokens promised to this server by the scheduler (reserved on arrival), for join-shortest-queue.
-    var committedTokens = 0
-    var prefillSeconds = 0.0
-    var decodeSeconds = 0.0
 
-    init(pool: Int, machine: Int, role: ClusterRole, kvCapacityTokens: Int) {
+    // Token and mixed machines: iterations of continuous batching over paged KV memory.
+    /// Requests waiting for KV memory, FCFS: after their KV arrived (token machines), to prefill (mixed
+    /// machines), or to recompute after a preemption (at the front).
+    var waiting = RequestDeque()
+    /// Requests holding KV blocks while their prompt is prefilled chunk by chunk, oldest first.
+    var prefilling: [Int] = []
+    /// Iterations completed; every running request gains one token per iteration.
+    var iteration = 0
+    var running = RunningSet()
+    var usedBlocks = 0
+    /// Prompt tokens routed here that hold no KV yet: with `usedBlocks`, the join-shortest-queue load.
+    var queuedTokens = 0
+    /// The chunks of the iteration in flight.
+    var chunkRequests: [Int] = []
+    var chunkTokens: [Int] = []
+
+    init(pool: Int, machine: Int, role: ClusterRole, kvCapacityTokens: Int, blockTokens: Int, admissionReserve: Double) {
         self.pool = pool
         self.machine = machine
         self.role = role
         self.kvCapacityTokens = kvCapacityTokens
+        kvCapacityBlocks = kvCapacityTokens / blockTokens
+        admissionReserveBlocks = Int(admissionReserve * Double(kvCapacityBlocks))
+        running = RunningSet(blockTokens: blockTokens)
     }
 
-    var hasQueuedPrompts: Bool { promptHead < promptQueue.count }
-    var hasWaitingDecodes: Bool { decodeHead < decodeWaiting.count }
-
-    /// Drops consumed queue heads now and then so the arrays do not grow without bound.
-    mutating func compactQueues() {
-        if promptHead > 1024, promptHead * 2 > promptQueue.count {
-            promptQueue.removeFirst(promptHead)
-            promptHead = 0
-        }
-        if decodeHead > 1024, decodeHead * 2 > decodeWaiting.count {
-            decodeWaiting.removeFirst(decodeHead)
-            decodeHead = 0
-        }
-    }
+    var freeBlocks: Int { kvCapacityBlocks - usedBlocks }
 }
 
 enum ClusterRole { case prompt, token, mixed }
+
+/// A FIFO of request indices that also takes requests at the front (preempted ones, as vLLM does).
+struct RequestDeque {
+    private var items: [Int] = []
+    private var head = 0
+
+    var isEmpty: Bool { head == items.count }
+    var first: Int? { isEmpty ? nil : items[head] }
+
+    mutating func append(_ request: Int) { items.append(request) }
+
+    mutating func prepend(_ request: Int) {
+        if head > 0 {
+            head -= 1
+            items[head] = request
+        } else {
+            items.insert(request, at: 0)
+        }
+    }
+
+    mutating func removeFirst() -> Int {
+        let request = items[head]
+        head += 1
+        // Drop consumed heads now and then so the array does not grow without bound.
+        if head > 1024, head * 2 > items.count {
+            items.removeFirst(head)
+            head = 0
+        }
+        return request
+    }
+}

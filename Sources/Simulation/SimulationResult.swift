@@ -73,6 +73,10 @@ public struct SimulationResult: Sendable, Codable, Equatable {
     public var dropped: Int
     public var dropReasons: [String: Int]
     public var generatedTokens: Int
+    /// KV preemptions (each freed a running request's KV cache for a later recompute), and how many
+    /// requests were preempted at least once.
+    public var preemptions: Int
+    public var preemptedRequests: Int
     public var ttft: Percentiles
     public var tbt: Percentiles
     public var e2e: Percentiles
@@ -105,6 +109,8 @@ extension SimulationResult {
         dropped = requests - completed
         dropReasons = Dictionary(trace.outcomes.compactMap { $0.dropReason.map { ($0, 1) } }, uniquingKeysWith: +)
         generatedTokens = done.reduce(0) { $0 + $1.request.outputTokens }
+        preemptions = trace.outcomes.reduce(0) { $0 + $1.preemptions }
+        preemptedRequests = trace.outcomes.reduce(0) { $0 + ($1.preemptions > 0 ? 1 : 0) }
         let tbtValues = done.map { ($0.e2eSeconds - $0.ttftSeconds) / Double($0.request.outputTokens) }
         ttft = Percentiles(done.map(\.ttftSeconds))
         tbt = Percentiles(tbtValues)

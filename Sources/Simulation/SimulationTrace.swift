@@ -8,6 +8,8 @@ public struct SimulationTrace: Sendable {
         public var ttftSeconds: Double
         public var e2eSeconds: Double
         public var dropReason: String?
+        /// Times the request's KV was freed to make room, and recomputed.
+        public var preemptions: Int
     }
 
     public struct PoolUsage: Sendable {
@@ -30,7 +32,8 @@ public struct SimulationTrace: Sendable {
         outcomes = simulation.requests.indices.map { index in
             let request = simulation.requests[index]
             return Outcome(request: request, ttftSeconds: simulation.ttft[index] - request.arrivalSeconds,
-                           e2eSeconds: simulation.completion[index] - request.arrivalSeconds, dropReason: simulation.dropReason[index])
+                           e2eSeconds: simulation.completion[index] - request.arrivalSeconds, dropReason: simulation.dropReason[index],
+                           preemptions: simulation.preemptions[index])
         }
         pools = simulation.pools.enumerated().map { index, pool in
             let members = simulation.servers.filter { $0.pool == index }

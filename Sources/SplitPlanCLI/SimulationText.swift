@@ -11,6 +11,7 @@ enum SimulationText {
             + "(\(Format.fixed(result.completedRequestsPerSecondWithDrain, 2)) req/s with the drain, over \(Format.fixed(result.simulatedSeconds, 1)) s); "
             + "energy \(Format.fixed(result.energyKWh, 1)) kWh\n"
         for (reason, count) in result.dropReasons.sorted(by: { $0.key < $1.key }) { out += "  dropped \(count): \(reason)\n" }
+        out += "KV preemptions: \(Format.integer(result.preemptions)) (\(Format.integer(result.preemptedRequests)) requests preempted, recomputed)\n"
         var latency = TextTable(title: "\nLatency (seconds)", headers: ["metric", "p50", "p90", "p99"])
         for (name, value) in [("TTFT", result.ttft), ("TBT", result.tbt), ("E2E", result.e2e)] {
             latency.append([name, Format.fixed(value.p50, 4), Format.fixed(value.p90, 4), Format.fixed(value.p99, 4)])

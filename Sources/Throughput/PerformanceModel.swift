@@ -6,9 +6,17 @@ public protocol PerformanceModel: Sendable {
     var deployment: Deployment { get }
     func prefillSeconds(_ batch: PrefillBatch) -> Double
     func decodeStepSeconds(_ batch: DecodeBatch) -> Double
+    /// One iteration of mixed continuous batching: prompt chunks and one token for each decoding
+    /// sequence, in one forward pass.
+    func mixedStepSeconds(prefill: PrefillBatch, decode: DecodeBatch) -> Double
 }
 
 extension PerformanceModel {
+    /// Without a fused model, the two passes one after the other; either alone is exactly its own step.
+    public func mixedStepSeconds(prefill: PrefillBatch, decode: DecodeBatch) -> Double {
+        (prefill.totalTokens > 0 ? prefillSeconds(prefill) : 0) + (decode.sequences > 0 ? decodeStepSeconds(decode) : 0)
+    }
+
     public func prefillSeconds(promptTokens: Int, batch: Int = 1) -> Double {
         prefillSeconds(PrefillBatch(promptTokens: promptTokens, batch: batch))
     }

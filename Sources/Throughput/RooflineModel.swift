@@ -43,6 +43,27 @@ public struct RooflineModel: PerformanceModel {
         return finish(perLayer: perLayer, sequences: batch.sequences, speed: speed)
     }
 
+    /// Mixed continuous batching, costed as Vidur composes it from operators: the chunks' tokens and the
+    /// decodes' rows go through each GEMM together (weights stream once), prefill attention (compute-bound)
+    /// and decode attention (KV reads) are separate kernels, the all-reduces carry both. Prompt-phase clock
+    /// speed applies under a power cap, as the chunks dominate the step. With either part empty this is
+    /// exactly that phase's own step.
+    public func mixedStepSeconds(prefill: PrefillBatch, decode: DecodeBatch) -> Double {
+        guard prefill.totalTokens > 0 else { return decodeStepSeconds(decode) }
+        guard decode.sequences > 0 else { return prefillSeconds(prefill) }
+        let calibration = deployment.calibration
+        let speed = power.computeSpeed(phaseWatts: deployment.gpu.promptWatts)
+        let prompt = deployment.model.prefillLayerCost(prefill), token = deployment.model.decodeLayerCost(decode)
+        let promptAttention = max(computeSeconds(prompt.attentionFLOPs, efficiency: calibration.computeEfficiency, speed: speed),
+                                  memorySeconds(prompt.kvBytes, efficiency: calibration.memoryEfficiency))
+        let tokenAttention = max(computeSeconds(token.attentionFLOPs, efficiency: calibration.computeEfficiency, speed: speed),
+                                 memorySeconds(token.kvBytes, efficiency: calibration.decodeAttentionEfficiency))
+        let perLayer = layerGEMMSeconds(tokens: prompt.gemmTokens + token.gemmTokens, speed: speed) + promptAttention + tokenAttention
+            + 2 * allReduceSeconds(bytes: prompt.allReduceBytes + token.allReduceBytes) + calibration.prefillLayerOverheadSeconds
+        return finish(perLayer: perLayer, sequences: prefill.sequences + decode.sequences, speed: speed)
+            + calibration.prefillSequenceOverheadSeconds * Double(prefill.sequences)
+    }
+
     private func finish(perLayer: Double, sequences: Int, speed: Double) -> Double {
         let calibration = deployment.calibration
         let layers = Double(deployment.model.layers)

@@ -18,6 +18,25 @@ public struct PrefillBatch: Sendable, Equatable {
         totalTokens = promptTokens * batch
         sumSquaredTokens = Double(batch) * Double(promptTokens) * Double(promptTokens)
     }
+
+    public init(sequences: Int, totalTokens: Int, sumSquaredTokens: Double) {
+        self.sequences = sequences
+        self.totalTokens = totalTokens
+        self.sumSquaredTokens = sumSquaredTokens
+    }
+
+    /// Nothing to prefill.
+    public static let empty = PrefillBatch(sequences: 0, totalTokens: 0, sumSquaredTokens: 0)
+
+    /// Adds a chunk of `tokens` prompt tokens whose first `priorTokens` are already in the KV cache
+    /// (chunked prefill). Its causal attention covers (prior + tokens)² − prior² of the S×S half-matrix
+    /// terms, so the chunks of one prompt add up to the whole prompt's attention work.
+    public mutating func addChunk(tokens: Int, priorTokens: Int) {
+        let end = Double(priorTokens + tokens), prior = Double(priorTokens)
+        sequences += 1
+        totalTokens += tokens
+        sumSquaredTokens += end * end - prior * prior
+    }
 }
 
 /// A decode step: one new token for each running sequence, attending over its context.
