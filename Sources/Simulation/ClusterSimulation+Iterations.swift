@@ -87,6 +87,7 @@ extension ClusterSimulation {
     /// starts the iteration.
     func startIteration(_ index: Int) {
         guard !servers[index].busy else { return }
+        defer { refreshLoad(index) }
         let iteration = servers[index].iteration
         var prefill = PrefillBatch.empty, budget = settings.promptTokenBudget
         servers[index].chunkRequests.removeAll(keepingCapacity: true)

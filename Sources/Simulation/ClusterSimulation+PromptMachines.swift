@@ -6,6 +6,7 @@ extension ClusterSimulation {
     func enqueuePrompt(_ request: Int, on index: Int) {
         servers[index].promptQueue.append(request)
         servers[index].pendingPromptTokens += requests[request].promptTokens
+        refreshLoad(index)
         if !servers[index].busy { startPrefillBatch(index) }
     }
 
@@ -28,6 +29,7 @@ extension ClusterSimulation {
         servers[index].prefillBatch = []
         // Pending tokens include the batch in progress until its prefill completes (Splitwise's JSQ load).
         servers[index].pendingPromptTokens -= batch.reduce(0) { $0 + requests[$1].promptTokens }
+        refreshLoad(index)
         for request in batch { promptDone(request, on: index) }
         startPrefillBatch(index)
     }
@@ -46,6 +48,7 @@ extension ClusterSimulation {
         if requests[request].outputTokens <= 1 {
             // The first token was the last: the token machine never sees the request.
             servers[target].queuedTokens -= prompt
+            refreshLoad(target)
             finish(request)
             return
         }

@@ -14,6 +14,7 @@ extension ClusterSimulation {
         if let promptServer = promptChoice, let tokenServer = tokenChoice, !(overflow && mixedChoice != nil) {
             holder[request] = tokenServer
             servers[tokenServer].queuedTokens += prompt
+            refreshLoad(tokenServer)
             enqueuePrompt(request, on: promptServer)
         } else if let mixedServer = mixedChoice {
             holder[request] = mixedServer
@@ -22,7 +23,7 @@ extension ClusterSimulation {
             stage[request] = .waiting
             servers[mixedServer].queuedTokens += prompt
             servers[mixedServer].waiting.append(request)
-            if !servers[mixedServer].busy { startIteration(mixedServer) }
+            if servers[mixedServer].busy { refreshLoad(mixedServer) } else { startIteration(mixedServer) }
         } else {
             let anyPrompt = servers.contains { $0.role != .token }
             drop(request, because: anyPrompt
@@ -32,17 +33,27 @@ extension ClusterSimulation {
     }
 
     /// Tokens an instance holds in KV or has been sent but not yet admitted: its join-shortest-queue load.
-    private func kvLoadTokens(_ server: Server) -> Int {
+    func kvLoadTokens(_ server: Server) -> Int {
         server.queuedTokens + server.usedBlocks * settings.kvBlockTokens
     }
 
-    /// The server of `role` with the least load (lowest index on ties), among those `fitting`.
+    /// Records a server's join-shortest-queue load after it changed.
+    func refreshLoad(_ index: Int) {
+        let server = servers[index]
+        let load = server.role == .prompt ? server.pendingPromptTokens : kvLoadTokens(server)
+        loadTrees[server.role.treeIndex].update(position: loadPositions[index], load: load)
+    }
+
+    /// The server of `role` with the least load (lowest index on ties), among those `fitting`: the tree's
+    /// winner, or a scan when it does not fit (a pool whose machines hold less KV than the others).
     private func leastLoaded(_ role: ClusterRole, fitting: (Server) -> Bool = { _ in true }, load: (Server) -> Int) -> Int? {
-        var best: Int?, bestLoad = Int.max
-        for index in servers.indices where servers[index].role == role && fitting(servers[index]) {
+        guard let best = loadTrees[role.treeIndex].best else { return nil }
+        if fitting(servers[best]) { return best }
+        var choice: Int?, bestLoad = Int.max
+        for index in loadTrees[role.treeIndex].servers where fitting(servers[index]) {
             let value = load(servers[index])
-            if value < bestLoad { best = index; bestLoad = value }
+            if value < bestLoad { choice = index; bestLoad = value }
         }
-        return best
+        return choice
     }
 }

@@ -52,7 +52,17 @@ struct Server {
     var freeBlocks: Int { kvCapacityBlocks - usedBlocks }
 }
 
-enum ClusterRole { case prompt, token, mixed }
+enum ClusterRole {
+    case prompt, token, mixed
+
+    var treeIndex: Int {
+        switch self {
+        case .prompt: return 0
+        case .token: return 1
+        case .mixed: return 2
+        }
+    }
+}
 
 /// A FIFO of request indices that also takes requests at the front (preempted ones, as vLLM does).
 struct RequestDeque {
