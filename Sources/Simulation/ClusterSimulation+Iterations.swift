@@ -11,9 +11,11 @@ extension ClusterSimulation {
         let iteration = servers[index].iteration
         releaseFinished(index, iteration: iteration)
         growKV(index, iteration: iteration)
-        let chunkRequests = servers[index].chunkRequests, chunkTokens = servers[index].chunkTokens
-        for (request, tokens) in zip(chunkRequests, chunkTokens) where stage[request] == .prefilling && holder[request] == index {
-            prefillRemaining[request] -= tokens
+        // By position, not through copies of the arrays: startIteration refills them in place.
+        for position in servers[index].chunkRequests.indices {
+            let request = servers[index].chunkRequests[position]
+            guard stage[request] == .prefilling, holder[request] == index else { continue }
+            prefillRemaining[request] -= servers[index].chunkTokens[position]
             if prefillRemaining[request] == 0 { prefillFinished(request, on: index, iteration: iteration) }
         }
         startIteration(index)
@@ -61,13 +63,12 @@ extension ClusterSimulation {
     /// last), then running requests; those preempted `preemptionLimit` times only when no other is left.
     /// Never the only request holding memory: preempting it frees nothing it will not need again.
     private func preemptionVictim(_ index: Int) -> Int? {
-        let server = servers[index]
-        let holders = server.prefilling.count + server.running.count
+        let holders = servers[index].prefilling.count + servers[index].running.count
         guard holders > 1 else { return nil }
         let limit = settings.preemptionLimit
-        if let request = server.prefilling.last(where: { preemptions[$0] < limit }) { return request }
-        if let entry = server.running.order.last(where: { isLive($0) && preemptions[$0.request] < limit }) { return entry.request }
-        return server.prefilling.last ?? server.running.order.last(where: isLive)?.request
+        if let request = servers[index].prefilling.last(where: { preemptions[$0] < limit }) { return request }
+        if let entry = servers[index].running.order.last(where: { isLive($0) && preemptions[$0.request] < limit }) { return entry.request }
+        return servers[index].prefilling.last ?? servers[index].running.order.last(where: isLive)?.request
     }
 
     private func prefillFinished(_ request: Int, on index: Int, iteration: Int) {
@@ -127,9 +128,9 @@ extension ClusterSimulation {
                 addChunk(request)
             }
         }
-        let running = servers[index].running
-        guard running.count > 0 || prefill.sequences > 0 else { return }
-        let decode = DecodeBatch(sequences: running.count, totalContextTokens: running.totalContextTokens(at: iteration))
+        let runningCount = servers[index].running.count
+        guard runningCount > 0 || prefill.sequences > 0 else { return }
+        let decode = DecodeBatch(sequences: runningCount, totalContextTokens: servers[index].running.totalContextTokens(at: iteration))
         let performance = pools[servers[index].pool].performance
         let seconds = performance.mixedStepSeconds(prefill: prefill, decode: decode)
         // Utilisation and energy: the chunks' share of the iteration counts as prefill.

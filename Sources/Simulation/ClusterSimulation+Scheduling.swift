@@ -6,10 +6,10 @@ extension ClusterSimulation {
         let prompt = requests[request].promptTokens
         // The least KV a token or mixed instance must hold: the prompt and the first token.
         let firstBlocks = blocks(prompt + 1)
-        let fits: (Server) -> Bool = { $0.kvCapacityBlocks >= firstBlocks }
-        let promptChoice = leastLoaded(.prompt) { $0.pendingPromptTokens }
-        let tokenChoice = leastLoaded(.token, fitting: fits) { kvLoadTokens($0) }
-        let mixedChoice = leastLoaded(.mixed, fitting: fits) { kvLoadTokens($0) }
+        let fits: (Int) -> Bool = { self.servers[$0].kvCapacityBlocks >= firstBlocks }
+        let promptChoice = leastLoaded(.prompt) { self.servers[$0].pendingPromptTokens }
+        let tokenChoice = leastLoaded(.token, fitting: fits, load: kvLoadTokens)
+        let mixedChoice = leastLoaded(.mixed, fitting: fits, load: kvLoadTokens)
         let overflow = promptChoice.map { servers[$0].pendingPromptTokens > settings.mixedOverflowTokens } ?? true
         if let promptServer = promptChoice, let tokenServer = tokenChoice, !(overflow && mixedChoice != nil) {
             holder[request] = tokenServer
@@ -33,25 +33,26 @@ extension ClusterSimulation {
     }
 
     /// Tokens an instance holds in KV or has been sent but not yet admitted: its join-shortest-queue load.
-    func kvLoadTokens(_ server: Server) -> Int {
-        server.queuedTokens + server.usedBlocks * settings.kvBlockTokens
+    func kvLoadTokens(_ index: Int) -> Int {
+        servers[index].queuedTokens + servers[index].usedBlocks * settings.kvBlockTokens
     }
 
     /// Records a server's join-shortest-queue load after it changed.
     func refreshLoad(_ index: Int) {
-        let server = servers[index]
-        let load = server.role == .prompt ? server.pendingPromptTokens : kvLoadTokens(server)
-        loadTrees[server.role.treeIndex].update(position: loadPositions[index], load: load)
+        // Field by field: copying the whole server would retain each of its arrays.
+        let role = servers[index].role
+        let load = role == .prompt ? servers[index].pendingPromptTokens : kvLoadTokens(index)
+        loadTrees[role.treeIndex].update(position: loadPositions[index], load: load)
     }
 
     /// The server of `role` with the least load (lowest index on ties), among those `fitting`: the tree's
     /// winner, or a scan when it does not fit (a pool whose machines hold less KV than the others).
-    private func leastLoaded(_ role: ClusterRole, fitting: (Server) -> Bool = { _ in true }, load: (Server) -> Int) -> Int? {
+    private func leastLoaded(_ role: ClusterRole, fitting: (Int) -> Bool = { _ in true }, load: (Int) -> Int) -> Int? {
         guard let best = loadTrees[role.treeIndex].best else { return nil }
-        if fitting(servers[best]) { return best }
+        if fitting(best) { return best }
         var choice: Int?, bestLoad = Int.max
-        for index in loadTrees[role.treeIndex].servers where fitting(servers[index]) {
-            let value = load(servers[index])
+        for index in loadTrees[role.treeIndex].servers where fitting(index) {
+            let value = load(index)
             if value < bestLoad { choice = index; bestLoad = value }
         }
         return choice

@@ -100,11 +100,14 @@ public final class ClusterSimulation {
     /// Called now and then with the share of arrivals processed, for a progress display.
     public var onProgress: ((Double) -> Void)?
 
-    /// Runs until every request has completed or been dropped.
+    /// Runs until every request has completed or been dropped. Call it once.
     public func run() -> SimulationTrace {
+        assert(events == 0, "a simulation runs once")
         // Arrivals enter the heap one at a time, in time order: a heap of pending events rather than of the
         // whole workload keeps each push and pop shallow and in cache.
-        let arrivalOrder = requests.indices.sorted { (requests[$0].arrivalSeconds, $0) < (requests[$1].arrivalSeconds, $1) }
+        let inOrder = zip(requests, requests.dropFirst()).allSatisfy { $0.arrivalSeconds <= $1.arrivalSeconds }
+        let arrivalOrder = inOrder ? Array(requests.indices)
+            : requests.indices.sorted { (requests[$0].arrivalSeconds, $0) < (requests[$1].arrivalSeconds, $1) }
         var nextArrival = 0
         if let first = arrivalOrder.first { queue.push(.arrival(first), at: requests[first].arrivalSeconds) }
         var arrived = 0
@@ -131,7 +134,26 @@ public final class ClusterSimulation {
                 if !servers[server].busy { startIteration(server) }
             }
         }
-        return SimulationTrace(simulation: self)
+        let trace = SimulationTrace(simulation: self)
+        releasePerRequestState()
+        return trace
+    }
+
+    /// The trace holds what a result needs; the per-request working state goes, so that measuring a
+    /// large run does not hold both at once. A simulation runs once.
+    private func releasePerRequestState() {
+        holder = []
+        stage = []
+        generated = []
+        contextOffset = []
+        stint = []
+        prefillLength = []
+        prefillRemaining = []
+        preemptions = []
+        ttft = []
+        completion = []
+        dropReason = []
+        servers = servers.map { $0.emptied() }
     }
 
     /// KV blocks that hold `tokens` tokens.

@@ -50,6 +50,15 @@ struct Server {
     }
 
     var freeBlocks: Int { kvCapacityBlocks - usedBlocks }
+
+    /// The same server without its queues, once the run is over (its totals stay).
+    func emptied() -> Server {
+        var server = Server(pool: pool, machine: machine, role: role, kvCapacityTokens: kvCapacityTokens, blockTokens: running.blockTokens,
+                            admissionReserve: 0)
+        server.prefillSeconds = prefillSeconds
+        server.decodeSeconds = decodeSeconds
+        return server
+    }
 }
 
 enum ClusterRole {

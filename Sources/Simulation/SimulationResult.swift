@@ -10,12 +10,18 @@ public struct SimulationResult: Sendable, Codable, Equatable {
         public var p90: Double
         public var p99: Double
 
-        init(_ values: [Double]) {
-            let sorted = values.sorted()
-            func at(_ fraction: Double) -> Double { sorted.isEmpty ? 0 : Statistics.percentileOfSorted(sorted, fraction) }
-            p50 = at(0.5)
-            p90 = at(0.9)
-            p99 = at(0.99)
+        init(p50: Double, p90: Double, p99: Double) {
+            self.p50 = p50
+            self.p90 = p90
+            self.p99 = p99
+        }
+
+        /// Reorders `values` (selection, not a full sort); zeros when there are none.
+        init(selecting values: inout [Double]) {
+            let found = values.isEmpty ? [0, 0, 0] : PercentileSelection.percentiles(&values, fractions: [0.5, 0.9, 0.99])
+            p50 = found[0]
+            p90 = found[1]
+            p99 = found[2]
         }
 
         func value(_ percentile: Percentile) -> Double {
@@ -103,47 +109,61 @@ extension SimulationResult {
     /// time) sets the measurement window.
     public init(trace: SimulationTrace, slo targets: SLOSet, reference: (any PerformanceModel)?, wallSeconds: Double,
                 arrivalDurationSeconds: Double? = nil) {
-        let done = trace.outcomes.filter { $0.dropReason == nil && $0.e2eSeconds.isFinite }
-        requests = trace.outcomes.count
-        completed = done.count
-        dropped = requests - completed
-        dropReasons = Dictionary(trace.outcomes.compactMap { $0.dropReason.map { ($0, 1) } }, uniquingKeysWith: +)
-        generatedTokens = done.reduce(0) { $0 + $1.request.outputTokens }
-        preemptions = trace.outcomes.reduce(0) { $0 + $1.preemptions }
-        preemptedRequests = trace.outcomes.reduce(0) { $0 + ($1.preemptions > 0 ? 1 : 0) }
-        let tbtValues = done.map { ($0.e2eSeconds - $0.ttftSeconds) / Double($0.request.outputTokens) }
-        ttft = Percentiles(done.map(\.ttftSeconds))
-        tbt = Percentiles(tbtValues)
-        e2e = Percentiles(done.map(\.e2eSeconds))
-        var slowdowns: [LatencyMetric: [Double]] = [:]
-        if let reference {
-            var cache: [Int: IsolatedLatency] = [:]
-            var ratios: [LatencyMetric: [Double]] = [.ttft: [], .tbt: [], .e2e: []]
-            for (outcome, tbtSeconds) in zip(done, tbtValues) {
+        // One pass over the outcomes into plain arrays; each is sorted once, in place.
+        var ttftValues: [Double] = [], tbtValues: [Double] = [], e2eValues: [Double] = []
+        var ttftRatios: [Double] = [], tbtRatios: [Double] = [], e2eRatios: [Double] = []
+        var cache: [Int: IsolatedLatency] = [:]
+        var doneCount = 0, tokens = 0, preempted = 0, preemptionCount = 0
+        var reasons: [String: Int] = [:]
+        for outcome in trace.outcomes {
+            preemptionCount += outcome.preemptions
+            preempted += outcome.preemptions > 0 ? 1 : 0
+            if let reason = outcome.dropReason { reasons[reason, default: 0] += 1 }
+            guard outcome.dropReason == nil, outcome.e2eSeconds.isFinite else { continue }
+            doneCount += 1
+            tokens += outcome.request.outputTokens
+            let tbtSeconds = (outcome.e2eSeconds - outcome.ttftSeconds) / Double(outcome.request.outputTokens)
+            ttftValues.append(outcome.ttftSeconds)
+            tbtValues.append(tbtSeconds)
+            e2eValues.append(outcome.e2eSeconds)
+            if let reference {
                 let key = outcome.request.promptTokens << 32 | outcome.request.outputTokens
                 let alone = cache[key] ?? reference.isolatedLatency(promptTokens: outcome.request.promptTokens, outputTokens: outcome.request.outputTokens)
                 cache[key] = alone
-                ratios[.ttft, default: []].append(outcome.ttftSeconds / alone.ttftSeconds)
-                ratios[.e2e, default: []].append(outcome.e2eSeconds / alone.e2eSeconds)
-                ratios[.tbt, default: []].append(alone.tbtSeconds > 0 ? tbtSeconds / alone.tbtSeconds : 1)
+                ttftRatios.append(outcome.ttftSeconds / alone.ttftSeconds)
+                e2eRatios.append(outcome.e2eSeconds / alone.e2eSeconds)
+                tbtRatios.append(alone.tbtSeconds > 0 ? tbtSeconds / alone.tbtSeconds : 1)
             }
-            slowdowns = ratios
-            _slowdown = NullEncodable(wrappedValue: Slowdowns(ttft: Percentiles(ratios[.ttft] ?? []), tbt: Percentiles(ratios[.tbt] ?? []),
-                                                              e2e: Percentiles(ratios[.e2e] ?? [])))
+        }
+        requests = trace.outcomes.count
+        completed = doneCount
+        dropped = requests - completed
+        dropReasons = reasons
+        generatedTokens = tokens
+        preemptions = preemptionCount
+        preemptedRequests = preempted
+        ttft = Percentiles(selecting: &ttftValues)
+        tbt = Percentiles(selecting: &tbtValues)
+        e2e = Percentiles(selecting: &e2eValues)
+        var ratios: [LatencyMetric: Percentiles] = [:]
+        if reference != nil, doneCount > 0 {
+            ratios = [.ttft: Percentiles(selecting: &ttftRatios), .tbt: Percentiles(selecting: &tbtRatios), .e2e: Percentiles(selecting: &e2eRatios)]
+        }
+        if reference != nil {
+            let zero = Percentiles(p50: 0, p90: 0, p99: 0)
+            _slowdown = NullEncodable(wrappedValue: Slowdowns(ttft: ratios[.ttft] ?? zero, tbt: ratios[.tbt] ?? zero, e2e: ratios[.e2e] ?? zero))
         } else {
             _slowdown = NullEncodable(wrappedValue: nil)
         }
         let seconds: [LatencyMetric: Percentiles] = [.ttft: ttft, .tbt: tbt, .e2e: e2e]
-        let sorted = slowdowns.mapValues { $0.sorted() }
         slo = targets.ordered.map { metric, percentile, target in
             switch target {
             case .seconds(let limit):
-                let achieved = done.isEmpty ? nil : seconds[metric]?.value(percentile)
+                let achieved = doneCount == 0 ? nil : seconds[metric]?.value(percentile)
                 return SLOCheck(metric: metric.rawValue, percentile: percentile.rawValue, unit: "seconds", target: limit,
                                 achieved: achieved, met: achieved.map { $0 <= limit } ?? false)
             case .slowdown(let limit):
-                let values = sorted[metric] ?? []
-                let achieved = values.isEmpty ? nil : Statistics.percentileOfSorted(values, percentile.fraction)
+                let achieved = ratios[metric]?.value(percentile)
                 return SLOCheck(metric: metric.rawValue, percentile: percentile.rawValue, unit: "slowdown", target: limit,
                                 achieved: achieved, met: achieved.map { $0 <= limit } ?? false)
             }
@@ -154,7 +174,8 @@ extension SimulationResult {
         completedRequestsPerSecondWithDrain = trace.endSeconds > start ? Double(completed) / (trace.endSeconds - start) : 0
         let window = MeasurementWindow(arrivalDurationSeconds: arrivalDurationSeconds ?? trace.outcomes.last?.request.arrivalSeconds ?? 0)
         measurementWindow = window
-        let inWindow = done.reduce(0) { count, outcome in
+        let inWindow = trace.outcomes.reduce(0) { count, outcome in
+            guard outcome.dropReason == nil, outcome.e2eSeconds.isFinite else { return count }
             let finished = outcome.request.arrivalSeconds + outcome.e2eSeconds
             return count + (finished >= window.startSeconds && finished < window.endSeconds ? 1 : 0)
         }

@@ -4,8 +4,12 @@ import GLPKBackend
 import Optimization
 import Simulation
 
-// Prints solver figures: medians of repeated runs, release build. Usage: splitplan-bench [REPEATS]
-let repeats = max(Int(CommandLine.arguments.dropFirst().first ?? "") ?? 7, 1)
+// Prints solver and simulator figures: medians of repeated runs, release build.
+// Usage: splitplan-bench [REPEATS]   (planning and a Llama2-70B simulation)
+//        splitplan-bench simulator [REPEATS]   (the simulator at operating load, in a process of its own)
+let arguments = Array(CommandLine.arguments.dropFirst())
+let simulatorOnly = arguments.first == "simulator"
+let repeats = max(Int((simulatorOnly ? arguments.dropFirst() : arguments[...]).first ?? "") ?? 7, 1)
 let root = URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
 
 func median(_ values: [Double]) -> Double {
@@ -19,6 +23,16 @@ func timed<T>(_ body: () throws -> T) rethrows -> (T, Double) {
     let start = DispatchTime.now().uptimeNanoseconds
     let value = try body()
     return (value, Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
+}
+
+if simulatorOnly {
+    do {
+        try simulatorBenchmark(repeats: repeats)
+        exit(0)
+    } catch {
+        FileHandle.standardError.write(Data("splitplan-bench: \(error)\n".utf8))
+        exit(1)
+    }
 }
 
 do {
