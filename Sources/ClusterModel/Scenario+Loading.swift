@@ -3,7 +3,7 @@ import Foundation
 extension Scenario {
     static let keys = [
         "schemaVersion", "name", "description", "catalog", "model", "tensorParallel", "workload", "slo", "budget",
-        "objective", "designs", "machines", "availability", "catalogOverrides", "expect",
+        "objective", "designs", "machines", "availability", "catalogOverrides", "scheduler", "expect",
     ]
 
     /// Longest workload a scenario may ask for: one year.
@@ -41,6 +41,7 @@ extension Scenario {
             expect: try json.optionalChild("expect").map { try Expectations(json: $0, designs: designs ?? [.auto]) }
         )
         scenario.catalogOverrides = try json.optionalChild("catalogOverrides").map(catalogOverrides) ?? []
+        scenario.scheduler = try json.optionalChild("scheduler").map(SchedulerPolicy.init(json:)) ?? SchedulerPolicy()
         return scenario
     }
 

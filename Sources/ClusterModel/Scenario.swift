@@ -18,6 +18,7 @@ public struct Scenario: Sendable, Equatable {
     public var availability: [MachineID: Int]
     /// Catalogue values this scenario replaces, each with its source (e.g. a paper's power accounting).
     public var catalogOverrides: [SettingOverride] = []
+    public var scheduler = SchedulerPolicy()
     public var expect: Expectations?
 }
 

@@ -14,6 +14,8 @@ public struct ScenarioSimulation: Sendable {
     public var ratePerSecond: Double?
     public var durationSeconds: Double?
     public var seed: UInt64
+    /// Overrides the scenario's `scheduler.borrowing` (the `--no-borrowing` switch).
+    public var borrowing: Bool?
 
     public init(scenario: Scenario, catalog: Catalog, traces: [URL: Trace], model: ModelID? = nil, trace: Trace? = nil,
                 ratePerSecond: Double? = nil, durationSeconds: Double? = nil, seed: UInt64 = 1) {
@@ -72,8 +74,10 @@ public struct ScenarioSimulation: Sendable {
         }
         let requests = try requests()
         let start = DispatchTime.now().uptimeNanoseconds
+        var settings = SchedulerSettings(scenario.scheduler)
+        if let borrowing { settings.borrowing = borrowing }
         let simulation = try ClusterSimulation(requests: requests, pools: pools, model: modelSpec, catalog: catalog,
-                                               tensorParallel: scenario.tensorParallel)
+                                               tensorParallel: scenario.tensorParallel, settings: settings)
         simulation.onProgress = progress
         let trace = simulation.run()
         let wall = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9

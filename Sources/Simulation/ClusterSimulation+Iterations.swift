@@ -16,6 +16,7 @@ extension ClusterSimulation {
             let request = servers[index].chunkRequests[position]
             guard stage[request] == .prefilling, holder[request] == index else { continue }
             prefillRemaining[request] -= servers[index].chunkTokens[position]
+            servers[index].promptWorkTokens -= servers[index].chunkTokens[position]
             if prefillRemaining[request] == 0 { prefillFinished(request, on: index, iteration: iteration) }
         }
         startIteration(index)
@@ -42,12 +43,14 @@ extension ClusterSimulation {
             } else {
                 servers[index].prefilling.removeAll { $0 == victim }
                 servers[index].usedBlocks -= blocks(prefillLength[victim] + 1)
+                servers[index].promptWorkTokens -= prefillRemaining[victim]
             }
             preemptions[victim] += 1
             prefillLength[victim] = requests[victim].promptTokens + generated[victim]
             prefillRemaining[victim] = prefillLength[victim]
             stage[victim] = .waiting
             servers[index].queuedTokens += prefillLength[victim]
+            servers[index].promptWorkTokens += prefillLength[victim]
             servers[index].waiting.prepend(victim)
         }
         if needed > servers[index].freeBlocks, let alone = servers[index].running.order.last(where: isLive) {
@@ -88,7 +91,10 @@ extension ClusterSimulation {
     /// starts the iteration.
     func startIteration(_ index: Int) {
         guard !servers[index].busy else { return }
-        defer { refreshLoad(index) }
+        defer {
+            returnIfDrained(index)
+            refreshLoad(index)
+        }
         let iteration = servers[index].iteration
         var prefill = PrefillBatch.empty, budget = settings.promptTokenBudget
         servers[index].chunkRequests.removeAll(keepingCapacity: true)
@@ -114,6 +120,7 @@ extension ClusterSimulation {
                 guard used == 0 else { break }
                 _ = servers[index].waiting.removeFirst()
                 servers[index].queuedTokens -= tokens
+                if !decodeReady { servers[index].promptWorkTokens -= tokens }
                 drop(request, because: "its context outgrew the \(servers[index].kvCapacityTokens)-token KV cache of one instance")
                 continue
             }

@@ -1,6 +1,9 @@
-/// Splitwise's cluster scheduler: join-shortest-queue on pending tokens, the prompt and token machine
-/// chosen together at arrival, the mixed pool when prompt queues pass a threshold (or when it is the
-/// only pool, as in the baselines). It sees only what a real scheduler sees at arrival: the prompt.
+/// Splitwise's cluster scheduler (§4.2): join-shortest-queue on pending tokens, the prompt and token
+/// machine chosen together at arrival. When the prompt machines' queues pass a threshold (or the token
+/// machines' KV memory does), the request goes to the mixed pool; when no mixed instance can take it,
+/// an instance of the opposite pool is borrowed into the mixed pool, and goes home once its borrowed
+/// work has drained. The baselines are a mixed pool alone. The scheduler sees only what a real one sees
+/// at arrival: the prompt, and the instances' queues and KV memory.
 extension ClusterSimulation {
     func arrive(_ request: Int) {
         let prompt = requests[request].promptTokens
@@ -10,26 +13,87 @@ extension ClusterSimulation {
         let promptChoice = leastLoaded(.prompt) { self.servers[$0].pendingPromptTokens }
         let tokenChoice = leastLoaded(.token, fitting: fits, load: kvLoadTokens)
         let mixedChoice = leastLoaded(.mixed, fitting: fits, load: kvLoadTokens)
-        let overflow = promptChoice.map { servers[$0].pendingPromptTokens > settings.mixedOverflowTokens } ?? true
-        if let promptServer = promptChoice, let tokenServer = tokenChoice, !(overflow && mixedChoice != nil) {
-            holder[request] = tokenServer
-            servers[tokenServer].queuedTokens += prompt
-            refreshLoad(tokenServer)
-            enqueuePrompt(request, on: promptServer)
+        let promptOverflow = promptChoice.map { servers[$0].pendingPromptTokens > settings.mixedOverflowTokens } ?? true
+        let tokenOverflow = borrows && (tokenChoice.map(kvOverflows) ?? true)
+        if let promptServer = promptChoice, let tokenServer = tokenChoice, !promptOverflow, !tokenOverflow {
+            routeSplit(request, prompt: promptServer, token: tokenServer)
+            return
+        }
+        // A mixed instance takes the request unless, with borrowing, its own queues are past the thresholds.
+        let mixedTakes = mixedChoice.map { !borrows || (servers[$0].promptWorkTokens <= settings.mixedOverflowTokens && !kvOverflows($0)) }
+        if let mixedServer = mixedChoice, mixedTakes == true {
+            routeMixed(request, to: mixedServer)
+        } else if borrows, promptOverflow, let tokenServer = tokenChoice {
+            // Prompts back up: a token instance joins the mixed pool and prefills this request itself.
+            borrow(tokenServer)
+            routeMixed(request, to: tokenServer)
+        } else if borrows, tokenOverflow, let promptServer = idlePromptInstance(fitting: fits) {
+            // Token memory runs out: an idle prompt instance joins the mixed pool and decodes this request itself.
+            borrow(promptServer)
+            routeMixed(request, to: promptServer)
+        } else if let promptServer = promptChoice, let tokenServer = tokenChoice {
+            routeSplit(request, prompt: promptServer, token: tokenServer)
         } else if let mixedServer = mixedChoice {
-            holder[request] = mixedServer
-            prefillLength[request] = prompt
-            prefillRemaining[request] = prompt
-            stage[request] = .waiting
-            servers[mixedServer].queuedTokens += prompt
-            servers[mixedServer].waiting.append(request)
-            if servers[mixedServer].busy { refreshLoad(mixedServer) } else { startIteration(mixedServer) }
+            routeMixed(request, to: mixedServer)
         } else {
-            let anyPrompt = servers.contains { $0.role != .token }
+            let anyPrompt = servers.contains { $0.home != .token }
             drop(request, because: anyPrompt
                 ? "its prompt needs \(prompt + 1) tokens of KV cache, more than any token or mixed machine holds"
                 : "the cluster has no prompt or mixed machine")
         }
+    }
+
+    private func routeSplit(_ request: Int, prompt promptServer: Int, token tokenServer: Int) {
+        holder[request] = tokenServer
+        servers[tokenServer].queuedTokens += requests[request].promptTokens
+        refreshLoad(tokenServer)
+        enqueuePrompt(request, on: promptServer)
+    }
+
+    private func routeMixed(_ request: Int, to server: Int) {
+        let prompt = requests[request].promptTokens
+        holder[request] = server
+        prefillLength[request] = prompt
+        prefillRemaining[request] = prompt
+        stage[request] = .waiting
+        mixedRouted += 1
+        servers[server].queuedTokens += prompt
+        servers[server].promptWorkTokens += prompt
+        servers[server].waiting.append(request)
+        if servers[server].busy { refreshLoad(server) } else { startIteration(server) }
+    }
+
+    /// KV memory past the overflow share: what the instance holds and has been sent.
+    private func kvOverflows(_ index: Int) -> Bool {
+        Double(kvLoadTokens(index)) > settings.tokenOverflowKVShare * Double(servers[index].kvCapacityTokens)
+    }
+
+    /// A prompt instance with nothing queued or running (lowest index), that can hold the request's KV.
+    private func idlePromptInstance(fitting: (Int) -> Bool) -> Int? {
+        guard let best = loadTrees[ClusterRole.prompt.treeIndex].best, servers[best].pendingPromptTokens == 0,
+              !servers[best].busy, fitting(best) else { return nil }
+        return best
+    }
+
+    private func borrow(_ index: Int) {
+        assert(servers[index].role == servers[index].home && servers[index].home != .mixed, "only a home instance is borrowed")
+        servers[index].role = .mixed
+        servers[index].borrowings += 1
+        servers[index].borrowedSince = now
+        refreshLoad(index)
+    }
+
+    /// A borrowed instance goes home once its borrowed work has drained: a token instance when it has no
+    /// prompt left to prefill, a prompt instance when it holds no request at all.
+    func returnIfDrained(_ index: Int) {
+        let server = (home: servers[index].home, role: servers[index].role)
+        guard server.role == .mixed, server.home != .mixed else { return }
+        let drained = server.home == .token
+            ? servers[index].promptWorkTokens == 0
+            : servers[index].running.count == 0 && servers[index].prefilling.isEmpty && servers[index].waiting.isEmpty && !servers[index].busy
+        guard drained else { return }
+        servers[index].role = server.home
+        servers[index].borrowedSeconds += now - servers[index].borrowedSince
     }
 
     /// Tokens an instance holds in KV or has been sent but not yet admitted: its join-shortest-queue load.
@@ -37,12 +101,13 @@ extension ClusterSimulation {
         servers[index].queuedTokens + servers[index].usedBlocks * settings.kvBlockTokens
     }
 
-    /// Records a server's join-shortest-queue load after it changed.
+    /// Records a server's join-shortest-queue load, in the tree of the role it plays, after it changed.
     func refreshLoad(_ index: Int) {
-        // Field by field: copying the whole server would retain each of its arrays.
         let role = servers[index].role
         let load = role == .prompt ? servers[index].pendingPromptTokens : kvLoadTokens(index)
-        loadTrees[role.treeIndex].update(position: loadPositions[index], load: load)
+        for other in ClusterRole.all {
+            loadTrees[other.treeIndex].update(position: index, load: other == role ? load : .max)
+        }
     }
 
     /// The server of `role` with the least load (lowest index on ties), among those `fitting`: the tree's
@@ -51,7 +116,7 @@ extension ClusterSimulation {
         guard let best = loadTrees[role.treeIndex].best else { return nil }
         if fitting(best) { return best }
         var choice: Int?, bestLoad = Int.max
-        for index in loadTrees[role.treeIndex].servers where fitting(index) {
+        for index in servers.indices where servers[index].role == role && fitting(index) {
             let value = load(index)
             if value < bestLoad { choice = index; bestLoad = value }
         }

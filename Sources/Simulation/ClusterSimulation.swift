@@ -23,6 +23,10 @@ public final class ClusterSimulation {
     var queue = EventQueue<Event>()
     var now = 0.0
     var events = 0
+    /// Requests served in the mixed pool (a static one or borrowed instances).
+    var mixedRouted = 0
+    /// Borrowing is on and there are two pools to borrow between (a split design).
+    var borrows = false
 
     // Per request (struct-of-arrays keeps the hot loop free of allocation).
     /// The token or mixed instance that holds (or will hold) the request's KV cache.
@@ -46,9 +50,8 @@ public final class ClusterSimulation {
     // machine's instances share its NICs, so these are per machine, not per server.
     var sendLinkFreeSeconds: [Double] = []
     var receiveLinkFreeSeconds: [Double] = []
-    /// Join-shortest-queue: one tree per role (prompt, token, mixed), and each server's leaf in its tree.
+    /// Join-shortest-queue: one tree per role (prompt, token, mixed), each over every instance.
     var loadTrees: [LoadTree] = []
-    var loadPositions: [Int] = []
 
     public convenience init(requests: [Request], pools specs: [PoolSpec], model: ModelSpec, catalog: Catalog,
                             tensorParallel: Int? = nil, settings: SchedulerSettings = SchedulerSettings()) throws {
@@ -87,14 +90,13 @@ public final class ClusterSimulation {
         completion = Array(repeating: .nan, count: count)
         dropReason = Array(repeating: nil, count: count)
         let built = servers
-        var positions = Array(repeating: 0, count: built.count), trees: [LoadTree] = []
-        for role in [ClusterRole.prompt, .token, .mixed] {
-            let members = (0..<built.count).filter { built[$0].role == role }
-            for (position, index) in members.enumerated() { positions[index] = position }
-            trees.append(LoadTree(servers: members))
+        borrows = settings.borrowing && built.contains { $0.home == .prompt } && built.contains { $0.home == .token }
+        // One tree per role over every instance: an instance counts in the tree of the role it plays now
+        // (borrowing moves it), and at `Int.max` in the others.
+        let everyone = Array(built.indices)
+        loadTrees = ClusterRole.all.map { role in
+            LoadTree(servers: everyone, initialLoads: built.map { $0.role == role ? 0 : .max })
         }
-        loadPositions = positions
-        loadTrees = trees
     }
 
     /// Called now and then with the share of arrivals processed, for a progress display.
@@ -133,6 +135,9 @@ public final class ClusterSimulation {
                 servers[server].waiting.append(request)
                 if !servers[server].busy { startIteration(server) }
             }
+        }
+        for index in servers.indices where servers[index].role != servers[index].home {
+            servers[index].borrowedSeconds += now - servers[index].borrowedSince
         }
         let trace = SimulationTrace(simulation: self)
         releasePerRequestState()

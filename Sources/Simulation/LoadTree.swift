@@ -9,13 +9,15 @@ struct LoadTree {
     private var winners: [Int]
     private let leaves: Int
 
-    init(servers: [Int]) {
+    /// `initialLoads[i]` for `servers[i]`; `Int.max` keeps a server out of the choice.
+    init(servers: [Int], initialLoads: [Int]? = nil) {
+        let initialLoads = initialLoads ?? Array(repeating: 0, count: servers.count)
         self.servers = servers
         var size = 1
         while size < max(servers.count, 1) { size *= 2 }
         leaves = size
         loads = Array(repeating: .max, count: size)
-        for position in servers.indices { loads[position] = 0 }
+        for position in servers.indices { loads[position] = initialLoads[position] }
         winners = Array(repeating: 0, count: 2 * size)
         for position in 0..<size { winners[size + position] = position }
         for node in stride(from: size - 1, through: 1, by: -1) { winners[node] = better(winners[2 * node], winners[2 * node + 1]) }
@@ -33,6 +35,6 @@ struct LoadTree {
         }
     }
 
-    /// The least-loaded server, or nil when the role has none.
-    var best: Int? { servers.isEmpty ? nil : servers[winners[1]] }
+    /// The least-loaded server, or nil when none has a load below `Int.max` (the role has no server now).
+    var best: Int? { servers.isEmpty || loads[winners[1]] == .max ? nil : servers[winners[1]] }
 }

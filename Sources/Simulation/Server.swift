@@ -3,7 +3,10 @@ struct Server {
     let pool: Int
     /// Index of the machine that hosts this instance (its NICs are the machine's).
     let machine: Int
-    let role: ClusterRole
+    /// The pool the instance belongs to, and the role it plays now: a prompt or token instance borrowed
+    /// into the mixed pool plays `.mixed` until its borrowed work drains.
+    let home: ClusterRole
+    var role: ClusterRole
     let kvCapacityTokens: Int
     /// KV memory in blocks of the scheduler's block size; `admissionReserveBlocks` stay free on admission
     /// (vLLM's 1 % watermark), so a new request does not force a preemption at once.
@@ -35,6 +38,12 @@ struct Server {
     var usedBlocks = 0
     /// Prompt tokens routed here that hold no KV yet: with `usedBlocks`, the join-shortest-queue load.
     var queuedTokens = 0
+    /// Prompt tokens still to prefill here (queued, in progress, or to recompute).
+    var promptWorkTokens = 0
+    /// Time the instance spent borrowed into the mixed pool, and when its current borrowing began.
+    var borrowedSeconds = 0.0
+    var borrowedSince = 0.0
+    var borrowings = 0
     /// The chunks of the iteration in flight.
     var chunkRequests: [Int] = []
     var chunkTokens: [Int] = []
@@ -42,6 +51,7 @@ struct Server {
     init(pool: Int, machine: Int, role: ClusterRole, kvCapacityTokens: Int, blockTokens: Int, admissionReserve: Double) {
         self.pool = pool
         self.machine = machine
+        self.home = role
         self.role = role
         self.kvCapacityTokens = kvCapacityTokens
         kvCapacityBlocks = kvCapacityTokens / blockTokens
@@ -57,6 +67,8 @@ struct Server {
                             admissionReserve: 0)
         server.prefillSeconds = prefillSeconds
         server.decodeSeconds = decodeSeconds
+        server.borrowedSeconds = borrowedSeconds
+        server.borrowings = borrowings
         return server
     }
 }
@@ -71,6 +83,8 @@ enum ClusterRole {
         case .mixed: return 2
         }
     }
+
+    static let all: [ClusterRole] = [.prompt, .token, .mixed]
 }
 
 /// A FIFO of request indices that also takes requests at the front (preempted ones, as vLLM does).

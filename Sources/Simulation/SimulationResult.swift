@@ -70,6 +70,9 @@ public struct SimulationResult: Sendable, Codable, Equatable {
         /// Share of the pool's instance time spent in prefill and in decode steps.
         public var prefillUtilisation: Double
         public var decodeUtilisation: Double
+        /// Share of the pool's instance time spent borrowed into the mixed pool, and how often.
+        public var borrowedShare: Double
+        public var borrowings: Int
         public var energyKWh: Double
         public var meanPowerKW: Double
     }
@@ -83,6 +86,8 @@ public struct SimulationResult: Sendable, Codable, Equatable {
     /// requests were preempted at least once.
     public var preemptions: Int
     public var preemptedRequests: Int
+    /// Requests served in the mixed pool: a static one, or instances borrowed into it.
+    public var mixedRoutedRequests: Int
     public var ttft: Percentiles
     public var tbt: Percentiles
     public var e2e: Percentiles
@@ -142,6 +147,7 @@ extension SimulationResult {
         generatedTokens = tokens
         preemptions = preemptionCount
         preemptedRequests = preempted
+        mixedRoutedRequests = trace.mixedRoutedRequests
         ttft = Percentiles(selecting: &ttftValues)
         tbt = Percentiles(selecting: &tbtValues)
         e2e = Percentiles(selecting: &e2eValues)
@@ -187,6 +193,7 @@ extension SimulationResult {
             let energy = (usage.prefillSeconds * usage.promptKW + usage.decodeSeconds * usage.tokenKW + idle * usage.idleKW) * perInstance / 3600
             return Pool(role: usage.spec.role, machine: usage.spec.machine.rawValue, powerCap: usage.spec.powerCap, count: usage.spec.count,
                         prefillUtilisation: usage.prefillSeconds / span, decodeUtilisation: usage.decodeSeconds / span,
+                        borrowedShare: usage.borrowedSeconds / span, borrowings: usage.borrowings,
                         energyKWh: energy, meanPowerKW: trace.endSeconds > 0 ? energy * 3600 / trace.endSeconds : 0)
         }
         energyKWh = pools.reduce(0) { $0 + $1.energyKWh }

@@ -18,6 +18,9 @@ public struct SimulationTrace: Sendable {
         public var instancesPerMachine: Int
         public var prefillSeconds: Double
         public var decodeSeconds: Double
+        /// Instance-seconds spent borrowed into the mixed pool, and how many times an instance was borrowed.
+        public var borrowedSeconds: Double
+        public var borrowings: Int
         public var promptKW: Double
         public var tokenKW: Double
         public var idleKW: Double
@@ -27,6 +30,7 @@ public struct SimulationTrace: Sendable {
     public var pools: [PoolUsage]
     public var events: Int
     public var endSeconds: Double
+    public var mixedRoutedRequests: Int
 
     init(simulation: ClusterSimulation) {
         outcomes = simulation.requests.indices.map { index in
@@ -40,9 +44,11 @@ public struct SimulationTrace: Sendable {
             return PoolUsage(spec: pool.spec, instances: members.count, instancesPerMachine: pool.instancesPerMachine,
                              prefillSeconds: members.reduce(0) { $0 + $1.prefillSeconds },
                              decodeSeconds: members.reduce(0) { $0 + $1.decodeSeconds },
+                             borrowedSeconds: members.reduce(0) { $0 + $1.borrowedSeconds }, borrowings: members.reduce(0) { $0 + $1.borrowings },
                              promptKW: pool.promptKW, tokenKW: pool.tokenKW, idleKW: pool.idleKW)
         }
         events = simulation.events
+        mixedRoutedRequests = simulation.mixedRouted
         endSeconds = simulation.now
     }
 }

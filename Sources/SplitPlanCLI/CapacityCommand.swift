@@ -50,8 +50,9 @@ struct CapacityCommand: ParsableCommand {
         let pools = try cluster.pools(session, model: model)
         let request = PlanRequest(scenario: session.scenario, traces: session.traces, model: model.map(ModelID.init))
         let planner = ProvisioningPlanner(catalog: session.catalog, solver: GLPKSolver(), options: SolveOptions(timeLimitSeconds: timeLimit))
-        let simulation = ScenarioSimulation(scenario: session.scenario, catalog: session.catalog, traces: session.traces,
+        var simulation = ScenarioSimulation(scenario: session.scenario, catalog: session.catalog, traces: session.traces,
                                             model: model.map(ModelID.init), durationSeconds: duration)
+        simulation.borrowing = cluster.borrowing
         let search = CapacitySearch(simulation: simulation, seeds: (1...seeds).map(UInt64.init), relativeTolerance: tolerance)
         let report = try CapacityReport(pools: pools, request: request, planner: planner, search: search)
         let tables = CapacityText.tables(report)

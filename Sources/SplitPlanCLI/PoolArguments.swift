@@ -8,6 +8,11 @@ struct ClusterOptions: ParsableArguments {
     @Option(help: ArgumentHelp("A plan written by `plan --format json`.", valueName: "PLAN.json")) var plan: String?
     @Option(help: ArgumentHelp("A pool: role (prompt, token, mixed), machine id, optional @cap, count.", valueName: "ROLE:MACHINE=COUNT"))
     var pool: [String] = []
+    @Flag(help: "Keep every machine in its pool: no borrowing into the mixed pool (the scenario's scheduler.borrowing otherwise; on by default).")
+    var noBorrowing = false
+
+    /// The scenario's borrowing, unless switched off here.
+    var borrowing: Bool? { noBorrowing ? false : nil }
 
     func validate() throws {
         guard plan == nil || pool.isEmpty else { throw ValidationError("give --plan or --pool, not both") }

@@ -51,6 +51,7 @@ struct SimulateCommand: ParsableCommand {
                                             model: model.map(ModelID.init), trace: try trace.map { try Trace.load(URL(fileURLWithPath: $0)) },
                                             ratePerSecond: rate, durationSeconds: duration, seed: seed)
         simulation.maximumRequests = maxRequests
+        simulation.borrowing = cluster.borrowing
         let progress = Progress(total: 1, label: "simulating")
         var result = try simulation.run(pools: pools, progress: progress.fraction)
         progress.finish()

@@ -12,6 +12,12 @@ enum SimulationText {
             + "energy \(Format.fixed(result.energyKWh, 1)) kWh\n"
         for (reason, count) in result.dropReasons.sorted(by: { $0.key < $1.key }) { out += "  dropped \(count): \(reason)\n" }
         out += "KV preemptions: \(Format.integer(result.preemptions)) (\(Format.integer(result.preemptedRequests)) requests preempted, recomputed)\n"
+        let borrowings = result.pools.reduce(0) { $0 + $1.borrowings }
+        if result.mixedRoutedRequests > 0 || borrowings > 0 {
+            out += "mixed pool: \(Format.integer(result.mixedRoutedRequests)) requests served there "
+                + "(\(Format.percent(100 * Double(result.mixedRoutedRequests) / Double(max(result.requests, 1))))); "
+                + "machines borrowed into it \(Format.integer(borrowings)) times\n"
+        }
         var latency = TextTable(title: "\nLatency (seconds)", headers: ["metric", "p50", "p90", "p99"])
         for (name, value) in [("TTFT", result.ttft), ("TBT", result.tbt), ("E2E", result.e2e)] {
             latency.append([name, Format.fixed(value.p50, 4), Format.fixed(value.p90, 4), Format.fixed(value.p99, 4)])
@@ -24,10 +30,11 @@ enum SimulationText {
             }
             out += slo.render()
         }
-        var pools = TextTable(title: "\nPools", headers: ["role", "machine", "count", "cap", "prefill", "decode", "mean kW", "kWh"])
+        var pools = TextTable(title: "\nPools", headers: ["role", "machine", "count", "cap", "prefill", "decode", "borrowed", "mean kW", "kWh"])
         for pool in result.pools {
             pools.append([pool.role.rawValue, pool.machine, "\(pool.count)", Format.fixed(pool.powerCap, 2), Format.percent(100 * pool.prefillUtilisation),
-                          Format.percent(100 * pool.decodeUtilisation), Format.fixed(pool.meanPowerKW, 1), Format.fixed(pool.energyKWh, 1)])
+                          Format.percent(100 * pool.decodeUtilisation), Format.percent(100 * pool.borrowedShare),
+                          Format.fixed(pool.meanPowerKW, 1), Format.fixed(pool.energyKWh, 1)])
         }
         out += pools.render()
         out += "\nall SLOs met: \(result.sloMet ? "yes" : "NO"); \(Format.integer(result.events)) events in \(Format.fixed(result.wallSeconds, 3)) s\n"
@@ -43,9 +50,13 @@ enum SimulationText {
          ReportTable(title: "Throughput (requests per second)", headers: ["windowStartSeconds", "windowEndSeconds", "completedInWindow", "withDrain"],
                      rows: [[Format.fixed(result.measurementWindow.startSeconds, 1), Format.fixed(result.measurementWindow.endSeconds, 1),
                              Format.fixed(result.completedRequestsPerSecond, 4), Format.fixed(result.completedRequestsPerSecondWithDrain, 4)]]),
-         ReportTable(title: "Pools", headers: ["role", "machine", "count", "powerCap", "prefillUtilisation", "decodeUtilisation", "meanPowerKW", "energyKWh"],
+         ReportTable(title: "Pools", headers: ["role", "machine", "count", "powerCap", "prefillUtilisation", "decodeUtilisation", "borrowedShare", "borrowings",
+                                               "meanPowerKW", "energyKWh"],
                      rows: result.pools.map { [$0.role.rawValue, $0.machine, "\($0.count)", Format.fixed($0.powerCap, 2), Format.fixed($0.prefillUtilisation, 4),
-                                                Format.fixed($0.decodeUtilisation, 4), Format.fixed($0.meanPowerKW, 2), Format.fixed($0.energyKWh, 3)] })]
+                                                Format.fixed($0.decodeUtilisation, 4), Format.fixed($0.borrowedShare, 4), "\($0.borrowings)",
+                                                Format.fixed($0.meanPowerKW, 2), Format.fixed($0.energyKWh, 3)] }),
+         ReportTable(title: "KV preemptions and the mixed pool", headers: ["preemptions", "preemptedRequests", "mixedRoutedRequests"],
+                     rows: [["\(result.preemptions)", "\(result.preemptedRequests)", "\(result.mixedRoutedRequests)"]])]
     }
 
     static func html(_ result: SimulationResult, tables: [ReportTable], scenario: String) -> String {

@@ -76,6 +76,9 @@ func set(_ json: inout [String: Any], _ path: String, _ value: Any?) {
         ("expect.ratios", "[{\"design\": \"auto\", \"baseline\": \"auto\", \"figure\": \"latency\", \"atLeast\": 1, \"claim\": \"c\"}]"),
         ("expect.ratios", "[{\"design\": \"auto\", \"baseline\": \"auto\", \"figure\": \"cost\", \"atLeast\": 2, \"atMost\": 1, \"claim\": \"c\"}]"),
         ("expect.ratios", "[{\"design\": \"auto\", \"baseline\": \"auto\", \"figure\": \"cost\", \"claim\": \"c\"}]"),
+        ("scheduler", "[]"), ("scheduler.borrowing", "\"no\""), ("scheduler.tokenOverflowKVShare", "0"),
+        ("scheduler.tokenOverflowKVShare", "1.5"), ("scheduler.kvBlockTokens", "0"), ("scheduler.promptTokenBudget", "2.5"),
+        ("scheduler.preemptionLimit", "-1"), ("scheduler.promptOverflowTokens", "-5"),
     ])
     func invalidValueNamesItsPath(path: String, literal: String) throws {
         let value = try JSONSerialization.jsonObject(with: Data(literal.utf8), options: .fragmentsAllowed)
@@ -88,6 +91,15 @@ func set(_ json: inout [String: Any], _ path: String, _ value: Any?) {
         }
         #expect(path.hasPrefix(jsonPath.replacingOccurrences(of: "[0]", with: "")) || jsonPath.hasPrefix(path), "\(jsonPath) vs \(path)")
         #expect(!allowed.isEmpty)
+    }
+
+    /// The scheduler object: defaults when absent, each member when given.
+    @Test func schedulerPolicyLoads() throws {
+        let sandbox = try ScenarioSandbox()
+        #expect(try Scenario.load(try sandbox.scenario { _ in }).scheduler == SchedulerPolicy())
+        let file = try sandbox.scenario { set(&$0, "scheduler", ["borrowing": false, "kvBlockTokens": 32, "tokenOverflowKVShare": 0.75]) }
+        let policy = try Scenario.load(file).scheduler
+        #expect(!policy.borrowing && policy.kvBlockTokens == 32 && policy.tokenOverflowKVShare == 0.75 && policy.promptTokenBudget == 2048)
     }
 
     @Test func unknownKeysAreRejectedNotIgnored() throws {

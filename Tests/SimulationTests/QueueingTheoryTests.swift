@@ -40,6 +40,7 @@ func poissonRequests(count: Int, rate: Double, seed: UInt64, size: (inout SplitM
 func meanWait(_ requests: [Request], pools: [SimulatedPool]) throws -> Double {
     var settings = SchedulerSettings()
     settings.promptTokenBudget = 1 // one prompt per prefill: a single-server queue
+    settings.borrowing = false // the queue stays on its machine
     let trace = try ClusterSimulation(requests: requests, pools: pools, settings: settings).run()
     let waits = trace.outcomes.map { $0.ttftSeconds - Double($0.request.promptTokens) * 0.001 }
     return waits.reduce(0, +) / Double(waits.count)
