@@ -10,13 +10,25 @@ enum CompareReport {
         return "\(Format.fixed(throughput, 2))x throughput at \(Format.fixed(cost, 2))x cost, \(Format.fixed(power, 2))x power"
     }
 
+    /// How much the mixed pool carried in the verifying simulation: its share of the requests, and the
+    /// share of the cluster's machine time spent borrowed into it.
+    static func mixedPool(_ row: ComparisonRow) -> String {
+        guard let simulated = row.simulated, simulated.requests > 0 else { return "-" }
+        let machines = simulated.pools.reduce(0) { $0 + $1.count }
+        let borrowed = simulated.pools.reduce(0.0) { $0 + $1.borrowedShare * Double($1.count) } / Double(max(machines, 1))
+        return "\(Format.percent(100 * Double(simulated.mixedRoutedRequests) / Double(simulated.requests))) of requests, "
+            + "\(Format.percent(100 * borrowed)) of machine time borrowed"
+    }
+
     static func tables(_ rows: [ComparisonRow], baseline: Design, whatIf: Bool) -> [ReportTable] {
-        var headers = ["scenario", "variant", "design", "feasible", "pools", "USD/h", "kW", "req/s", "SLOs simulated", "vs \(baseline.rawValue)"]
+        var headers = ["scenario", "variant", "design", "feasible", "pools", "USD/h", "kW", "req/s", "SLOs simulated", "mixed pool (simulated)",
+                       "vs \(baseline.rawValue)"]
         if whatIf { headers += ["delta USD/h", "delta req/s"] }
         let table = ReportTable(title: "Designs compared (ratios against \(baseline.rawValue))", headers: headers, rows: rows.map { row in
             var cells = [row.scenario, row.variant, row.plan.design, row.plan.feasible ? "yes" : "no", row.plan.poolSummary,
                          Format.fixed(row.plan.costPerHourUSD, 2), Format.fixed(row.plan.powerKW, 1), Format.fixed(row.plan.requestsPerSecond, 2),
-                         row.simulated.map { ($0.sloMet ? "met" : "missed") + (row.verificationRounds > 1 ? " (\(row.verificationRounds) simulations)" : "") } ?? "-", ratio(row)]
+                         row.simulated.map { ($0.sloMet ? "met" : "missed") + (row.verificationRounds > 1 ? " (\(row.verificationRounds) simulations)" : "") } ?? "-",
+                         mixedPool(row), ratio(row)]
             if whatIf {
                 let base = rows.first { $0.scenario == row.scenario && $0.variant == "baseline" && $0.plan.design == row.plan.design }
                 cells += [base.map { Format.fixed(row.plan.costPerHourUSD - $0.plan.costPerHourUSD, 2) } ?? "-",
