@@ -36,7 +36,7 @@ public struct MixedProfile: Sendable {
         guard profile.tokenCapable else { return nil }
         let pool = MixedPoolModel(profile: profile, classes: classes, servers: max(servers, 1))
         func violation(_ state: MixedPoolState) -> Double {
-            let ttft = SLOTargets.violation(slo.of(.ttft), classes: classes) { k, target in state.ttftExceeds(target, classIndex: k) }
+            let ttft = slo.violationOverPrompts(slo.of(.ttft), classes: classes) { k, j, target in state.ttftExceeds(target, classIndex: k, point: j) }
             let tbt = SLOTargets.violation(slo.of(.tbt), classes: classes) { k, target in
                 state.tbtExceeds(headroom * target, classIndex: k, outputTokens: classes[k].outputTokens)
             }
@@ -88,6 +88,8 @@ struct MixedPoolModel: Sendable {
     var classes: [WorkloadClass]
     var servers: Int
     var meanContextTokens: Int
+    /// Chunked-prefill costs by decode batch: the load search revisits the same few batches many times.
+    let chunkCosts = ChunkCostCache()
 
     init(profile: ServiceProfile, classes: [WorkloadClass], servers: Int) {
         self.profile = profile
@@ -107,42 +109,71 @@ struct MixedPoolModel: Sendable {
         return a + (b - a) * max(0, batch - Double(low))
     }
 
+    /// A prompt of `promptTokens` run in chunks of the token budget, each in an iteration beside `decodeBatch`:
+    /// the iterations' total time, and what the chunks add to them (the stall the decodes see).
+    func chunkedIterations(promptTokens: Int, decodeBatch: DecodeBatch) -> (seconds: Double, added: Double) {
+        let performance = profile.option.performance
+        let decodeAlone = performance.decodeStepSeconds(decodeBatch)
+        var seconds = 0.0, added = 0.0, prior = 0
+        while prior < promptTokens {
+            var chunk = PrefillBatch.empty
+            let tokens = min(ServiceProfile.promptTokenBudget, promptTokens - prior)
+            chunk.addChunk(tokens: tokens, priorTokens: prior)
+            let iteration = performance.mixedStepSeconds(prefill: chunk, decode: decodeBatch)
+            added += max(0, iteration - decodeAlone)
+            seconds += iteration
+            prior += tokens
+        }
+        return (seconds, added)
+    }
+
+    /// Every class's prompt points, chunked beside a decode batch of `decodeBatch` requests.
+    func chunkedIterations(classes: [WorkloadClass], decodeBatch: Int) -> [[(seconds: Double, added: Double)]] {
+        let batch = DecodeBatch(batch: decodeBatch, contextTokens: meanContextTokens)
+        return classes.map { $0.promptPoints.map { chunkedIterations(promptTokens: $0, decodeBatch: batch) } }
+    }
+
     func state(occupancy: Double) -> MixedPoolState {
         let (others, busy) = Self.emptiestInstance(occupancy: occupancy, servers: servers)
         let batch = min(1 + others, Double(max(profile.memoryBatch, 1)))
         let step = step(batch: batch)
         let decode = classes.map { Double(max($0.outputTokens - 1, 0)) * step }
         let meanDecode = classes.indices.reduce(0.0) { $0 + classes[$1].share * decode[$1] }
-        let rate = meanDecode > 0 ? others / meanDecode : 0
         // Mixed continuous batching: a prompt runs in chunks of the token budget, each inside an iteration
         // with the running decodes. What a chunk adds to that iteration is the stall the decodes see; the
         // iterations carrying the prompt's chunks make its TTFT.
-        let decodeBatch = DecodeBatch(batch: max(1, Int(batch.rounded())), contextTokens: meanContextTokens)
-        let performance = profile.option.performance
-        let decodeAlone = performance.decodeStepSeconds(decodeBatch)
-        var stallSizes: [Double] = [], chunkedPrefill: [Double] = []
-        for workload in classes {
-            var added = 0.0, iterations = 0.0, prior = 0
-            while prior < workload.promptTokens {
-                var chunk = PrefillBatch.empty
-                let tokens = min(ServiceProfile.promptTokenBudget, workload.promptTokens - prior)
-                chunk.addChunk(tokens: tokens, priorTokens: prior)
-                let seconds = performance.mixedStepSeconds(prefill: chunk, decode: decodeBatch)
-                added += max(0, seconds - decodeAlone)
-                iterations += seconds
-                prior += tokens
+        let wholeBatch = max(1, Int(batch.rounded()))
+        let pointIterations = chunkCosts.costs(batch: wholeBatch) { chunkedIterations(classes: classes, decodeBatch: wholeBatch) }
+        let chunkedPrefill = pointIterations.map { $0.map(\.seconds) }
+        // The stalls a decode sees, by class: what each class's mean prompt adds to the iterations that carry it.
+        let decodeBatch = DecodeBatch(batch: wholeBatch, contextTokens: meanContextTokens)
+        let stallSizes = classes.map { chunkedIterations(promptTokens: $0.promptTokens, decodeBatch: decodeBatch).added }
+        let stallWeights = classes.map(\.share)
+        let stalls = StallDistribution(sizes: stallSizes, weights: stallWeights)
+        let rate = meanDecode > 0 ? others / meanDecode : 0
+        // Join-shortest-queue on KV tokens sends an arrival to the instance holding the fewest: about
+        // `others` requests of the mean context. A prompt longer than that load cannot be on the chosen
+        // instance (its tokens alone would make the instance heavier than the others), so only shorter
+        // prompts' chunks can be in progress there, or share the arrival's first iteration.
+        let chosenLoadTokens = others * Double(meanContextTokens)
+        var nearbySizes: [Double] = [], nearbyWeights: [Double] = []
+        for (k, points) in pointIterations.enumerated() {
+            for (j, point) in points.enumerated() where Double(classes[k].promptPoints[j]) <= chosenLoadTokens {
+                nearbySizes.append(point.added)
+                nearbyWeights.append(classes[k].share / Double(points.count))
             }
-            stallSizes.append(added)
-            chunkedPrefill.append(iterations)
         }
-        let stalls = StallDistribution(sizes: stallSizes, weights: classes.map(\.share))
-        let residual = IterationResidual(step: step, stalls: stalls, chunkIterationsPerSecond: rate)
+        let (binnedSizes, binnedWeights) = IterationResidual.binned(sizes: nearbySizes, weights: nearbyWeights, bins: 12)
+        let residual = IterationResidual(step: step, stallSizes: binnedSizes, stallWeights: binnedWeights, chunkIterationsPerSecond: rate)
         // Alone, a prompt is prefilled by itself; beside running decodes, in mixed iterations after the
         // iteration in progress.
-        let ttft = classes.indices.map { (1 - busy) * profile.prefillSeconds[$0] + busy * (chunkedPrefill[$0] + residual.meanSeconds) }
+        let ttft = classes.indices.map { k in
+            let points = Double(chunkedPrefill[k].count)
+            return (1 - busy) * profile.prefillSeconds[k] + busy * (chunkedPrefill[k].reduce(0, +) / points + residual.meanSeconds)
+        }
         let e2e = classes.indices.map { ttft[$0] + decode[$0] + rate * decode[$0] * stalls.meanSeconds }
         return MixedPoolState(batch: batch, stepSeconds: step, decodeSeconds: decode, stallRatePerSecond: rate, stalls: stalls,
-                              ttftSeconds: ttft, e2eMeanSeconds: e2e, busy: busy, prefillAloneSeconds: profile.prefillSeconds,
+                              ttftSeconds: ttft, e2eMeanSeconds: e2e, busy: busy, prefillAloneSeconds: profile.prefillPointSeconds,
                               chunkedPrefillSeconds: chunkedPrefill, residual: residual)
     }
 
@@ -179,14 +210,15 @@ struct MixedPoolState: Sendable {
     var ttftSeconds: [Double]
     var e2eMeanSeconds: [Double]
     var busy: Double
-    var prefillAloneSeconds: [Double]
-    var chunkedPrefillSeconds: [Double]
+    /// Per class and prompt point.
+    var prefillAloneSeconds: [[Double]]
+    var chunkedPrefillSeconds: [[Double]]
     var residual: IterationResidual
 
     /// TTFT exceeds `seconds`: alone, when the prefill does; beside decodes, when the wait for the
     /// iteration in progress exceeds what the chunked prefill leaves.
-    func ttftExceeds(_ seconds: Double, classIndex k: Int) -> Double {
-        (1 - busy) * (prefillAloneSeconds[k] > seconds ? 1 : 0) + busy * residual.exceeds(seconds - chunkedPrefillSeconds[k])
+    func ttftExceeds(_ seconds: Double, classIndex k: Int, point j: Int) -> Double {
+        (1 - busy) * (prefillAloneSeconds[k][j] > seconds ? 1 : 0) + busy * residual.exceeds(seconds - chunkedPrefillSeconds[k][j])
     }
 
     /// TBT = (decode + stalls) / output tokens exceeds `seconds` when the stalls exceed the slack.
@@ -242,28 +274,87 @@ struct StallDistribution: Sendable {
     }
 }
 
-/// The wait of an arrival for the iteration in progress on a busy instance. Iterations are a decode step
-/// long, or longer by a prompt chunk's stall; an arrival lands in one with probability proportional to
-/// its length (the inspection paradox) and waits a uniform share of it.
+/// What delays a new prompt's first token on a busy instance, beyond its own chunks: the rest of the
+/// iteration in progress, then the other prompts' chunks that run in its own iteration (chunked prefill
+/// serves prompts FCFS, and the prompts that arrived during one iteration start in the next together).
+///
+/// Iterations are a decode step long, or longer by a prompt chunk's stall; an arrival lands in one with
+/// probability proportional to its length (the inspection paradox) and waits a uniform share of it. Its
+/// own first iteration carries another prompt's chunk with the probability that time is spent in chunk
+/// iterations (arrivals see time averages), that chunk's stall drawn length-biased alike.
 struct IterationResidual: Sendable {
     /// (iteration length, probability that an arrival lands in such an iteration).
     var lengths: [(seconds: Double, probability: Double)]
+    /// (stall of the chunks sharing the arrival's first iteration, probability); 0 when none.
+    var shared: [(seconds: Double, probability: Double)]
 
-    init(step: Double, stalls: StallDistribution, chunkIterationsPerSecond rate: Double) {
+    /// `stallWeights`: the share of all arrivals whose prompt adds `stallSizes` (they need not sum to 1).
+    init(step: Double, stallSizes: [Double], stallWeights: [Double], chunkIterationsPerSecond rate: Double) {
         // Share of time in iterations that carry a chunk: rate × their mean length, at most all of it.
-        let chunked = zip(stalls.sizes, stalls.weights).map { (seconds: step + $0.0, weight: $0.1) }
-        let chunkedShare = min(1, rate * chunked.reduce(0) { $0 + $1.weight * $1.seconds })
-        let meanChunked = max(chunked.reduce(0) { $0 + $1.weight * $1.seconds }, 1e-300)
-        lengths = [(step, 1 - chunkedShare)] + chunked.map { ($0.seconds, chunkedShare * $0.weight * $0.seconds / meanChunked) }
+        let chunked = zip(stallSizes, stallWeights).map { (stall: $0.0, weight: $0.1) }
+        let meanChunked = chunked.reduce(0) { $0 + $1.weight * (step + $1.stall) }
+        let chunkedShare = min(1, rate * meanChunked)
+        let biased = chunked.map { (stall: $0.stall, probability: meanChunked > 0 ? chunkedShare * $0.weight * (step + $0.stall) / meanChunked : 0) }
+        lengths = [(step, 1 - chunkedShare)] + biased.map { (step + $0.stall, $0.probability) }
+        shared = [(0, 1 - chunkedShare)] + biased.map { ($0.stall, $0.probability) }
     }
 
-    var meanSeconds: Double { lengths.reduce(0) { $0 + $1.probability * $1.seconds / 2 } }
+    var meanSeconds: Double {
+        lengths.reduce(0) { $0 + $1.probability * $1.seconds / 2 } + shared.reduce(0) { $0 + $1.probability * $1.seconds }
+    }
 
-    /// P(wait > seconds).
-    func exceeds(_ seconds: Double) -> Double {
-        lengths.reduce(0) { total, length in
-            guard length.seconds > 0 else { return total }
-            return total + length.probability * min(1, max(0, 1 - seconds / length.seconds))
+    /// Sizes merged into `bins` groups of about equal weight (each its weighted mean; the largest size
+    /// keeps a bin of its own, so the tail is not averaged away): the wait's double sum stays small.
+    static func binned(sizes: [Double], weights: [Double], bins: Int) -> (sizes: [Double], weights: [Double]) {
+        guard sizes.count > bins, bins > 1 else { return (sizes, weights) }
+        let order = sizes.indices.sorted { sizes[$0] < sizes[$1] }
+        let total = weights.reduce(0, +)
+        guard total > 0, let largest = order.last else { return (sizes, weights) }
+        var outSizes: [Double] = [], outWeights: [Double] = []
+        var weight = 0.0, weighted = 0.0
+        for index in order.dropLast() {
+            weight += weights[index]
+            weighted += weights[index] * sizes[index]
+            if weight >= (total - weights[largest]) / Double(bins - 1) {
+                outSizes.append(weighted / weight)
+                outWeights.append(weight)
+                weight = 0
+                weighted = 0
+            }
         }
+        if weight > 0 {
+            outSizes.append(weighted / weight)
+            outWeights.append(weight)
+        }
+        outSizes.append(sizes[largest])
+        outWeights.append(weights[largest])
+        return (outSizes, outWeights)
+    }
+
+    /// P(wait for the iteration in progress + shared chunks > seconds).
+    func exceeds(_ seconds: Double) -> Double {
+        shared.reduce(0) { total, chunk in
+            total + chunk.probability * lengths.reduce(0) { sum, length in
+                let left = seconds - chunk.seconds
+                guard left >= 0 else { return sum + length.probability }
+                guard length.seconds > 0 else { return sum }
+                return sum + length.probability * min(1, max(0, 1 - left / length.seconds))
+            }
+        }
+    }
+}
+
+/// Chunked-prefill costs per decode batch, computed once each; shared by copies of the model.
+final class ChunkCostCache: @unchecked Sendable {
+    private var byBatch: [Int: [[(seconds: Double, added: Double)]]] = [:]
+    private let lock = NSLock()
+
+    func costs(batch: Int, compute: () -> [[(seconds: Double, added: Double)]]) -> [[(seconds: Double, added: Double)]] {
+        lock.lock()
+        defer { lock.unlock() }
+        if let cached = byBatch[batch] { return cached }
+        let value = compute()
+        byBatch[batch] = value
+        return value
     }
 }

@@ -76,9 +76,14 @@ struct PlanReader {
     /// Predicted percentiles by the same approximations that set the caps: M/M/n waits on each prompt pool and
     /// the pool's decode time per token; the mean-field model of a mixed pool at its planned load. A class's
     /// requests split across pools by their planned rates.
+    /// A prompt pool's prefill for class k: the class mean, then each prompt point.
+    private func metricPrefill(_ profile: ServiceProfile, _ k: Int) -> [Double] {
+        [profile.prefillSeconds[k]] + profile.prefillPointSeconds[k]
+    }
+
     func latencies() -> [ProvisioningPlan.Latency] {
         let classes = input.classes
-        var paths: [[(weight: Double, prefill: Double, utilisation: Double, meanService: Double, servers: Int)]] = classes.map { _ in [] }
+        var paths: [[(weight: Double, prefill: [Double], utilisation: Double, meanService: Double, servers: Int)]] = classes.map { _ in [] }
         var decode: [[(weight: Double, perToken: Double)]] = classes.map { _ in [] }
         var mixedPaths: [[(weight: Double, state: MixedPoolState)]] = classes.map { _ in [] }
         for count in formulation.counts {
@@ -98,13 +103,14 @@ struct PlanReader {
                 let rate = result.value(flow.variable), k = flow.workloadClass
                 guard rate > 1e-12 else { continue }
                 switch count.role {
-                case .prompt: paths[k].append((rate, profile.prefillSeconds[k], min(promptLoad, 0.999), meanService, servers))
+                case .prompt: paths[k].append((rate, metricPrefill(profile, k), min(promptLoad, 0.999), meanService, servers))
                 case .token: decode[k].append((rate, profile.tokenStepSeconds))
                 case .mixed: if let mixedState { mixedPaths[k].append((rate, mixedState)) }
                 }
             }
         }
-        func splitExceeds(_ k: Int, _ seconds: Double, metric: LatencyMetric) -> Double {
+        // TTFT is taken at each prompt point of the class (`point`); E2E at the class's mean prompt.
+        func splitExceeds(_ k: Int, _ seconds: Double, metric: LatencyMetric, point: Int) -> Double {
             let promptWeight = paths[k].reduce(0) { $0 + $1.weight }, decodeWeight = decode[k].reduce(0) { $0 + $1.weight }
             guard promptWeight > 0, decodeWeight > 0 else { return 0 }
             let perToken = decode[k].reduce(0) { $0 + $1.weight * $1.perToken } / decodeWeight
@@ -113,29 +119,35 @@ struct PlanReader {
             }
             let decodeTime = metric == .e2e ? Double(max(classes[k].outputTokens - 1, 0)) * perToken : 0
             return paths[k].reduce(0) { total, path in
-                total + path.weight / promptWeight * Queueing.waitExceeds(seconds - path.prefill - decodeTime, utilisation: path.utilisation,
+                let prefill = metric == .ttft ? path.prefill[point + 1] : path.prefill[0]
+                return total + path.weight / promptWeight * Queueing.waitExceeds(seconds - prefill - decodeTime, utilisation: path.utilisation,
                                                                           meanServiceSeconds: path.meanService, servers: path.servers)
             }
         }
-        func mixedExceeds(_ k: Int, _ seconds: Double, metric: LatencyMetric, _ state: MixedPoolState) -> Double {
+        func mixedExceeds(_ k: Int, _ seconds: Double, metric: LatencyMetric, point: Int, _ state: MixedPoolState) -> Double {
             switch metric {
-            case .ttft: return state.ttftExceeds(seconds, classIndex: k)
+            case .ttft: return state.ttftExceeds(seconds, classIndex: k, point: point)
             case .tbt: return state.tbtExceeds(seconds, classIndex: k, outputTokens: classes[k].outputTokens)
             case .e2e: return state.e2eExceeds(seconds, classIndex: k)
             }
         }
-        func exceeds(_ k: Int, _ seconds: Double, metric: LatencyMetric) -> Double {
+        func exceeds(_ k: Int, _ seconds: Double, metric: LatencyMetric, point: Int) -> Double {
             let splitWeight = paths[k].reduce(0) { $0 + $1.weight }, mixedWeight = mixedPaths[k].reduce(0) { $0 + $1.weight }
             guard splitWeight + mixedWeight > 0 else { return 0 }
-            let mixed = mixedPaths[k].reduce(0) { $0 + $1.weight * mixedExceeds(k, seconds, metric: metric, $1.state) }
-            return (splitWeight * splitExceeds(k, seconds, metric: metric) + mixed) / (splitWeight + mixedWeight)
+            let mixed = mixedPaths[k].reduce(0) { $0 + $1.weight * mixedExceeds(k, seconds, metric: metric, point: point, $1.state) }
+            return (splitWeight * splitExceeds(k, seconds, metric: metric, point: point) + mixed) / (splitWeight + mixedWeight)
+        }
+        func exceeds(_ k: Int, _ seconds: Double, target: SLOTargets.Target) -> Double {
+            guard target.metric == .ttft else { return exceeds(k, seconds, metric: target.metric, point: 0) }
+            let points = slo.pointSeconds(seconds, slowdown: target.slowdown != nil, classIndex: k)
+            return points.indices.reduce(0.0) { $0 + exceeds(k, points[$1], metric: .ttft, point: $1) } / Double(max(points.count, 1))
         }
         return slo.targets.map { target in
             // Smallest multiple of the targets' per-class scale at which the percentile holds, by bisection.
             let scale = target.slowdown ?? target.seconds.first ?? 1
             let unitSeconds = target.seconds.map { $0 / scale }
             func holds(_ multiple: Double) -> Bool {
-                let missed = classes.indices.reduce(0.0) { $0 + classes[$1].share * exceeds($1, multiple * unitSeconds[$1], metric: target.metric) }
+                let missed = classes.indices.reduce(0.0) { $0 + classes[$1].share * exceeds($1, multiple * unitSeconds[$1], target: target) }
                 return missed <= 1 - target.percentile.fraction + 1e-12
             }
             var low = 0.0, high = max(scale, 1.0)

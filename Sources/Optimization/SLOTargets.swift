@@ -15,12 +15,20 @@ public struct SLOTargets: Sendable {
     public var targets: [Target]
     /// Per class: the request alone on the reference machine (nil without one).
     public var reference: [IsolatedLatency]?
+    /// Per class and prompt point: the point's TTFT alone on the reference machine over the class's, the
+    /// factor that turns a class's TTFT slowdown target into the point's (all 1 without a reference).
+    public var promptPointRatios: [[Double]]
 
     public init(slo: SLOSet, classes: [WorkloadClass], reference: (any PerformanceModel)?) {
         let isolated = reference.map { model in
             classes.map { model.isolatedLatency(promptTokens: $0.promptTokens, outputTokens: $0.outputTokens) }
         }
         self.reference = isolated
+        promptPointRatios = classes.map { workload in
+            guard let reference else { return workload.promptPoints.map { _ in 1 } }
+            let mean = reference.prefillSeconds(promptTokens: workload.promptTokens)
+            return workload.promptPoints.map { mean > 0 ? reference.prefillSeconds(promptTokens: $0) / mean : 1 }
+        }
         targets = slo.ordered.map { metric, percentile, target in
             switch target {
             case .seconds(let seconds):
@@ -39,6 +47,24 @@ public struct SLOTargets: Sendable {
     }
 
     public func of(_ metric: LatencyMetric) -> [Target] { targets.filter { $0.metric == metric } }
+
+    /// The seconds allowed at each prompt point of class `k`, for a class target of `seconds`.
+    public func pointSeconds(_ seconds: Double, slowdown: Bool, classIndex k: Int) -> [Double] {
+        promptPointRatios[k].map { slowdown ? seconds * $0 : seconds }
+    }
+
+    /// As `violation`, over each class's prompt points (equally weighted within the class):
+    /// `exceeds(k, j, seconds)` is the probability that a class-k request of prompt point j takes longer.
+    public func violationOverPrompts(_ targets: [Target], classes: [WorkloadClass], exceeds: (Int, Int, Double) -> Double) -> Double {
+        targets.map { target in
+            let missed = classes.indices.reduce(0.0) { total, k in
+                let points = pointSeconds(target.seconds[k], slowdown: target.slowdown != nil, classIndex: k)
+                let mean = points.indices.reduce(0.0) { $0 + exceeds(k, $1, points[$1]) } / Double(max(points.count, 1))
+                return total + classes[k].share * mean
+            }
+            return missed - (1 - target.percentile.fraction)
+        }.max() ?? -1
+    }
 
     /// Fraction of requests (by class share) whose latency exceeds its target must stay ≤ 1 − percentile.
     /// `exceeds(k, seconds)` gives the probability that a class-k request takes longer than `seconds`.

@@ -29,6 +29,8 @@ public struct ServiceProfile: Sendable {
     public var promptWork: [Double]
     /// Prefill of one class-k prompt alone.
     public var prefillSeconds: [Double]
+    /// Per class, the prefill alone at each of its prompt points.
+    public var prefillPointSeconds: [[Double]]
     /// Token role: the decode batch the TBT SLO and KV memory allow, its step time, and the caps.
     public var tokenBatch: Int
     /// The largest decode batch whose KV cache fits at the workload's mean context.
@@ -52,6 +54,7 @@ public struct ServiceProfile: Sendable {
         let memory = MemoryModel(option.deployment)
         self.option = option
         prefillSeconds = classes.map { performance.prefillSeconds(promptTokens: $0.promptTokens) }
+        prefillPointSeconds = classes.map { $0.promptPoints.map { performance.prefillSeconds(promptTokens: $0) } }
         promptWork = classes.map { workload in
             let batch = max(1, Self.promptTokenBudget / workload.promptTokens)
             return performance.prefillSeconds(promptTokens: workload.promptTokens, batch: batch) / Double(batch) / instances
@@ -94,8 +97,8 @@ public struct ServiceProfile: Sendable {
         let ttft = slo.of(.ttft), e2e = slo.of(.e2e)
         guard !ttft.isEmpty || !e2e.isEmpty else { return Self.defaultUtilisation }
         let cap = Queueing.largestUtilisation { rho in
-            let ttftMiss = SLOTargets.violation(ttft, classes: classes) { k, target in
-                Queueing.waitExceeds(target - prefillSeconds[k], utilisation: rho, meanServiceSeconds: meanService, servers: servers)
+            let ttftMiss = slo.violationOverPrompts(ttft, classes: classes) { k, j, target in
+                Queueing.waitExceeds(target - prefillPointSeconds[k][j], utilisation: rho, meanServiceSeconds: meanService, servers: servers)
             }
             let e2eMiss = SLOTargets.violation(e2e, classes: classes) { k, target in
                 let decode = Double(max(classes[k].outputTokens - 1, 0)) * timePerOutputToken

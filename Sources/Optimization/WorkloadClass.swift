@@ -7,6 +7,18 @@ public struct WorkloadClass: Sendable, Equatable {
     /// Fraction of all requests in this class.
     public var share: Double
     public var ratePerSecond: Double
+    /// Prompt sizes spread over the class (the centres of equal-count slices of its prompts). A class's
+    /// mean prompt hides its short prompts, whose TTFT slowdowns make the tail: the TTFT percentiles are
+    /// taken over these points.
+    public var promptPoints: [Int]
+
+    public init(promptTokens: Int, outputTokens: Int, share: Double, ratePerSecond: Double, promptPoints: [Int] = []) {
+        self.promptTokens = promptTokens
+        self.outputTokens = outputTokens
+        self.share = share
+        self.ratePerSecond = ratePerSecond
+        self.promptPoints = promptPoints.isEmpty ? [promptTokens] : promptPoints
+    }
 
     /// Mean context while decoding: the prompt plus half the output.
     public var decodeContextTokens: Int { promptTokens + outputTokens / 2 }
@@ -14,8 +26,9 @@ public struct WorkloadClass: Sendable, Equatable {
 
 public enum WorkloadClasses {
     /// Splits sizes into `promptBuckets` equal-count groups by prompt length, each into `outputBuckets`
-    /// by output length, and summarises each group by its mean sizes. Deterministic for the same input.
-    public static func make(_ sample: WorkloadSample, promptBuckets: Int, outputBuckets: Int) -> [WorkloadClass] {
+    /// by output length, and summarises each group by its mean sizes and `promptPoints` prompt sizes spread
+    /// over it. Deterministic for the same input.
+    public static func make(_ sample: WorkloadSample, promptBuckets: Int, outputBuckets: Int, promptPoints: Int = 8) -> [WorkloadClass] {
         let total = Double(sample.sizes.count)
         guard total > 0 else { return [] }
         let byPrompt = sample.sizes.sorted { ($0.promptTokens, $0.outputTokens) < ($1.promptTokens, $1.outputTokens) }
@@ -26,8 +39,12 @@ public enum WorkloadClasses {
                 let count = Double(group.count)
                 let prompt = Double(group.reduce(0) { $0 + $1.promptTokens }) / count
                 let output = Double(group.reduce(0) { $0 + $1.outputTokens }) / count
+                let prompts = group.map(\.promptTokens).sorted()
+                let points = (0..<min(promptPoints, prompts.count)).map { slice in
+                    max(1, prompts[(2 * slice + 1) * prompts.count / (2 * min(promptPoints, prompts.count))])
+                }
                 classes.append(WorkloadClass(promptTokens: max(Int(prompt.rounded()), 1), outputTokens: max(Int(output.rounded()), 1),
-                                             share: count / total, ratePerSecond: sample.ratePerSecond * count / total))
+                                             share: count / total, ratePerSecond: sample.ratePerSecond * count / total, promptPoints: points))
             }
         }
         return classes
