@@ -53,11 +53,17 @@ public struct Comparison: Sendable {
         }
     }
 
-    /// Fills the ratios of every row against the row of `baseline` with the same scenario and variant.
+    /// The variant without `--set` overrides, against which what-if variants are measured.
+    public static let unmodifiedVariant = "baseline"
+
+    /// Fills the ratios of every row against the `baseline` design's row of the same scenario in the
+    /// unmodified variant: a what-if variant is measured against the cluster it would replace, not against
+    /// itself (a 30 % cheaper machine shows 0.70x cost). Without an unmodified row, against its own variant's.
     public static func withRatios(_ rows: [ComparisonRow], baseline: Design) -> [ComparisonRow] {
         rows.map { row in
             var row = row
-            if let reference = rows.first(where: { $0.scenario == row.scenario && $0.variant == row.variant && $0.plan.design == baseline.rawValue }),
+            let candidates = rows.filter { $0.scenario == row.scenario && $0.plan.design == baseline.rawValue }
+            if let reference = candidates.first(where: { $0.variant == unmodifiedVariant }) ?? candidates.first(where: { $0.variant == row.variant }),
                reference.plan.feasible, row.plan.feasible {
                 row.throughputRatio = reference.plan.requestsPerSecond > 0 ? row.plan.requestsPerSecond / reference.plan.requestsPerSecond : nil
                 row.costRatio = reference.plan.costPerHourUSD > 0 ? row.plan.costPerHourUSD / reference.plan.costPerHourUSD : nil

@@ -43,7 +43,7 @@ struct CompareCommand: ParsableCommand {
         for session in sessions {
             let list = chosen ?? session.scenario.designs
             rows += try comparison.rows(scenario: session.scenario, catalog: session.catalog, traces: session.traces, designs: list,
-                                        variant: "baseline", progress: progress.step)
+                                        variant: Comparison.unmodifiedVariant, progress: progress.step)
             if !whatIfs.isEmpty {
                 let (catalog, scenario) = try SettingOverride.apply(whatIfs, catalog: session.catalog, scenario: session.scenario)
                 rows += try comparison.rows(scenario: scenario, catalog: catalog, traces: session.traces, designs: list,

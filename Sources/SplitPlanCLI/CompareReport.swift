@@ -22,7 +22,7 @@ enum CompareReport {
 
     static func tables(_ rows: [ComparisonRow], baseline: Design, whatIf: Bool) -> [ReportTable] {
         var headers = ["scenario", "variant", "design", "feasible", "pools", "USD/h", "kW", "req/s", "SLOs simulated", "mixed pool (simulated)",
-                       "vs \(baseline.rawValue)"]
+                       whatIf ? "vs \(baseline.rawValue), unmodified" : "vs \(baseline.rawValue)"]
         if whatIf { headers += ["delta USD/h", "delta req/s"] }
         let table = ReportTable(title: "Designs compared (ratios against \(baseline.rawValue))", headers: headers, rows: rows.map { row in
             var cells = [row.scenario, row.variant, row.plan.design, row.plan.feasible ? "yes" : "no", row.plan.poolSummary,

@@ -43,6 +43,18 @@ import Testing
         #expect(abs(after - before * 0.7) < 1e-6)
     }
 
+    /// A what-if variant's ratios compare with the unmodified baseline design: the cheaper machine's
+    /// Baseline-H100 costs 0.70x the unmodified one (not 1.00x of itself), at the same throughput.
+    @Test func whatIfRatiosCompareWithTheUnmodifiedBaseline() throws {
+        let json = try run(["compare", "--designs", "baseline-h100", "--set", "machine.dgx-h100.pricePerHourUSD=26.6",
+                            "--simulate-seconds", "0"], format: "json")
+        let rows = try #require(try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [[String: Any]])
+        #expect(rows.count == 2)
+        let variant = try #require(rows.first { ($0["variant"] as? String) != "baseline" })
+        #expect(abs((variant["costRatio"] as? Double ?? 0) - 0.7) < 1e-9)
+        #expect(abs((variant["throughputRatio"] as? Double ?? 0) - 1) < 1e-9)
+    }
+
     @Test(arguments: [["--set", "machine.dgx-h100.priceUSD=3"], ["--set", "machine.tpu.pricePerHourUSD=3"], ["--set", "workload.rate=-1"],
                       ["--set", "nonsense"], ["--designs", "splitwise-xx"]])
     func badOverridesExit65(arguments: [String]) {
