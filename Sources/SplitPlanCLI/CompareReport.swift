@@ -21,7 +21,9 @@ enum CompareReport {
     }
 
     static func tables(_ rows: [ComparisonRow], baseline: Design, whatIf: Bool) -> [ReportTable] {
-        var headers = ["scenario", "variant", "design", "feasible", "pools", "USD/h", "kW", "req/s", "SLOs simulated", "mixed pool (simulated)",
+        // One figure per question: with simulation, the pools and rate are the verified ones.
+        let rate = rows.contains { $0.simulated != nil } ? "req/s (verified by simulation)" : "req/s (planned)"
+        var headers = ["scenario", "variant", "design", "feasible", "pools", "USD/h", "kW", rate, "SLOs simulated", "mixed pool (simulated)",
                        whatIf ? "vs \(baseline.rawValue), unmodified" : "vs \(baseline.rawValue)"]
         if whatIf { headers += ["delta USD/h", "delta req/s"] }
         let table = ReportTable(title: "Designs compared (ratios against \(baseline.rawValue))", headers: headers, rows: rows.map { row in
