@@ -83,7 +83,7 @@ struct PlanReader {
 
     func latencies() -> [ProvisioningPlan.Latency] {
         let classes = input.classes
-        var paths: [[(weight: Double, prefill: [Double], utilisation: Double, meanService: Double, servers: Int)]] = classes.map { _ in [] }
+        var paths: [[(weight: Double, prefill: [Double], wait: Queueing.WaitTail)]] = classes.map { _ in [] }
         var decode: [[(weight: Double, perToken: Double)]] = classes.map { _ in [] }
         var mixedPaths: [[(weight: Double, state: MixedPoolState)]] = classes.map { _ in [] }
         for count in formulation.counts {
@@ -103,7 +103,9 @@ struct PlanReader {
                 let rate = result.value(flow.variable), k = flow.workloadClass
                 guard rate > 1e-12 else { continue }
                 switch count.role {
-                case .prompt: paths[k].append((rate, metricPrefill(profile, k), min(promptLoad, 0.999), meanService, servers))
+                case .prompt:
+                    let wait = Queueing.WaitTail(utilisation: min(promptLoad, 0.999), meanServiceSeconds: meanService, servers: servers)
+                    paths[k].append((rate, metricPrefill(profile, k), wait))
                 case .token: decode[k].append((rate, profile.tokenStepSeconds))
                 case .mixed: if let mixedState { mixedPaths[k].append((rate, mixedState)) }
                 }
@@ -120,8 +122,7 @@ struct PlanReader {
             let decodeTime = metric == .e2e ? Double(max(classes[k].outputTokens - 1, 0)) * perToken : 0
             return paths[k].reduce(0) { total, path in
                 let prefill = metric == .ttft ? path.prefill[point + 1] : path.prefill[0]
-                return total + path.weight / promptWeight * Queueing.waitExceeds(seconds - prefill - decodeTime, utilisation: path.utilisation,
-                                                                          meanServiceSeconds: path.meanService, servers: path.servers)
+                return total + path.weight / promptWeight * path.wait.exceeds(seconds - prefill - decodeTime)
             }
         }
         func mixedExceeds(_ k: Int, _ seconds: Double, metric: LatencyMetric, point: Int, _ state: MixedPoolState) -> Double {

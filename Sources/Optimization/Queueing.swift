@@ -6,10 +6,25 @@ public enum Queueing {
     /// P(W > t) = C(n, nρ) · exp(−n(1 − ρ) · t / S) for mean service time S (Erlang C; for n = 1 this is
     /// M/M/1's ρ · exp(−(1 − ρ) t / S)).
     public static func waitExceeds(_ t: Double, utilisation rho: Double, meanServiceSeconds s: Double, servers: Int = 1) -> Double {
-        guard t >= 0 else { return 1 }
-        let n = max(servers, 1)
-        let waiting = n == 1 ? rho : erlangC(servers: n, offeredLoad: rho * Double(n))
-        return waiting * exp(-Double(n) * (1 - rho) * t / s)
+        WaitTail(utilisation: rho, meanServiceSeconds: s, servers: servers).exceeds(t)
+    }
+
+    /// The same tail with Erlang C computed once, for the many thresholds one pool is checked against.
+    public struct WaitTail: Sendable {
+        /// P(W > 0), and the tail's decay rate per second.
+        public let waiting: Double
+        public let decayPerSecond: Double
+
+        public init(utilisation rho: Double, meanServiceSeconds s: Double, servers: Int = 1) {
+            let n = max(servers, 1)
+            waiting = n == 1 ? rho : erlangC(servers: n, offeredLoad: rho * Double(n))
+            decayPerSecond = Double(n) * (1 - rho) / s
+        }
+
+        public func exceeds(_ t: Double) -> Double {
+            guard t >= 0 else { return 1 }
+            return waiting * exp(-decayPerSecond * t)
+        }
     }
 
     /// The largest utilisation ρ in [0, 0.99] at which `violation(ρ) ≤ 0` for every check, by bisection;

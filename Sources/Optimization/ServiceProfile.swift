@@ -97,12 +97,13 @@ public struct ServiceProfile: Sendable {
         let ttft = slo.of(.ttft), e2e = slo.of(.e2e)
         guard !ttft.isEmpty || !e2e.isEmpty else { return Self.defaultUtilisation }
         let cap = Queueing.largestUtilisation { rho in
+            let wait = Queueing.WaitTail(utilisation: rho, meanServiceSeconds: meanService, servers: servers)
             let ttftMiss = slo.violationOverPrompts(ttft, classes: classes) { k, j, target in
-                Queueing.waitExceeds(target - prefillPointSeconds[k][j], utilisation: rho, meanServiceSeconds: meanService, servers: servers)
+                wait.exceeds(target - prefillPointSeconds[k][j])
             }
             let e2eMiss = SLOTargets.violation(e2e, classes: classes) { k, target in
                 let decode = Double(max(classes[k].outputTokens - 1, 0)) * timePerOutputToken
-                return Queueing.waitExceeds(target - prefillSeconds[k] - decode, utilisation: rho, meanServiceSeconds: meanService, servers: servers)
+                return wait.exceeds(target - prefillSeconds[k] - decode)
             }
             return max(ttftMiss, e2eMiss)
         }

@@ -95,7 +95,7 @@ do {
     print("LP relaxation (baseline, same run): median \(milliseconds(median(lp))); MILP / LP = \(String(format: "%.1f", median(milp) / max(median(lp), 1e-9)))x")
     let (plans, wall) = try timed { try largePlanner.plan(request) }
     print("Full plan (headroom levels x pool-size rounds, with checks): \(milliseconds(wall)); feasible \(plans.first?.feasible ?? false), "
-          + "cost \(String(format: "%.1f", plans.first?.costPerHourUSD ?? 0)) USD/h")
+          + "cost \(String(format: "%.1f", plans.first?.costPerHourUSD ?? 0)) USD/h; GLPK \(String(format: "%.1f", plans.first?.solver.seconds ?? 0)) s over \(plans.first?.solver.solves ?? 0) solves")
 
     // Simulator: 10 minutes of the conversation workload at 80 req/s, sizes resampled from the trace,
     // on 25 prompt + 15 token DGX-H100s.
