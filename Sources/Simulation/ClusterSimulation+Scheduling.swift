@@ -77,10 +77,9 @@ extension ClusterSimulation {
 
     private func borrow(_ index: Int) {
         assert(servers[index].role == servers[index].home && servers[index].home != .mixed, "only a home instance is borrowed")
-        servers[index].role = .mixed
+        changeRole(index, to: .mixed)
         servers[index].borrowings += 1
         servers[index].borrowedSince = now
-        refreshLoad(index)
     }
 
     /// A borrowed instance goes home once its borrowed work has drained: a token instance when it has no
@@ -92,7 +91,7 @@ extension ClusterSimulation {
             ? servers[index].promptWorkTokens == 0
             : servers[index].running.count == 0 && servers[index].prefilling.isEmpty && servers[index].waiting.isEmpty && !servers[index].busy
         guard drained else { return }
-        servers[index].role = server.home
+        changeRole(index, to: server.home)
         servers[index].borrowedSeconds += now - servers[index].borrowedSince
     }
 
@@ -105,9 +104,14 @@ extension ClusterSimulation {
     func refreshLoad(_ index: Int) {
         let role = servers[index].role
         let load = role == .prompt ? servers[index].pendingPromptTokens : kvLoadTokens(index)
-        for other in ClusterRole.all {
-            loadTrees[other.treeIndex].update(position: index, load: other == role ? load : .max)
-        }
+        loadTrees[role.treeIndex].update(position: index, load: load)
+    }
+
+    /// Moves an instance to another role: out of its old role's tree, into the new one's.
+    private func changeRole(_ index: Int, to role: ClusterRole) {
+        loadTrees[servers[index].role.treeIndex].update(position: index, load: .max)
+        servers[index].role = role
+        refreshLoad(index)
     }
 
     /// The server of `role` with the least load (lowest index on ties), among those `fitting`: the tree's
