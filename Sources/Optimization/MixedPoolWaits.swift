@@ -1,0 +1,129 @@
+import Foundation
+
+/// Prefill stalls: sizes (seconds) with weights; the tail of a compound Poisson sum by Panjer's recursion
+/// on a lattice of `latticeSeconds` (sizes rounded up, so the tail errs on the safe side).
+struct StallDistribution: Sendable {
+    var sizes: [Double]
+    var weights: [Double]
+    var meanSeconds: Double
+    static let latticeSteps = 200
+
+    init(sizes: [Double], weights: [Double]) {
+        let total = max(weights.reduce(0, +), 1e-300)
+        self.sizes = sizes
+        self.weights = weights.map { $0 / total }
+        meanSeconds = zip(sizes, self.weights).reduce(0) { $0 + $1.0 * $1.1 }
+    }
+
+    /// P(Σ stalls > slack) for a Poisson(meanCount) number of stalls.
+    func exceeds(_ slack: Double, meanCount: Double) -> Double {
+        guard slack >= 0 else { return 1 }
+        guard meanCount > 1e-12 else { return 0 }
+        let unit = slack / Double(Self.latticeSteps)
+        guard unit > 0 else { return 1 - exp(-meanCount) }
+        // Severity on the lattice: sizes beyond the slack land on one cell past it (they alone exceed it).
+        var byCell: [Int: Double] = [:]
+        for (size, weight) in zip(sizes, weights) where weight > 0 {
+            let cells = (size / unit).rounded(.up)
+            byCell[cells.isFinite && cells <= Double(Self.latticeSteps) ? Int(cells) : Self.latticeSteps + 1, default: 0] += weight
+        }
+        let severity = byCell.sorted { $0.key < $1.key }.map { (cells: $0.key, probability: $0.value) }
+        var mass = [Double](repeating: 0, count: Self.latticeSteps + 1)
+        mass[0] = exp(-meanCount)
+        var within = mass[0]
+        if Self.latticeSteps > 0 {
+            for x in 1...Self.latticeSteps {
+                var sum = 0.0
+                for (cells, probability) in severity where cells <= x { sum += Double(cells) * probability * mass[x - cells] }
+                mass[x] = meanCount / Double(x) * sum
+                within += mass[x]
+            }
+        }
+        return min(max(1 - within, 0), 1)
+    }
+}
+
+/// What delays a new prompt's first token on a busy instance, beyond its own chunks: the rest of the
+/// iteration in progress, then the other prompts' chunks that run in its own iteration (chunked prefill
+/// serves prompts FCFS, and the prompts that arrived during one iteration start in the next together).
+///
+/// Iterations are a decode step long, or longer by a prompt chunk's stall; an arrival lands in one with
+/// probability proportional to its length (the inspection paradox) and waits a uniform share of it. Its
+/// own first iteration carries another prompt's chunk with the probability that time is spent in chunk
+/// iterations (arrivals see time averages), that chunk's stall drawn length-biased alike.
+struct IterationResidual: Sendable {
+    /// (iteration length, probability that an arrival lands in such an iteration).
+    var lengths: [(seconds: Double, probability: Double)]
+    /// (stall of the chunks sharing the arrival's first iteration, probability); 0 when none.
+    var shared: [(seconds: Double, probability: Double)]
+
+    /// `stallWeights`: the share of all arrivals whose prompt adds `stallSizes` (they need not sum to 1).
+    init(step: Double, stallSizes: [Double], stallWeights: [Double], chunkIterationsPerSecond rate: Double) {
+        // Share of time in iterations that carry a chunk: rate × their mean length, at most all of it.
+        let chunked = zip(stallSizes, stallWeights).map { (stall: $0.0, weight: $0.1) }
+        let meanChunked = chunked.reduce(0) { $0 + $1.weight * (step + $1.stall) }
+        let chunkedShare = min(1, rate * meanChunked)
+        let biased = chunked.map { (stall: $0.stall, probability: meanChunked > 0 ? chunkedShare * $0.weight * (step + $0.stall) / meanChunked : 0) }
+        lengths = [(step, 1 - chunkedShare)] + biased.map { (step + $0.stall, $0.probability) }
+        shared = [(0, 1 - chunkedShare)] + biased.map { ($0.stall, $0.probability) }
+    }
+
+    var meanSeconds: Double {
+        lengths.reduce(0) { $0 + $1.probability * $1.seconds / 2 } + shared.reduce(0) { $0 + $1.probability * $1.seconds }
+    }
+
+    /// Sizes merged into `bins` groups of about equal weight (each its weighted mean; the largest size
+    /// keeps a bin of its own, so the tail is not averaged away): the wait's double sum stays small.
+    static func binned(sizes: [Double], weights: [Double], bins: Int) -> (sizes: [Double], weights: [Double]) {
+        guard sizes.count > bins, bins > 1 else { return (sizes, weights) }
+        let order = sizes.indices.sorted { sizes[$0] < sizes[$1] }
+        let total = weights.reduce(0, +)
+        guard total > 0, let largest = order.last else { return (sizes, weights) }
+        var outSizes: [Double] = [], outWeights: [Double] = []
+        var weight = 0.0, weighted = 0.0
+        for index in order.dropLast() {
+            weight += weights[index]
+            weighted += weights[index] * sizes[index]
+            if weight >= (total - weights[largest]) / Double(bins - 1) {
+                outSizes.append(weighted / weight)
+                outWeights.append(weight)
+                weight = 0
+                weighted = 0
+            }
+        }
+        if weight > 0 {
+            outSizes.append(weighted / weight)
+            outWeights.append(weight)
+        }
+        outSizes.append(sizes[largest])
+        outWeights.append(weights[largest])
+        return (outSizes, outWeights)
+    }
+
+    /// P(wait for the iteration in progress + shared chunks > seconds).
+    func exceeds(_ seconds: Double) -> Double {
+        shared.reduce(0) { total, chunk in
+            total + chunk.probability * lengths.reduce(0) { sum, length in
+                let left = seconds - chunk.seconds
+                guard left >= 0 else { return sum + length.probability }
+                guard length.seconds > 0 else { return sum }
+                return sum + length.probability * min(1, max(0, 1 - left / length.seconds))
+            }
+        }
+    }
+}
+
+/// Chunked-prefill costs per decode batch, computed once each; shared by copies of the model.
+final class ChunkCostCache: @unchecked Sendable {
+    private var byBatch: [Int: [[(seconds: Double, added: Double)]]] = [:]
+    private let lock = NSLock()
+
+    func costs(batch: Int, compute: () -> [[(seconds: Double, added: Double)]]) -> [[(seconds: Double, added: Double)]] {
+        lock.lock()
+        defer { lock.unlock() }
+        if let cached = byBatch[batch] { return cached }
+        let value = compute()
+        byBatch[batch] = value
+        return value
+    }
+}
