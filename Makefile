@@ -26,7 +26,7 @@ test: deps
 calibrate: build
 	$(BIN) calibrate --profile Tests/Fixtures/llama2-70b-vllm-a100-h100.csv --operator-profile Tests/Fixtures/vidur --leave-one-out
 
-# Benchmarks: median planning time per shipped scenario and a 12-type x 64-class instance; then the
+# Benchmarks: median planning time per shipped scenario and a 15-type x 64-class instance; then the
 # simulator at operating load (BLOOM-176B, 80 and 1280 req/s), in a process of its own for its memory.
 bench: deps
 	$(SWIFT) build -c release --product splitplan-bench

@@ -67,7 +67,7 @@ do {
             machines.append(variant)
         }
     }
-    // The originals stay in the catalogue as the SLO reference; the candidates are the 12 variants.
+    // The originals stay in the catalogue as the SLO reference; the candidates are the variants (three prices per machine).
     let large = Catalog(gpus: catalog.sortedGPUs, machines: machines + catalog.sortedMachines, models: catalog.sortedModels, origins: catalog.origins)
     var scenario = try Scenario.load(root.appendingPathComponent("Scenarios/quickstart.json"))
     scenario.machines = machines.map(\.id)
