@@ -56,7 +56,7 @@ do {
               + "  " + milliseconds(median(perSolve)) + "        " + milliseconds(median(walls)))
     }
 
-    // A large instance: 12 machine types (each catalogue machine at list, spot and reserved prices), every
+    // A large instance: 15 machine types (each catalogue machine at list, spot and reserved prices), every
     // power cap they allow, 3 roles, 64 workload classes (8 prompt × 8 output buckets), design auto.
     var machines: [MachineSpec] = []
     for machine in catalog.sortedMachines {
