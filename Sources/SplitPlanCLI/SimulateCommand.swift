@@ -57,7 +57,8 @@ struct SimulateCommand: ParsableCommand {
         progress.finish()
         if noTimings { result.wallSeconds = 0 }
         if output.format == .text {
-            try OutputFile.write(SimulationText.render(result, scenario: session.scenario.name), to: output.output, force: output.force)
+            try OutputFile.write(SimulationText.render(result, scenario: session.scenario.name,
+                                                              reference: session.scenario.slo.referenceMachine?.rawValue), to: output.output, force: output.force)
         } else {
             let tables = SimulationText.tables(result)
             try output.write(tables: tables, json: result) { SimulationText.html(result, tables: tables, scenario: session.scenario.name) }

@@ -2,7 +2,8 @@ import Reporting
 import Simulation
 
 enum SimulationText {
-    static func render(_ result: SimulationResult, scenario: String) -> String {
+    /// `reference`: the SLO reference machine, named where slowdowns are shown.
+    static func render(_ result: SimulationResult, scenario: String, reference: String? = nil) -> String {
         var out = "Simulation: \(scenario)\n"
         out += "\(Format.integer(result.requests)) requests, \(Format.integer(result.completed)) completed, \(Format.integer(result.dropped)) dropped; "
         let window = result.measurementWindow
@@ -29,6 +30,10 @@ enum SimulationText {
                 slo.append([check.metric, check.percentile, check.achieved.map { Format.fixed($0, 3) } ?? "-", Format.fixed(check.target, 3), check.unit, check.met ? "yes" : "NO"])
             }
             out += slo.render()
+            if let reference, result.slo.contains(where: { $0.unit == "slowdown" }) {
+                out += "slowdown: a request's latency divided by the same request's latency alone on a \(reference) "
+                    + "(1.00 = as fast as alone; seconds in the latency table above)\n"
+            }
         }
         var pools = TextTable(title: "\nPools", headers: ["role", "machine", "count", "cap", "prefill", "decode", "borrowed", "mean kW", "kWh"])
         for pool in result.pools {

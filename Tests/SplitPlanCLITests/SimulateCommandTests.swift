@@ -33,6 +33,21 @@ import Testing
         #expect(otherSeed.bytes != first.bytes)
     }
 
+    /// The text report says what a slowdown is measured against, and shows the run's preemptions and
+    /// borrowing; the JSON has their keys.
+    @Test func textExplainsSlowdownsAndShowsPreemptionsAndBorrowing() throws {
+        let output = try scratchFile("simulation.txt")
+        let arguments = ["simulate", "--pool", "prompt:dgx-h100=2", "--pool", "token:dgx-h100=2", "--rate", "40", "--duration", "60", "--output", output]
+        _ = SplitPlanCommand.run(arguments: arguments + catalog)
+        let text = try String(contentsOfFile: output, encoding: .utf8)
+        #expect(text.contains("latency alone on a dgx-a100") && text.contains("KV preemptions:") && text.contains("machines borrowed into it"))
+        let json = try simulateJSON(Array(arguments.dropFirst().dropLast(2)), status: 2).json
+        for key in ["preemptions", "preemptedRequests", "mixedRoutedRequests"] { #expect(json[key] != nil, "missing \(key)") }
+        let pools = try #require(json["pools"] as? [[String: Any]])
+        #expect(pools.allSatisfy { $0["borrowedShare"] != nil && $0["borrowings"] != nil })
+        #expect((pools.first { $0["role"] as? String == "token" }?["borrowings"] as? Int ?? 0) > 0)
+    }
+
     @Test func anUnderProvisionedClusterMissesItsSLOsWithExit2() throws {
         let json = try simulateJSON(["--pool", "mixed:dgx-a100=2", "--duration", "60"], status: 2).json
         #expect(json["sloMet"] as? Bool == false)
