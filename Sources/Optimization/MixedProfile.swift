@@ -117,7 +117,7 @@ struct MixedPoolModel: Sendable {
         var seconds = 0.0, added = 0.0, prior = 0
         while prior < promptTokens {
             var chunk = PrefillBatch.empty
-            let tokens = min(ServiceProfile.promptTokenBudget, promptTokens - prior)
+            let tokens = min(profile.promptTokenBudget, promptTokens - prior)
             chunk.addChunk(tokens: tokens, priorTokens: prior)
             let iteration = performance.mixedStepSeconds(prefill: chunk, decode: decodeBatch)
             added += max(0, iteration - decodeAlone)

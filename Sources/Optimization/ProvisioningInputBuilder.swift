@@ -43,7 +43,8 @@ struct ProvisioningInputBuilder {
                                                     tensorParallel: scenario.tensorParallel, powerCapFraction: cap.fraction)
                     let option = MachineOption(machine: machine, powerCap: cap, performance: RooflineModel(deployment))
                     let key = "\(option.label)/\(tbtHeadroom)"
-                    let profile = cache.service[key] ?? ServiceProfile(option: option, classes: classes, slo: slo, tbtHeadroom: tbtHeadroom)
+                    let profile = cache.service[key] ?? ServiceProfile(option: option, classes: classes, slo: slo, tbtHeadroom: tbtHeadroom,
+                                                                       promptTokenBudget: scenario.scheduler.promptTokenBudget)
                     cache.service[key] = profile
                     profiles.append(profile)
                 } catch let error as ThroughputError where design == .auto {

@@ -15,8 +15,11 @@ public struct MachineOption: Sendable {
 
 /// What one machine option does for each workload class, in each role, with the caps the SLOs allow.
 public struct ServiceProfile: Sendable {
-    /// Splitwise batches at most this many prompt tokens per prefill.
-    public static let promptTokenBudget = 2048
+    /// Splitwise batches at most this many prompt tokens per prefill (the scenario's
+    /// `scheduler.promptTokenBudget` by default).
+    public static let defaultPromptTokenBudget = 2048
+    /// Most prompt tokens in one prefill batch or mixed iteration, as the simulator schedules them.
+    public var promptTokenBudget: Int
     /// Share of a machine's network bandwidth that KV-cache transfers may use.
     public static let networkUtilisation = 0.9
     /// Utilisation cap of pools without latency SLOs.
@@ -48,15 +51,17 @@ public struct ServiceProfile: Sendable {
     public var tokenCapable: Bool { tokenBatch > 0 }
 
     /// `tbtHeadroom` ≤ 1 scales the TBT targets the decode batch must meet, leaving E2E room for queueing.
-    public init(option: MachineOption, classes: [WorkloadClass], slo: SLOTargets, tbtHeadroom: Double = 1) {
+    public init(option: MachineOption, classes: [WorkloadClass], slo: SLOTargets, tbtHeadroom: Double = 1,
+                promptTokenBudget: Int = ServiceProfile.defaultPromptTokenBudget) {
         let performance = option.performance
+        self.promptTokenBudget = max(promptTokenBudget, 1)
         let instances = Double(option.deployment.instancesPerMachine)
         let memory = MemoryModel(option.deployment)
         self.option = option
         prefillSeconds = classes.map { performance.prefillSeconds(promptTokens: $0.promptTokens) }
         prefillPointSeconds = classes.map { $0.promptPoints.map { performance.prefillSeconds(promptTokens: $0) } }
         promptWork = classes.map { workload in
-            let batch = max(1, Self.promptTokenBudget / workload.promptTokens)
+            let batch = max(1, promptTokenBudget / workload.promptTokens)
             return performance.prefillSeconds(promptTokens: workload.promptTokens, batch: batch) / Double(batch) / instances
         }
         let meanContext = classes.reduce(0.0) { $0 + $1.share * Double($1.outputTokens) * Double($1.decodeContextTokens) }

@@ -28,6 +28,34 @@ import Testing
         #expect(solver["status"] as? String == "optimal")
     }
 
+    /// The scenario's prompt token budget reaches the planner: split prompt machines that may batch only
+    /// 256 tokens prefill the quick-start's prompts (median 1020 tokens) one at a time, so the same
+    /// Splitwise-HH pools sustain a lower rate than with Splitwise's 2048 (22.9 against 23.9 req/s).
+    @Test func promptTokenBudgetReachesThePlanner() throws {
+        func promptMachines(budget: Int?) throws -> (count: Int, sustainable: Double) {
+            var scenario = try #require(try JSONSerialization.jsonObject(
+                with: Data(contentsOf: URL(fileURLWithPath: Repository.path("Scenarios/quickstart.json")))) as? [String: Any])
+            var workload = try #require(scenario["workload"] as? [String: Any])
+            for key in ["promptTokens", "outputTokens"] {
+                var sizes = try #require(workload[key] as? [String: Any])
+                sizes["file"] = Repository.path("Scenarios/traces/conversation.csv")
+                workload[key] = sizes
+            }
+            scenario["workload"] = workload
+            scenario.removeValue(forKey: "expect")
+            if let budget { scenario["scheduler"] = ["promptTokenBudget": budget] }
+            let text = String(decoding: try JSONSerialization.data(withJSONObject: scenario), as: UTF8.self)
+            let file = try scratchFile("budget-\(budget ?? 0).json", text)
+            let plan = try planJSON([file, "--design", "splitwise-hh"])
+            let pools = try #require(plan["pools"] as? [[String: Any]])
+            let count = pools.filter { $0["role"] as? String == "prompt" }.reduce(0) { $0 + ($1["count"] as? Int ?? 0) }
+            return (count, plan["sustainableRequestsPerSecond"] as? Double ?? 0)
+        }
+        let wide = try promptMachines(budget: nil), narrow = try promptMachines(budget: 256)
+        #expect(wide.count > 0 && narrow.count >= wide.count, "\(narrow.count) prompt machines at 256 tokens, \(wide.count) at 2048")
+        #expect(narrow.count > wide.count || narrow.sustainable < wide.sustainable * 0.99, "\(narrow) against \(wide)")
+    }
+
     @Test func infeasibleExitsTwoWithARelaxation() throws {
         let json = try planJSON(["--design", "splitwise-hh", "--cost-cap", "100"], status: 2)
         #expect(json["feasible"] as? Bool == false)
