@@ -14,10 +14,13 @@ public struct SchedulerPolicy: Sendable, Equatable {
     public var kvBlockTokens = 16
     /// Preemptions after which a request is protected (Splitwise's 4).
     public var preemptionLimit = 4
+    /// Share of KV blocks left free when admitting a request (vLLM's 1 % watermark).
+    public var admissionReserveShare = 0.01
 
     public init() {}
 
-    static let keys = ["borrowing", "promptOverflowTokens", "tokenOverflowKVShare", "promptTokenBudget", "kvBlockTokens", "preemptionLimit"]
+    static let keys = ["borrowing", "promptOverflowTokens", "tokenOverflowKVShare", "promptTokenBudget", "kvBlockTokens", "preemptionLimit",
+                       "admissionReserveShare"]
 
     init(json: JSONCursor) throws {
         _ = try json.object(expected: "a scheduler object {\(Self.keys.joined(separator: ", "))}")
@@ -28,5 +31,6 @@ public struct SchedulerPolicy: Sendable, Equatable {
         if let value = try json.optionalChild("promptTokenBudget") { promptTokenBudget = try value.integer(.atLeast(1, atMost: 1e7)) }
         if let value = try json.optionalChild("kvBlockTokens") { kvBlockTokens = try value.integer(.atLeast(1, atMost: 4096)) }
         if let value = try json.optionalChild("preemptionLimit") { preemptionLimit = try value.integer(.atLeast(0, atMost: 1000)) }
+        if let value = try json.optionalChild("admissionReserveShare") { admissionReserveShare = try value.number(.atLeast(0, atMost: 0.5)) }
     }
 }

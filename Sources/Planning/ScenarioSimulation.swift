@@ -74,7 +74,7 @@ public struct ScenarioSimulation: Sendable {
         }
         let requests = try requests()
         let start = DispatchTime.now().uptimeNanoseconds
-        var settings = SchedulerSettings(scenario.scheduler)
+        var settings = scenario.scheduler
         if let borrowing { settings.borrowing = borrowing }
         let simulation = try ClusterSimulation(requests: requests, pools: pools, model: modelSpec, catalog: catalog,
                                                tensorParallel: scenario.tensorParallel, settings: settings)

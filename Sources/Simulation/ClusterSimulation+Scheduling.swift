@@ -13,14 +13,14 @@ extension ClusterSimulation {
         let promptChoice = leastLoaded(.prompt) { self.servers[$0].pendingPromptTokens }
         let tokenChoice = leastLoaded(.token, fitting: fits, load: kvLoadTokens)
         let mixedChoice = leastLoaded(.mixed, fitting: fits, load: kvLoadTokens)
-        let promptOverflow = promptChoice.map { servers[$0].pendingPromptTokens > settings.mixedOverflowTokens } ?? true
+        let promptOverflow = promptChoice.map { servers[$0].pendingPromptTokens > settings.promptOverflowTokens } ?? true
         let tokenOverflow = borrows && (tokenChoice.map(kvOverflows) ?? true)
         if let promptServer = promptChoice, let tokenServer = tokenChoice, !promptOverflow, !tokenOverflow {
             routeSplit(request, prompt: promptServer, token: tokenServer)
             return
         }
         // A mixed instance takes the request unless, with borrowing, its own queues are past the thresholds.
-        let mixedTakes = mixedChoice.map { !borrows || (servers[$0].promptWorkTokens <= settings.mixedOverflowTokens && !kvOverflows($0)) }
+        let mixedTakes = mixedChoice.map { !borrows || (servers[$0].promptWorkTokens <= settings.promptOverflowTokens && !kvOverflows($0)) }
         if let mixedServer = mixedChoice, mixedTakes == true {
             routeMixed(request, to: mixedServer)
         } else if borrows, promptOverflow, let tokenServer = tokenChoice {

@@ -69,7 +69,7 @@ public final class ClusterSimulation {
             for _ in 0..<pool.spec.count {
                 for _ in 0..<pool.instancesPerMachine {
                     servers.append(Server(pool: index, machine: machines, role: role, kvCapacityTokens: pool.kvCapacityTokens,
-                                          blockTokens: settings.kvBlockTokens, admissionReserve: settings.admissionReserveFraction))
+                                          blockTokens: settings.kvBlockTokens, admissionReserve: settings.admissionReserveShare))
                 }
                 machines += 1
             }

@@ -4,36 +4,8 @@ import Throughput
 /// One pool of identical machines in the simulated cluster.
 public typealias PoolSpec = PoolCount
 
-/// Scheduling settings, defaulting to Splitwise's.
-public struct SchedulerSettings: Sendable, Equatable {
-    /// Most prompt tokens batched into one prefill.
-    public var promptTokenBudget = 2048
-    /// Pending prompt tokens on the least-loaded prompt machine beyond which a request goes to the mixed
-    /// pool (and, with borrowing, prompt tokens still to prefill beyond which a mixed instance is full).
-    public var mixedOverflowTokens = 4096
-    /// Splitwise's machine borrowing between pools: off keeps every instance in its pool.
-    public var borrowing = true
-    /// Share of its KV memory (held and sent) beyond which the least-loaded token instance overflows.
-    public var tokenOverflowKVShare = 0.9
-    /// Tokens per KV block (vLLM's default block size).
-    public var kvBlockTokens = 16
-    /// Preemptions after which a request is protected (Splitwise's bound).
-    public var preemptionLimit = 4
-    /// Share of KV blocks left free when admitting a request (vLLM's watermark).
-    public var admissionReserveFraction = 0.01
-
-    public init() {}
-
-    /// The scenario's scheduler settings.
-    public init(_ policy: SchedulerPolicy) {
-        promptTokenBudget = policy.promptTokenBudget
-        mixedOverflowTokens = policy.promptOverflowTokens
-        borrowing = policy.borrowing
-        tokenOverflowKVShare = policy.tokenOverflowKVShare
-        kvBlockTokens = policy.kvBlockTokens
-        preemptionLimit = policy.preemptionLimit
-    }
-}
+/// How the simulated cluster schedules: the scenario's `scheduler` settings, one type for both.
+public typealias SchedulerSettings = SchedulerPolicy
 
 /// A pool as the simulator runs it: its step-time model, KV memory per instance and power per phase.
 public struct SimulatedPool: Sendable {

@@ -14,7 +14,7 @@ import Throughput
     /// setup, and one decode step ends it.
     @Test func tokenMachineBorrowedForAPromptSurgeAndReturned() throws {
         var settings = SchedulerSettings()
-        settings.mixedOverflowTokens = 100
+        settings.promptOverflowTokens = 100
         let requests = [Request(arrivalSeconds: 0, promptTokens: 300, outputTokens: 2),
                         Request(arrivalSeconds: 0.1, promptTokens: 50, outputTokens: 2)]
         let trace = try ClusterSimulation(requests: requests, pools: try linearPools(), settings: settings).run()

@@ -23,7 +23,7 @@ func linearMixedPool(kvTokens: Int) throws -> [SimulatedPool] {
     @Test func preemptionThenRecompute() throws {
         var settings = SchedulerSettings()
         settings.kvBlockTokens = 4
-        settings.admissionReserveFraction = 0
+        settings.admissionReserveShare = 0
         let requests = [Request(arrivalSeconds: 0, promptTokens: 3, outputTokens: 8),
                         Request(arrivalSeconds: 0, promptTokens: 3, outputTokens: 8)]
         let trace = try ClusterSimulation(requests: requests, pools: try linearMixedPool(kvTokens: 12), settings: settings).run()
