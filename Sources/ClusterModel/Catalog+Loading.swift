@@ -72,6 +72,13 @@ public enum JSONDocument {
     }
 
     public static func readFile(_ url: URL, role: String, maximumBytes: Int) throws -> Data {
+        var data = Data()
+        try readChunks(url, role: role, maximumBytes: maximumBytes) { data.append($0) }
+        return data
+    }
+
+    /// Hands the file to `body` in chunks of 1 MiB, refusing it once it passes `maximumBytes`.
+    public static func readChunks(_ url: URL, role: String, maximumBytes: Int, _ body: (Data) throws -> Void) throws {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory) else {
             throw ClusterModelError.fileNotFound(path: url.path, role: role)
@@ -85,19 +92,20 @@ public enum JSONDocument {
             throw ClusterModelError.unreadableFile(path: url.path, reason: reason)
         }
         defer { try? handle.close() }
-        var data = Data()
-        do {
-            while let chunk = try handle.read(upToCount: 1 << 20), !chunk.isEmpty {
-                data.append(chunk)
-                guard data.count <= maximumBytes else {
-                    throw ClusterModelError.unreadableFile(path: url.path, reason: "it is larger than the \(maximumBytes)-byte limit for a \(role)")
-                }
+        var total = 0
+        while true {
+            let chunk: Data
+            do {
+                guard let read = try handle.read(upToCount: 1 << 20), !read.isEmpty else { return }
+                chunk = read
+            } catch {
+                throw ClusterModelError.unreadableFile(path: url.path, reason: "reading it failed (error \((error as NSError).code))")
             }
-        } catch let error as ClusterModelError {
-            throw error
-        } catch {
-            throw ClusterModelError.unreadableFile(path: url.path, reason: "reading it failed (error \((error as NSError).code))")
+            total += chunk.count
+            guard total <= maximumBytes else {
+                throw ClusterModelError.unreadableFile(path: url.path, reason: "it is larger than the \(maximumBytes)-byte limit for a \(role)")
+            }
+            try body(chunk)
         }
-        return data
     }
 }

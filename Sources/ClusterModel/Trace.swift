@@ -44,82 +44,53 @@ extension Trace {
     /// Traces larger than this are refused: the published hour-long traces are under 1 MB.
     public static let maximumBytes = 512 * 1_048_576
 
+    /// Reads the file in chunks, parsing as it goes: memory is the requests', not the text's.
     public static func load(_ url: URL) throws -> Trace {
-        let data = try JSONDocument.readFile(url, role: "trace file", maximumBytes: maximumBytes)
-        guard let text = String(data: data, encoding: .utf8) else {
-            throw ClusterModelError.unreadableFile(path: url.path, reason: "not UTF-8 text; expected a CSV trace")
+        var parser = TraceParser(file: url.path)
+        try JSONDocument.readChunks(url, role: "trace file", maximumBytes: maximumBytes) { chunk in
+            try chunk.withUnsafeBytes { try parser.consume($0) }
         }
-        return try parse(text, file: url.path)
+        return try parser.finish()
     }
 
     static let columns = ["TIMESTAMP", "ContextTokens", "GeneratedTokens"]
 
     public static func parse(_ text: String, file: String) throws -> Trace {
-        let csv = CSVText(text)
-        guard !csv.header.isEmpty else { throw ClusterModelError.emptyTrace(path: file) }
-        var index: [Int] = []
-        for column in columns {
-            guard let position = csv.header.firstIndex(of: column) else {
-                throw ClusterModelError.malformedTrace(
-                    path: file, line: csv.headerLine, column: "header", value: "\"\(csv.header.joined(separator: ","))\"",
-                    allowed: "a header naming the columns \(columns.joined(separator: ", ")) (Azure LLM inference trace format)")
-            }
-            index.append(position)
-        }
-        var requests: [Request] = []
-        requests.reserveCapacity(csv.rows.count)
-        var origin: Double?
-        for row in csv.rows {
-            let fields = row.fields
-            guard fields.count == csv.header.count else {
-                throw ClusterModelError.malformedTrace(
-                    path: file, line: row.line, column: "row", value: "\(fields.count) fields",
-                    allowed: "\(csv.header.count) comma-separated fields, as in the header")
-            }
-            let stamp = fields[index[0]]
-            guard let absolute = TraceTimestamp.seconds(stamp) else {
-                throw ClusterModelError.malformedTrace(
-                    path: file, line: row.line, column: "TIMESTAMP", value: "\"\(stamp)\"",
-                    allowed: "YYYY-MM-DD HH:MM:SS[.fraction] or seconds as a non-negative number")
-            }
-            let start = origin ?? absolute
-            origin = start
-            let seconds = absolute - start
-            if let previous = requests.last, seconds < previous.arrivalSeconds {
-                throw ClusterModelError.malformedTrace(
-                    path: file, line: row.line, column: "TIMESTAMP", value: "\"\(stamp)\"",
-                    allowed: "a time no earlier than the previous row's (rows must be in arrival order)")
-            }
-            let prompt = try tokens(fields[index[1]], column: columns[1], line: row.line, file: file)
-            let output = try tokens(fields[index[2]], column: columns[2], line: row.line, file: file)
-            requests.append(Request(arrivalSeconds: seconds, promptTokens: prompt, outputTokens: output))
-        }
-        guard !requests.isEmpty else { throw ClusterModelError.emptyTrace(path: file) }
-        return Trace(file: file, requests: requests)
-    }
-
-    private static func tokens(_ text: String, column: String, line: Int, file: String) throws -> Int {
-        guard let value = Int(text), NumberRule.tokenCount.accepts(Double(value)) else {
-            throw ClusterModelError.malformedTrace(
-                path: file, line: line, column: column, value: "\"\(text)\"", allowed: NumberRule.tokenCount.description)
-        }
-        return value
+        var parser = TraceParser(file: file)
+        try Array(text.utf8).withUnsafeBytes { try parser.consume($0) }
+        return try parser.finish()
     }
 }
 
 /// Trace timestamps: `2023-11-16 18:17:03.9799600` (UTC, any number of fraction digits) or plain seconds.
 enum TraceTimestamp {
-    static func seconds(_ text: String) -> Double? {
-        if let plain = Double(text) { return plain.isFinite && plain >= 0 ? plain : nil }
-        let parts = text.split(separator: " ")
-        guard parts.count == 2 else { return nil }
-        let date = parts[0].split(separator: "-").compactMap { Int($0) }
-        let time = parts[1].split(separator: ":")
-        guard date.count == 3, time.count == 3, let hour = Int(time[0]), let minute = Int(time[1]),
-              let second = Double(time[2]), (1...12).contains(date[1]), (1...31).contains(date[2]),
-              (0..<24).contains(hour), (0..<60).contains(minute), second >= 0, second < 61
+    static func seconds(_ bytes: UnsafeRawBufferPointer) -> Double? {
+        guard let space = bytes.firstIndex(of: UInt8(ascii: " ")) else {
+            // Plain seconds, through the standard library's parser (no allocation up to 15 bytes).
+            guard let plain = Double(String(decoding: bytes, as: UTF8.self)) else { return nil }
+            return plain.isFinite && plain >= 0 ? plain : nil
+        }
+        var cursor = 0
+        func integer(until delimiter: UInt8, end: Int) -> Int? {
+            var value = 0, digits = 0
+            while cursor < end, bytes[cursor] != delimiter {
+                let digit = Int(bytes[cursor]) - Int(UInt8(ascii: "0"))
+                guard (0...9).contains(digit), digits < 9 else { return nil }
+                value = value * 10 + digit
+                digits += 1
+                cursor += 1
+            }
+            guard digits > 0, cursor < end else { return nil }
+            cursor += 1
+            return value
+        }
+        guard let year = integer(until: UInt8(ascii: "-"), end: space), let month = integer(until: UInt8(ascii: "-"), end: space),
+              let day = integer(until: UInt8(ascii: " "), end: space + 1), cursor == space + 1,
+              let hour = integer(until: UInt8(ascii: ":"), end: bytes.count), let minute = integer(until: UInt8(ascii: ":"), end: bytes.count),
+              cursor < bytes.count, let second = Double(String(decoding: UnsafeRawBufferPointer(rebasing: bytes[cursor...]), as: UTF8.self)),
+              (1...12).contains(month), (1...31).contains(day), (0..<24).contains(hour), (0..<60).contains(minute), second >= 0, second < 61
         else { return nil }
-        let days = daysFromCivil(year: date[0], month: date[1], day: date[2])
+        let days = daysFromCivil(year: year, month: month, day: day)
         return Double(days) * 86_400 + Double(hour * 3600 + minute * 60) + second
     }
 

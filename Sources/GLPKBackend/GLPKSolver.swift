@@ -14,8 +14,9 @@ public struct GLPKSolver: MILPSolver {
         guard options.timeLimitSeconds > 0, options.relativeGap >= 0 else {
             throw OptimizationError.invalidModel("time limit must be > 0 and gap >= 0")
         }
-        let outcome = try run(model, options: options, lpPath: nil, solve: true)
-        return outcome
+        // The run's deadline has passed: no solve starts (GLPK would take at least its 1 ms minimum).
+        guard options.solveTimeLimitSeconds > 0 else { return SolveResult(status: .timeLimit, seconds: 0) }
+        return try run(model, options: options, lpPath: nil, solve: true)
     }
 
     /// Writes the model in CPLEX LP format, for inspection or another solver.
@@ -113,7 +114,7 @@ struct GLPKArrays {
                         col_upper: pinned.2.pointer, col_kind: pinned.3.pointer, col_names: colNamePointers,
                         row_lower: pinned.4.pointer, row_upper: pinned.5.pointer, row_names: rowNamePointers,
                         nonzeros: Int32(entryValue.count), entry_row: pinned.6.pointer, entry_col: pinned.7.pointer,
-                        entry_value: pinned.8.pointer, time_limit_seconds: options.timeLimitSeconds, mip_gap: options.relativeGap,
+                        entry_value: pinned.8.pointer, time_limit_seconds: options.solveTimeLimitSeconds, mip_gap: options.relativeGap,
                         lp_path: lpPath == nil ? nil : path, solve: solve ? 1 : 0)
                     return withExtendedLifetime(pinned) { withUnsafePointer(to: &problem, body) }
                 }

@@ -1,3 +1,5 @@
+import ClusterModel
+
 /// A backend that solves `LinearModel`s. Every backend passes the same conformance suite.
 public protocol MILPSolver: Sendable {
     var name: String { get }
@@ -6,14 +8,26 @@ public protocol MILPSolver: Sendable {
 }
 
 public struct SolveOptions: Sendable, Equatable {
+    /// The most one solve may take.
     public var timeLimitSeconds: Double
     /// Relative gap between the incumbent and the best bound at which a MIP search may stop.
     public var relativeGap: Double
+    /// The whole run's limit: a solve gets at most what is left of it.
+    public var deadline: Deadline?
 
-    public init(timeLimitSeconds: Double = 10, relativeGap: Double = 1e-4) {
+    public init(timeLimitSeconds: Double = 10, relativeGap: Double = 1e-4, deadline: Deadline? = nil) {
         self.timeLimitSeconds = timeLimitSeconds
         self.relativeGap = relativeGap
+        self.deadline = deadline
     }
+
+    /// Solves within a run's deadline: each may use all that is left of it.
+    public static func within(_ deadline: Deadline) -> SolveOptions {
+        SolveOptions(timeLimitSeconds: deadline.limitSeconds, deadline: deadline)
+    }
+
+    /// This solve's limit: the per-solve one, or less when the run's deadline is nearer.
+    public var solveTimeLimitSeconds: Double { min(timeLimitSeconds, deadline?.remainingSeconds ?? .infinity) }
 }
 
 public enum SolveStatus: String, Sendable, Codable, Equatable {

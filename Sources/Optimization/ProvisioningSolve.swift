@@ -72,7 +72,9 @@ struct ProvisioningSolve {
 
     /// The solver stopped before it found any plan: the question may well have an answer.
     private var timeLimitNote: String {
-        "stopped at the time limit (\(NumberFormatting.compact(options.timeLimitSeconds)) s per solve) before any plan was found; raise --time-limit"
+        let limit = options.deadline.map { "the run's \(NumberFormatting.compact($0.limitSeconds)) s limit" }
+            ?? "the \(NumberFormatting.compact(options.timeLimitSeconds)) s limit per solve"
+        return "stopped at \(limit) before any plan was found; raise --time-limit"
     }
 
     /// Why there is no plan.

@@ -26,6 +26,8 @@ public struct Comparison: Sendable {
     /// Seconds of arrivals to simulate per plan (nil: no simulation).
     public var simulationSeconds: Double?
     public var seed: UInt64 = 1
+    /// The run's wall-clock limit, for the verifying simulations.
+    public var deadline: Deadline?
 
     public init(simulationSeconds: Double?, makePlanner: @escaping @Sendable (Catalog) -> ProvisioningPlanner) {
         self.simulationSeconds = simulationSeconds
@@ -39,7 +41,8 @@ public struct Comparison: Sendable {
             progress("\(scenario.name) \(variant) \(design.rawValue)")
             let request = PlanRequest(scenario: scenario, traces: traces, design: design)
             if let seconds = simulationSeconds {
-                let simulation = ScenarioSimulation(scenario: scenario, catalog: catalog, traces: traces, durationSeconds: seconds, seed: seed)
+                var simulation = ScenarioSimulation(scenario: scenario, catalog: catalog, traces: traces, durationSeconds: seconds, seed: seed)
+                simulation.deadline = deadline
                 let outcome = try PlanVerifier(planner: planner, simulation: simulation).verify(request)
                 if let final = outcome.final {
                     return ComparisonRow(scenario: scenario.name, variant: variant, plan: final.plan, simulated: final.simulated,

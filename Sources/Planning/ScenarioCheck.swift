@@ -17,15 +17,19 @@ public struct ScenarioCheck: Sendable {
         public var scenario: String
         /// Set when the file is invalid: the message, and no expectations were checked.
         @NullEncodable public var invalid: String?
+        /// Set when the run's time limit stopped a solve or a simulation: what stopped, and what to do.
+        @NullEncodable public var stopped: String?
         public var expectations: [Expectation]
         public var seconds: Double
 
-        public var passed: Bool { invalid == nil && expectations.allSatisfy(\.passed) }
+        public var passed: Bool { invalid == nil && stopped == nil && expectations.allSatisfy(\.passed) }
     }
 
     public var catalogOverride: Catalog?
     public var makePlanner: @Sendable (Catalog) -> ProvisioningPlanner
     public var seed: UInt64 = 1
+    /// The run's wall-clock limit, for the checking simulations.
+    public var deadline: Deadline?
 
     public init(catalogOverride: Catalog?, makePlanner: @escaping @Sendable (Catalog) -> ProvisioningPlanner) {
         self.catalogOverride = catalogOverride
@@ -34,7 +38,8 @@ public struct ScenarioCheck: Sendable {
 
     public func check(_ url: URL, defaultCatalog: () throws -> Catalog) -> Outcome {
         let start = Date()
-        var outcome = Outcome(file: url.path, scenario: url.deletingPathExtension().lastPathComponent, invalid: nil, expectations: [], seconds: 0)
+        var outcome = Outcome(file: url.path, scenario: url.deletingPathExtension().lastPathComponent, invalid: nil, stopped: nil,
+                              expectations: [], seconds: 0)
         do {
             let scenario = try Scenario.load(url)
             outcome.scenario = scenario.name
@@ -44,8 +49,13 @@ public struct ScenarioCheck: Sendable {
             try scenario.checkDeployable(in: catalog)
             let traces = try scenario.loadTraces()
             let plans = try makePlanner(catalog).plan(PlanRequest(scenario: scenario, traces: traces))
+            if plans.first?.solver.status == .timeLimit {
+                outcome.stopped = "stopped at the run's time limit before a plan was found; raise --time-limit"
+            }
             outcome.expectations = try evaluate(scenario, plan: plans.first, catalog: catalog, traces: traces)
                 + Self.ratios(scenario.expect?.ratios ?? [], plans: plans)
+        } catch let error as SimulationError {
+            outcome.stopped = error.description
         } catch {
             outcome.invalid = "\(error)"
         }
@@ -105,8 +115,9 @@ public struct ScenarioCheck: Sendable {
             var actual = "no plan to simulate"
             if plan.feasible {
                 let pools = plan.pools.map { PoolSpec(role: $0.role, machine: MachineID($0.machine), powerCap: $0.powerCap, count: $0.count) }
-                let simulation = ScenarioSimulation(scenario: scenario, catalog: catalog, traces: traces,
+                var simulation = ScenarioSimulation(scenario: scenario, catalog: catalog, traces: traces,
                                                     ratePerSecond: plan.requestsPerSecond, seed: seed)
+                simulation.deadline = deadline
                 let result = try simulation.run(pools: pools)
                 met = result.sloMet
                 let missed = result.slo.filter { !$0.met }.map { "\($0.metric) \($0.percentile) \($0.achieved.map { String(format: "%.2f", $0) } ?? "unmeasured (no request completed)") > \(String(format: "%.2f", $0.target))" }

@@ -16,6 +16,8 @@ public struct ScenarioSimulation: Sendable {
     public var seed: UInt64
     /// Overrides the scenario's `scheduler.borrowing` (the `--no-borrowing` switch).
     public var borrowing: Bool?
+    /// The run's wall-clock limit: a simulation still going when it passes throws `SimulationError`.
+    public var deadline: Deadline?
 
     public init(scenario: Scenario, catalog: Catalog, traces: [URL: Trace], model: ModelID? = nil, trace: Trace? = nil,
                 ratePerSecond: Double? = nil, durationSeconds: Double? = nil, seed: UInt64 = 1) {
@@ -79,7 +81,12 @@ public struct ScenarioSimulation: Sendable {
         let simulation = try ClusterSimulation(requests: requests, pools: pools, model: modelSpec, catalog: catalog,
                                                tensorParallel: scenario.tensorParallel, settings: settings)
         simulation.onProgress = progress
+        simulation.deadline = deadline
         let trace = simulation.run()
+        if simulation.stoppedAtDeadline {
+            throw SimulationError.stoppedAtTimeLimit(limitSeconds: deadline?.limitSeconds ?? 0, simulatedSeconds: trace.endSeconds,
+                                                     arrivalSeconds: arrivalDurationSeconds(requests))
+        }
         let wall = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
         return SimulationResult(trace: trace, slo: scenario.slo, reference: reference, wallSeconds: wall,
                                 arrivalDurationSeconds: arrivalDurationSeconds(requests))

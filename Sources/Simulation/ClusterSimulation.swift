@@ -101,6 +101,9 @@ public final class ClusterSimulation {
 
     /// Called now and then with the share of arrivals processed, for a progress display.
     public var onProgress: ((Double) -> Void)?
+    /// The run's wall-clock limit: the simulation stops when it passes, and says so.
+    public var deadline: Deadline?
+    public private(set) var stoppedAtDeadline = false
 
     /// Runs until every request has completed or been dropped. Call it once.
     public func run() -> SimulationTrace {
@@ -119,6 +122,10 @@ public final class ClusterSimulation {
             events += 1
             if case .arrival = event { arrived += 1 }
             if events & 0xFFFF == 0, let onProgress { onProgress(Double(arrived) / Double(max(requests.count, 1))) }
+            if events & 0x3FFF == 0, let deadline, deadline.hasPassed {
+                stoppedAtDeadline = true
+                break
+            }
             switch event {
             case .arrival(let request):
                 nextArrival += 1

@@ -29,7 +29,7 @@ struct CapacityCommand: ParsableCommand {
     @Option(help: "Seconds of arrivals in each simulation (default: the scenario's).") var duration: Double?
     @Option(help: "Number of seeds (1, 2, ... N); the capacity is their median.") var seeds: Int = 3
     @Option(help: "Relative width at which the bisection stops (0.02 = 2 %).") var tolerance: Double = 0.02
-    @Option(name: .customLong("time-limit"), help: "Solver time limit per solve, seconds.") var timeLimit: Double = 10
+    @OptionGroup var limit: RunLimitOptions
     @Flag(name: .customLong("no-timings"), help: "Accepted for symmetry with other commands: this report has no timings.") var noTimings = false
     @OptionGroup var catalogOptions: CatalogOptions
     @OptionGroup var output: ReportOutputOptions
@@ -37,10 +37,10 @@ struct CapacityCommand: ParsableCommand {
     func validate() throws {
         guard (1...32).contains(seeds) else { throw ValidationError("--seeds must be from 1 to 32") }
         guard tolerance >= 0.001, tolerance <= 0.5 else { throw ValidationError("--tolerance must be from 0.001 to 0.5") }
-        guard timeLimit > 0, timeLimit <= 86_400 else { throw ValidationError("--time-limit must be in (0, 86400] seconds") }
     }
 
     func run() throws {
+        let deadline = limit.start()
         let session = try ScenarioSession(path: scenario, catalogOptions: catalogOptions)
         if let duration, !NumberRule.positive.accepts(duration) {
             throw ClusterModelError.invalidValue(path: "command line", jsonPath: "--duration", value: NumberFormatting.compact(duration),
@@ -49,10 +49,11 @@ struct CapacityCommand: ParsableCommand {
         if let model { _ = try session.catalog.model(ModelID(model), file: "command line", jsonPath: "--model") }
         let pools = try cluster.pools(session, model: model)
         let request = PlanRequest(scenario: session.scenario, traces: session.traces, model: model.map(ModelID.init))
-        let planner = ProvisioningPlanner(catalog: session.catalog, solver: GLPKSolver(), options: SolveOptions(timeLimitSeconds: timeLimit))
+        let planner = ProvisioningPlanner(catalog: session.catalog, solver: GLPKSolver(), options: .within(deadline))
         var simulation = ScenarioSimulation(scenario: session.scenario, catalog: session.catalog, traces: session.traces,
                                             model: model.map(ModelID.init), durationSeconds: duration)
         simulation.borrowing = cluster.borrowing
+        simulation.deadline = deadline
         let search = CapacitySearch(simulation: simulation, seeds: (1...seeds).map(UInt64.init), relativeTolerance: tolerance)
         let report = try CapacityReport(pools: pools, request: request, planner: planner, search: search)
         let tables = CapacityText.tables(report)

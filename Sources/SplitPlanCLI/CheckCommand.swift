@@ -12,7 +12,7 @@ struct CheckCommand: ParsableCommand {
         abstract: "CI checks: validate, plan and (if asked) simulate scenarios against their `expect` blocks.",
         discussion: """
             One line per scenario and expectation. Exit 0 when all pass, 2 when an expectation fails,
-            65 when a file is invalid. See docs/ci.md for a GitHub Actions workflow.
+            3 when the run's time limit stopped a check, 65 when a file is invalid. See docs/ci.md for a GitHub Actions workflow.
             Examples:
               splitplan check Scenarios/
               splitplan check Scenarios/quickstart.json --junit report.xml
@@ -22,16 +22,20 @@ struct CheckCommand: ParsableCommand {
     @Argument(help: "Scenario files or directories (default: the bundled scenarios).") var paths: [String] = []
     @Option(help: ArgumentHelp("Also write JUnit XML here.", valueName: "FILE")) var junit: String?
     @Flag(name: .customLong("no-timings"), help: "Report times as 0, so repeated runs print identical bytes.") var noTimings = false
+    @OptionGroup var limit: RunLimitOptions
     @OptionGroup var catalogOptions: CatalogOptions
     @OptionGroup var output: ReportOutputOptions
 
     func run() throws {
+        let deadline = limit.start()
         let targets = paths.isEmpty ? [try BundledResources.defaultScenario().deletingLastPathComponent().path] : paths
         let files = try ValidationTargets.expand(targets).compactMap { target -> URL? in
             if case .scenario(let url) = target { return url } else { return nil }
         }
         let override = try catalogOptions.catalog.map { try Catalog.load(directory: URL(fileURLWithPath: $0)) }
-        let checker = ScenarioCheck(catalogOverride: override) { ProvisioningPlanner(catalog: $0, solver: GLPKSolver()) }
+        let options = SolveOptions.within(deadline)
+        var checker = ScenarioCheck(catalogOverride: override) { ProvisioningPlanner(catalog: $0, solver: GLPKSolver(), options: options) }
+        checker.deadline = deadline
         let progress = Progress(total: files.count, label: "checking")
         var outcomes: [ScenarioCheck.Outcome] = []
         for file in files {
@@ -45,6 +49,7 @@ struct CheckCommand: ParsableCommand {
                          tables: [CheckText.table(outcomes)], json: outcomes, title: "SplitPlan check")
         if let junit { try OutputFile.write(CheckText.junit(outcomes).render(), to: junit, force: output.force) }
         if outcomes.contains(where: { $0.invalid != nil }) { throw ExitCode(ExitStatus.badInput) }
+        if outcomes.contains(where: { $0.stopped != nil }) { throw ExitCode(ExitStatus.timeLimit) }
         if outcomes.contains(where: { !$0.passed }) { throw ExitCode(ExitStatus.infeasible) }
     }
 }
@@ -57,6 +62,10 @@ enum CheckText {
         for outcome in outcomes {
             if let invalid = outcome.invalid {
                 lines.append("\(paint("INVALID", 31))  \(outcome.scenario)  \(invalid)")
+                continue
+            }
+            if let stopped = outcome.stopped {
+                lines.append("\(paint("STOPPED", 31))  \(outcome.scenario)  \(stopped)")
                 continue
             }
             lines.append("\(outcome.passed ? paint("PASS", 32) : paint("FAIL", 31))     \(outcome.scenario)  (\(outcome.file))")
@@ -73,6 +82,7 @@ enum CheckText {
     static func table(_ outcomes: [ScenarioCheck.Outcome]) -> ReportTable {
         ReportTable(title: "Checks", headers: ["scenario", "expectation", "expected", "actual", "result"], rows: outcomes.flatMap { outcome -> [[String]] in
             if let invalid = outcome.invalid { return [[outcome.scenario, "valid", "a valid scenario", invalid, "invalid"]] }
+            if let stopped = outcome.stopped { return [[outcome.scenario, "finished", "within the time limit", stopped, "stopped"]] }
             return outcome.expectations.map { [outcome.scenario, $0.name, $0.expected, $0.actual, $0.passed ? "pass" : "FAIL"] }
         })
     }
@@ -81,6 +91,9 @@ enum CheckText {
         JUnitXML(suiteName: "splitplan check", cases: outcomes.flatMap { outcome -> [JUnitXML.TestCase] in
             if let invalid = outcome.invalid {
                 return [JUnitXML.TestCase(className: outcome.scenario, name: "valid", seconds: outcome.seconds, error: invalid)]
+            }
+            if let stopped = outcome.stopped {
+                return [JUnitXML.TestCase(className: outcome.scenario, name: "finished", seconds: outcome.seconds, error: stopped)]
             }
             let share = outcome.seconds / Double(max(outcome.expectations.count, 1))
             return outcome.expectations.map { expectation in

@@ -25,6 +25,7 @@ struct CompareCommand: ParsableCommand {
     @Option(name: .customLong("set"), help: ArgumentHelp("What-if override KEY=VALUE, repeated (e.g. machine.dgx-h100.pricePerHourUSD=26).", valueName: "KEY=VALUE"))
     var overrides: [String] = []
     @Option(name: .customLong("simulate-seconds"), help: "Seconds of arrivals to simulate per plan; 0 to skip simulation.") var simulateSeconds: Double = 60
+    @OptionGroup var limit: RunLimitOptions
     @OptionGroup var catalogOptions: CatalogOptions
     @OptionGroup var output: ReportOutputOptions
 
@@ -33,10 +34,15 @@ struct CompareCommand: ParsableCommand {
     }
 
     func run() throws {
+        let deadline = limit.start()
         let whatIfs = try overrides.map(SettingOverride.init(commandLine:))
         let chosen = try designs.map(DesignList.parse)
         let sessions = try (scenarios.isEmpty ? [nil] : scenarios.map { Optional($0) }).map { try ScenarioSession(path: $0, catalogOptions: catalogOptions) }
-        let comparison = Comparison(simulationSeconds: simulateSeconds > 0 ? simulateSeconds : nil) { ProvisioningPlanner(catalog: $0, solver: GLPKSolver()) }
+        let options = SolveOptions.within(deadline)
+        var comparison = Comparison(simulationSeconds: simulateSeconds > 0 ? simulateSeconds : nil) {
+            ProvisioningPlanner(catalog: $0, solver: GLPKSolver(), options: options)
+        }
+        comparison.deadline = deadline
         let work = sessions.reduce(0) { $0 + (chosen ?? $1.scenario.designs).count } * (whatIfs.isEmpty ? 1 : 2)
         let progress = Progress(total: work, label: "planning")
         var rows: [ComparisonRow] = []

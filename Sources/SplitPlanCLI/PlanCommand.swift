@@ -29,7 +29,7 @@ struct PlanCommand: ParsableCommand {
     @Option(name: .customLong("cost-cap"), help: ArgumentHelp("Cost cap, USD per hour.", valueName: "USD_PER_HOUR")) var costCap: Double?
     @Option(name: .customLong("power-cap"), help: ArgumentHelp("Power cap, kW of provisioned power.", valueName: "KW")) var powerCap: Double?
     @Option(help: ArgumentHelp("Arrival rate, requests per second.", valueName: "REQ_PER_S")) var rate: Double?
-    @Option(name: .customLong("time-limit"), help: "Solver time limit per solve, seconds.") var timeLimit: Double = 10
+    @OptionGroup var limit: RunLimitOptions
     @Option(name: .customLong("emit-lp"), help: ArgumentHelp("Also write the chosen design's model in CPLEX LP format.", valueName: "FILE"))
     var emitLP: String?
     @Flag(help: "Simulate the plan; grow it until the SLOs are met, then shrink each pool to its least passing count.")
@@ -39,10 +39,6 @@ struct PlanCommand: ParsableCommand {
     var noTimings = false
     @OptionGroup var catalogOptions: CatalogOptions
     @OptionGroup var output: ReportOutputOptions
-
-    func validate() throws {
-        guard timeLimit > 0, timeLimit <= 86_400 else { throw ValidationError("--time-limit must be in (0, 86400] seconds") }
-    }
 
     /// Values the user chose for the question itself are input data: a bad one exits 65, as in a scenario file.
     private func checkedDesign() throws -> Design? {
@@ -56,6 +52,7 @@ struct PlanCommand: ParsableCommand {
     }
 
     func run() throws {
+        let deadline = limit.start()
         for (name, value, rule) in [("--cost-cap", costCap, NumberRule.positive), ("--power-cap", powerCap, .positive), ("--rate", rate, .ratePerSecond)] {
             if let value, !rule.accepts(value) {
                 throw ClusterModelError.invalidValue(path: "command line", jsonPath: name, value: NumberFormatting.compact(value),
@@ -69,12 +66,13 @@ struct PlanCommand: ParsableCommand {
         let request = PlanRequest(scenario: session.scenario, traces: session.traces, design: design, objective: objective,
                                   budget: budget, ratePerSecond: rate, model: model.map(ModelID.init))
         if let model { _ = try session.catalog.model(ModelID(model), file: "command line", jsonPath: "--model") }
-        let planner = ProvisioningPlanner(catalog: session.catalog, solver: GLPKSolver(), options: SolveOptions(timeLimitSeconds: timeLimit))
+        let planner = ProvisioningPlanner(catalog: session.catalog, solver: GLPKSolver(), options: .within(deadline))
         var plans = try planner.plan(request)
         var verification: PlanVerifier.Outcome?
         if verify, plans.first?.feasible == true {
-            let simulation = ScenarioSimulation(scenario: session.scenario, catalog: session.catalog, traces: session.traces,
+            var simulation = ScenarioSimulation(scenario: session.scenario, catalog: session.catalog, traces: session.traces,
                                                 model: model.map(ModelID.init), ratePerSecond: rate, seed: seed)
+            simulation.deadline = deadline
             var verifying = request
             verifying.design = plans.first.flatMap { Design(rawValue: $0.design) }
             let outcome = try PlanVerifier(planner: planner, simulation: simulation).verify(verifying)

@@ -30,6 +30,7 @@ struct SimulateCommand: ParsableCommand {
     @Option(name: .customLong("max-requests"), help: "Refuse runs expected to generate more requests than this (memory grows with them).")
     var maxRequests: Int = ScenarioSimulation.defaultMaximumRequests
     @Flag(name: .customLong("no-timings"), help: "Report wall time as 0, so repeated runs print identical bytes.") var noTimings = false
+    @OptionGroup var limit: RunLimitOptions
     @OptionGroup var catalogOptions: CatalogOptions
     @OptionGroup var output: ReportOutputOptions
 
@@ -38,6 +39,7 @@ struct SimulateCommand: ParsableCommand {
     }
 
     func run() throws {
+        let deadline = limit.start()
         let session = try ScenarioSession(path: scenario, catalogOptions: catalogOptions)
         for (flag, value, rule) in [("--rate", rate, NumberRule.ratePerSecond), ("--duration", duration, .positive)] {
             if let value, !rule.accepts(value) {
@@ -52,6 +54,7 @@ struct SimulateCommand: ParsableCommand {
                                             ratePerSecond: rate, durationSeconds: duration, seed: seed)
         simulation.maximumRequests = maxRequests
         simulation.borrowing = cluster.borrowing
+        simulation.deadline = deadline
         let progress = Progress(total: 1, label: "simulating")
         var result = try simulation.run(pools: pools, progress: progress.fraction)
         progress.finish()

@@ -1,6 +1,7 @@
 import ArgumentParser
 import ClusterModel
 import Optimization
+import Simulation
 import Foundation
 import Throughput
 
@@ -10,8 +11,8 @@ public struct SplitPlanCommand: ParsableCommand {
         commandName: "splitplan",
         abstract: "Provision LLM inference clusters that split prompt and token phases.",
         discussion: """
-            Exit codes: 0 success, 1 failure, 2 no feasible plan or an expectation not met, 3 the solver
-            stopped at its time limit,
+            Exit codes: 0 success, 1 failure, 2 no feasible plan or an expectation not met, 3 the run's
+            --time-limit stopped a solve or a simulation,
             64 usage error, 65 bad input data, 74 an output that could not be written.
             """,
         version: "0.1.0",
@@ -30,6 +31,8 @@ public struct SplitPlanCommand: ParsableCommand {
             return report(error.description, code: ExitStatus.badInput)
         } catch let error as ThroughputError {
             return report(error.description, code: ExitStatus.badInput)
+        } catch let error as SimulationError {
+            return report(error.description, code: ExitStatus.timeLimit)
         } catch let error as OptimizationError {
             return report(error.description, code: ExitStatus.failure)
         } catch let error as CLIError {

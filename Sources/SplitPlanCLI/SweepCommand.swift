@@ -26,6 +26,7 @@ struct SweepCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Arrival rates to sweep, requests per second.", valueName: "LOW...HIGH")) var rate: String?
     @Option(help: "Points in the range, 2 to 200.") var steps: Int = 11
     @Option(help: "Designs, comma-separated, or `all` (default: the scenario's).") var designs: String?
+    @OptionGroup var limit: RunLimitOptions
     @OptionGroup var catalogOptions: CatalogOptions
     @OptionGroup var output: ReportOutputOptions
 
@@ -35,6 +36,7 @@ struct SweepCommand: ParsableCommand {
     }
 
     func run() throws {
+        let deadline = limit.start()
         let (axis, text, flag): (SweepAxis, String, String) = costCap.map { (.costCap, $0, "--cost-cap") }
             ?? powerCap.map { (.powerCap, $0, "--power-cap") } ?? (.rate, rate ?? "", "--rate")
         let bounds = text.components(separatedBy: "...").compactMap { Double($0) }
@@ -44,7 +46,8 @@ struct SweepCommand: ParsableCommand {
         let session = try ScenarioSession(path: scenario, catalogOptions: catalogOptions)
         let list = try designs.map(DesignList.parse) ?? session.scenario.designs
         let progress = Progress(total: list.count * steps, label: "sweeping")
-        let points = try Sweep(planner: ProvisioningPlanner(catalog: session.catalog, solver: GLPKSolver()))
+        let points = try Sweep(planner: ProvisioningPlanner(catalog: session.catalog, solver: GLPKSolver(),
+                                                       options: .within(deadline)))
             .run(scenario: session.scenario, traces: session.traces, designs: list, axis: axis,
                  values: Sweep.values(from: bounds[0], to: bounds[1], steps: steps), progress: progress.step)
         progress.finish()

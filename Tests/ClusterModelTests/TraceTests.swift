@@ -68,6 +68,20 @@ import Testing
         }
     }
 
+    /// A file read in 1 MiB chunks parses as the whole text does, rows cut at chunk ends included.
+    @Test func chunkedReadingMatchesWholeText() throws {
+        var text = "TIMESTAMP,ContextTokens,GeneratedTokens\r\n"
+        for row in 0..<120_000 { text += "2023-11-16 18:\(10 + row / 6000):\(String(format: "%09.6f", Double(row % 6000) / 100)),\(row % 4000 + 1),\(row % 97 + 1)\r\n" }
+        text += "2023-11-16 18:30:00.5,7,3"
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("chunked-\(UUID().uuidString).csv")
+        try Data(text.utf8).write(to: url)
+        defer { try? FileManager.default.removeItem(at: url) }
+        let loaded = try Trace.load(url), parsed = try Trace.parse(text, file: url.path)
+        #expect(text.utf8.count > 2 << 20 && loaded == parsed && loaded.requests.count == 120_001)
+        // Row 119,999 arrives at 18:29:59.99; the first at 18:10:00, so 1199.99 s later.
+        #expect(abs(loaded.requests[119_999].arrivalSeconds - 1199.99) < 1e-6 && loaded.requests.last?.promptTokens == 7)
+    }
+
     @Test func emptyTraces() {
         for text in ["", "TIMESTAMP,ContextTokens,GeneratedTokens\n", "TIMESTAMP,ContextTokens,GeneratedTokens\n\n  \n"] {
             #expect(throws: ClusterModelError.emptyTrace(path: "e.csv")) { try Trace.parse(text, file: "e.csv") }

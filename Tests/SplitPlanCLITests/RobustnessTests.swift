@@ -86,6 +86,24 @@ import Testing
         #expect(text.contains("STOPPED AT THE TIME LIMIT") && text.contains("raise --time-limit") && !text.contains("INFEASIBLE"))
     }
 
+    /// `--time-limit` bounds the whole run: a simulation of 2 million requests (several seconds at any
+    /// speed this code reaches) stops at 0.2 s, exits 3, says what to do and writes no report.
+    @Test func timeLimitStopsALongSimulation() throws {
+        let output = try scratchFile("s.txt")
+        #expect(SplitPlanCommand.run(arguments: ["simulate", "--pool", "mixed:dgx-h100=40", "--rate", "100", "--duration", "20000",
+                                                 "--time-limit", "0.2", "--output", output] + catalog) == 3)
+        #expect(!FileManager.default.fileExists(atPath: output))
+    }
+
+    /// `check` says STOPPED (exit 3), not INVALID or FAIL, when the run's limit cuts a check short.
+    @Test func checkStoppedByTheTimeLimitSaysSo() throws {
+        let output = try scratchFile("check.txt")
+        let scenario = Repository.path("Scenarios/quickstart.json")
+        #expect(SplitPlanCommand.run(arguments: ["check", scenario, "--time-limit", "0.001", "--output", output] + catalog) == 3)
+        let text = try String(contentsOfFile: output, encoding: .utf8)
+        #expect(text.contains("STOPPED") && text.contains("raise --time-limit") && !text.contains("INVALID"))
+    }
+
     /// CLI numbers are checked like their JSON twins: a rate of 1e-300 is bad input, not a GLPK scaling dump.
     @Test func rateIsRangeCheckedOnTheCommandLine() throws {
         #expect(SplitPlanCommand.run(arguments: ["plan", "--rate=1e-300", "--output", try scratchFile("p.txt")] + catalog) == 65)
