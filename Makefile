@@ -2,7 +2,7 @@
 SWIFT ?= swift
 BIN := .build/release/splitplan
 
-.PHONY: deps build run test calibrate bench clean
+.PHONY: deps build run test calibrate bench fuzz clean
 
 deps:
 	@scripts/install-deps.sh
@@ -32,6 +32,14 @@ bench: deps
 	$(SWIFT) build -c release --product splitplan-bench
 	.build/release/splitplan-bench 7
 	.build/release/splitplan-bench simulator 5
+
+# Mutation fuzzing of the command line for FUZZ_SECONDS (default 60): mutated scenarios, catalogue files,
+# traces and plans, each case in a process of its own; failing cases are kept in .build/fuzz-findings.
+FUZZ_SECONDS ?= 60
+FUZZ_SEED ?= 1
+fuzz: build
+	$(SWIFT) build -c release --product splitplan-fuzz
+	.build/release/splitplan-fuzz --seconds $(FUZZ_SECONDS) --seed $(FUZZ_SEED)
 
 clean:
 	rm -rf .build

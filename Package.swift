@@ -7,6 +7,7 @@ let package = Package(
     products: [
         .executable(name: "splitplan", targets: ["splitplan"]),
         .executable(name: "splitplan-bench", targets: ["SplitPlanBenchmarks"]),
+        .executable(name: "splitplan-fuzz", targets: ["SplitPlanFuzz"]),
         .library(name: "ClusterModel", targets: ["ClusterModel"]),
         .library(name: "Throughput", targets: ["Throughput"]),
     ],
@@ -35,6 +36,8 @@ let package = Package(
         ),
         .executableTarget(name: "splitplan", dependencies: ["SplitPlanCLI"]),
         .executableTarget(name: "SplitPlanBenchmarks", dependencies: ["ClusterModel", "Optimization", "GLPKBackend", "Simulation"]),
+        .executableTarget(name: "SplitPlanFuzz", dependencies: ["ClusterModel", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+                         exclude: ["README.md"]),
         .testTarget(name: "ClusterModelTests", dependencies: ["ClusterModel"]),
         .testTarget(name: "ThroughputTests", dependencies: ["ClusterModel", "Throughput"]),
         .testTarget(name: "OptimizationTests", dependencies: ["ClusterModel", "Throughput", "Optimization", "GLPKBackend"]),

@@ -19,32 +19,39 @@ public enum ClusterModelError: Error, Equatable, CustomStringConvertible, Sendab
         switch self {
         case .fileNotFound(let path, let role):
             let hint = role.contains("trace") ? " (relative paths in a scenario resolve against the scenario file's folder)" : ""
-            return "\(path): \(role) not found; check the path\(hint)"
+            return "\(clip(path)): \(role) not found; check the path\(hint)"
         case .unreadableFile(let path, let reason):
-            return "\(path): cannot be read: \(reason)"
+            return "\(clip(path)): cannot be read: \(reason)"
         case .malformedJSON(let path, let reason):
-            return "\(path): not valid JSON: \(reason)"
+            return "\(clip(path)): not valid JSON: \(reason)"
         case .invalidValue(let path, let jsonPath, let value, let allowed):
-            return "\(path): \(jsonPath) is \(value); allowed: \(allowed)"
+            return "\(clip(path)): \(clip(jsonPath)) is \(clip(value)); allowed: \(allowed)"
         case .missingKey(let path, let jsonPath, let expected):
-            return "\(path): \(jsonPath) is missing; expected \(expected)"
+            return "\(clip(path)): \(clip(jsonPath)) is missing; expected \(expected)"
         case .unknownKey(let path, let jsonPath, let allowed):
-            return "\(path): \(jsonPath) is not a known key; allowed here: \(allowed.joined(separator: ", "))"
+            return "\(clip(path)): \(clip(jsonPath)) is not a known key; allowed here: \(allowed.joined(separator: ", "))"
         case .renamedKey(let path, let jsonPath, let newKey, let note):
-            return "\(path): \(jsonPath) is no longer read; use \"\(newKey)\" instead: \(note)"
+            return "\(clip(path)): \(clip(jsonPath)) is no longer read; use \"\(clip(newKey))\" instead: \(note)"
         case .unknownReference(let path, let jsonPath, let id, let kind, let known):
             let list = known.isEmpty ? "none in the catalogue" : known.joined(separator: ", ")
-            return "\(path): \(jsonPath) names \(kind) '\(id)', which the catalogue does not have; known: \(list)"
+            return "\(clip(path)): \(clip(jsonPath)) names \(kind) '\(clip(id))', which the catalogue does not have; known: \(list)"
         case .missingSource(let path, let jsonPath):
-            return "\(path): \(jsonPath) has no entry in \"sources\"; every catalogue figure needs a citation"
+            return "\(clip(path)): \(clip(jsonPath)) has no entry in \"sources\"; every catalogue figure needs a citation"
         case .duplicateID(let path, let id, let otherPath):
-            return "\(path): id '\(id)' is already defined by \(otherPath); ids must be unique"
+            return "\(clip(path)): id '\(clip(id))' is already defined by \(clip(otherPath)); ids must be unique"
         case .emptyCatalog(let path, let kind):
-            return "\(path): no \(kind) files (*.json) found; a catalogue directory holds gpus/, machines/ and models/"
+            return "\(clip(path)): no \(kind) files (*.json) found; a catalogue directory holds gpus/, machines/ and models/"
         case .malformedTrace(let path, let line, let column, let value, let allowed):
-            return "\(path):\(line): \(column) is \(value); allowed: \(allowed)"
+            return "\(clip(path)):\(line): \(clip(column)) is \(clip(value)); allowed: \(allowed)"
         case .emptyTrace(let path):
-            return "\(path): the trace has a header but no requests; a trace needs at least one row"
+            return "\(clip(path)): the trace has a header but no requests; a trace needs at least one row"
         }
+    }
+
+    /// What the user wrote, cut in the middle past 160 characters: a message stays readable whatever
+    /// the input held, and both ends (a path's folder and file name) stay visible.
+    func clip(_ text: String) -> String {
+        guard text.count > 160 else { return text }
+        return "\(text.prefix(100))…(\(text.count - 150) characters)…\(text.suffix(50))"
     }
 }

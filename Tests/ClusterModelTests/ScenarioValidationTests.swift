@@ -186,3 +186,13 @@ func set(_ json: inout [String: Any], _ path: String, _ value: Any?) {
         }
     }
 }
+
+/// Whatever the input held, an error message stays readable: long values are cut in the middle,
+/// keeping both ends.
+@Test func longEchoedValuesAreCut() {
+    let path = "/data/" + String(repeating: "x", count: 5000) + "/trace.csv"
+    let message = ClusterModelError.fileNotFound(path: path, role: "trace file").description
+    #expect(message.count < 400 && message.hasPrefix("/data/xxx") && message.contains("…") && message.contains("/trace.csv: trace file not found"))
+    let short = ClusterModelError.invalidValue(path: "s.json", jsonPath: "workload.x", value: "12", allowed: "a number").description
+    #expect(short == "s.json: workload.x is 12; allowed: a number")
+}
