@@ -21,19 +21,20 @@ extension ProvisioningPlanner {
     public func evaluate(_ request: PlanRequest, pools: [PoolCount], design: String) throws -> ProvisioningPlan {
         let context = try self.context(request)
         let objective = request.objective ?? request.scenario.objective
-        var best: ProvisioningPlan?
+        var best: (plan: ProvisioningPlan, latencies: () -> [ProvisioningPlan.Latency])?
         for headroom in Self.tbtHeadroomLevels {
             let (input, counts) = try fixedInput(request, context: context, pools: pools, tbtHeadroom: headroom)
             var solve = ProvisioningSolve(input: input, solver: solver, options: options, slo: context.slo, objective: objective,
                                           model: context.model.id, fixedCounts: counts)
-            var plan = try solve.run()
-            if !plan.feasible, objective != .maxThroughput {
+            var candidate = try solve.runDeferringLatencies()
+            if !candidate.plan.feasible, objective != .maxThroughput {
                 solve.objective = .maxThroughput
-                plan = try solve.run()
+                candidate = try solve.runDeferringLatencies()
             }
-            if best.map({ plan.requestsPerSecond > $0.requestsPerSecond * (1 + 1e-9) }) ?? true { best = plan }
+            if best.map({ candidate.plan.requestsPerSecond > $0.plan.requestsPerSecond * (1 + 1e-9) }) ?? true { best = candidate }
         }
-        guard var plan = best else { throw OptimizationError.invalidModel("no TBT headroom levels to try") }
+        guard var plan = best?.plan, let latencies = best?.latencies else { throw OptimizationError.invalidModel("no TBT headroom levels to try") }
+        plan.latencies = latencies()
         plan.design = design
         plan.objective = objective.rawValue
         return plan

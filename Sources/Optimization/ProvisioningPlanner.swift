@@ -90,27 +90,28 @@ public struct ProvisioningPlanner: Sendable {
     /// The best plan over the TBT headroom levels, and the program whose solution it is.
     func solve(_ request: PlanRequest, context: PlanningContext, design: Design, designIndex: Int) throws -> (plan: ProvisioningPlan, input: ProvisioningInput) {
         let objective = request.objective ?? request.scenario.objective
-        var best: (plan: ProvisioningPlan, input: ProvisioningInput)?
+        typealias Candidate = (plan: ProvisioningPlan, input: ProvisioningInput, latencies: () -> [ProvisioningPlan.Latency])
+        var best: Candidate?
         var totalSeconds = 0.0, totalSolves = 0
         for headroom in Self.tbtHeadroomLevels {
             // Caps depend on pool sizes (M/M/n), which depend on the caps: start from single machines (the
             // safe side), re-solve with the sizes found, and keep only plans that hold at their own sizes.
             var servers: [String: Int] = [:]
-            var first: (plan: ProvisioningPlan, input: ProvisioningInput)?, accepted: (plan: ProvisioningPlan, input: ProvisioningInput)?
+            var first: Candidate?, accepted: Candidate?
             for _ in 0..<Self.poolSizeRounds {
                 let input = try prepare(request, context: context, design: design, designIndex: designIndex, tbtHeadroom: headroom, poolServers: servers)
-                let plan = try ProvisioningSolve(input: input, solver: solver, options: options, slo: context.slo, objective: objective,
-                                                 model: context.model.id).run()
+                let (plan, latencies) = try ProvisioningSolve(input: input, solver: solver, options: options, slo: context.slo, objective: objective,
+                                                              model: context.model.id).runDeferringLatencies()
                 totalSeconds += plan.solver.seconds
                 totalSolves += plan.solver.solves + 1
-                first = first ?? (plan, input)
+                first = first ?? (plan, input, latencies)
                 guard plan.feasible else { break }
                 let own = Self.poolServers(plan, input: input)
                 let check = try prepare(request, context: context, design: design, designIndex: designIndex, tbtHeadroom: headroom, poolServers: own)
                 let counts = Dictionary(plan.pools.map { (ProvisioningFormulation.poolKey(Self.label($0), $0.role), Double($0.count)) }, uniquingKeysWith: +)
                 let demanded = check.classes.reduce(0) { $0 + $1.ratePerSecond }
                 let sustained = try ProvisioningSolve.sustainedScale(input: check, counts: counts, solver: solver, options: options) * demanded
-                if sustained >= plan.requestsPerSecond * (1 - 1e-6) { accepted = (plan, input) }
+                if sustained >= plan.requestsPerSecond * (1 - 1e-6) { accepted = (plan, input, latencies) }
                 if own == servers { break }
                 servers = own
             }
@@ -120,7 +121,8 @@ public struct ProvisioningPlanner: Sendable {
         guard var chosen = best else { throw OptimizationError.invalidModel("no TBT headroom levels to try") }
         chosen.plan.solver.seconds = totalSeconds
         chosen.plan.solver.solves = totalSolves
-        return chosen
+        chosen.plan.latencies = chosen.latencies()
+        return (chosen.plan, chosen.input)
     }
 
     /// For an infeasible budget: the least cost (or power) cap that serves the rate, and the largest rate the

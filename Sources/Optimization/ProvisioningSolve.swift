@@ -13,6 +13,16 @@ struct ProvisioningSolve {
     var fixedCounts: [String: Double]? = nil
 
     func run() throws -> ProvisioningPlan {
+        let (plan, latencies) = try runDeferringLatencies()
+        var complete = plan
+        complete.latencies = latencies()
+        return complete
+    }
+
+    /// The plan without its predicted latencies, and how to compute them: a search over many candidate
+    /// programs predicts them (a bisection per SLO) only for the plan it reports.
+    func runDeferringLatencies() throws -> (plan: ProvisioningPlan, latencies: () -> [ProvisioningPlan.Latency]) {
+        let none: () -> [ProvisioningPlan.Latency] = { [] }
         let demanded = input.classes.reduce(0) { $0 + $1.ratePerSecond }
         var formulation: ProvisioningFormulation
         var result: SolveResult
@@ -29,10 +39,10 @@ struct ProvisioningSolve {
             seconds = first.seconds
             guard first.status.hasSolution, first.value(widest.alpha) > 1e-9,
                   fixedCounts != nil || input.budget.costPerHourUSD != nil || input.budget.powerKW != nil || !input.availability.isEmpty else {
-                return infeasiblePlan(first, formulation: widest, seconds: seconds,
-                                      note: first.status == .timeLimit ? timeLimitNote : first.status == .unbounded
-                                        ? "max-throughput needs a cost cap, a power cap or machine availability to bound it"
-                                        : "no pool mix of this design meets the SLOs within the caps at any rate")
+                return (infeasiblePlan(first, formulation: widest, seconds: seconds,
+                                       note: first.status == .timeLimit ? timeLimitNote : first.status == .unbounded
+                                         ? "max-throughput needs a cost cap, a power cap or machine availability to bound it"
+                                         : "no pool mix of this design meets the SLOs within the caps at any rate"), none)
             }
             // Second pass: the cheapest pools that still reach the largest scale.
             let scale = first.value(widest.alpha) * (1 - 1e-7)
@@ -41,18 +51,19 @@ struct ProvisioningSolve {
             seconds += result.seconds
         }
         guard result.status.hasSolution else {
-            return infeasiblePlan(result, formulation: formulation, seconds: seconds, note: result.status == .timeLimit ? timeLimitNote : diagnose())
+            return (infeasiblePlan(result, formulation: formulation, seconds: seconds, note: result.status == .timeLimit ? timeLimitNote : diagnose()), none)
         }
         let counts = formulation.counts.map { result.value($0.variable).rounded() }
         let sustainable = try Self.sustainedScale(input: input, counts: Self.keyed(formulation, counts), solver: solver, options: options) * demanded
         let scale = result.value(formulation.alpha)
         let reader = PlanReader(input: input, formulation: formulation, result: result, slo: slo)
-        return ProvisioningPlan(
+        let plan = ProvisioningPlan(
             feasible: true, design: input.design.rawValue, objective: objective.rawValue, model: model.rawValue,
             pools: reader.pools(counts: counts), costPerHourUSD: reader.cost(counts: counts), powerKW: reader.power(counts: counts),
             requestsPerSecond: scale * demanded, sustainableRequestsPerSecond: max(sustainable, scale * demanded),
-            workloadClasses: input.classes.count, latencies: reader.latencies(), bindingConstraints: reader.bindingConstraints(),
+            workloadClasses: input.classes.count, latencies: [], bindingConstraints: reader.bindingConstraints(),
             relaxation: nil, solver: solverSummary(result, formulation: formulation, seconds: seconds))
+        return (plan, { reader.latencies() })
     }
 
     /// The largest arrival-rate scale that fixed machine counts sustain under `input`'s caps (a linear program).

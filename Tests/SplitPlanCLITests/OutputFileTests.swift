@@ -40,6 +40,17 @@ import Testing
         #expect(!FileManager.default.fileExists(atPath: folder))
     }
 
+    /// A full device (Linux's /dev/full) fails every write: the report and the LP export both exit 74
+    /// with the path, and the device stays a device.
+    @Test(.enabled(if: FileManager.default.fileExists(atPath: "/dev/full")))
+    func aFullDeviceExits74() throws {
+        #expect(SplitPlanCommand.run(arguments: ["catalog", "--output", "/dev/full", "--force"] + catalog) == 74)
+        #expect(SplitPlanCommand.run(arguments: ["plan", "--design", "baseline-h100", "--emit-lp", "/dev/full", "--force",
+                                                 "--output", try scratchFile("p.txt")] + catalog) == 74)
+        let type = try FileManager.default.attributesOfItem(atPath: "/dev/full")[.type] as? FileAttributeType
+        #expect(type == .typeCharacterSpecial)
+    }
+
     @Test func junitNeedsForceToReplace() throws {
         let junit = try scratchFile("report.xml", "<keep/>")
         let fixture = Repository.path("Tests/Fixtures/check/failing-expectation.json")

@@ -45,6 +45,14 @@ import Testing
         #expect(!FileManager.default.fileExists(atPath: output))
     }
 
+    /// A trace replay is held to the same ceiling once its size is known.
+    @Test func traceReplaysObeyTheCeiling() throws {
+        let trace = try scratchFile("t.csv", "TIMESTAMP,ContextTokens,GeneratedTokens\n" + (0..<50).map { "\($0),100,10\n" }.joined())
+        let arguments = ["simulate", "--pool", "mixed:dgx-h100=1", "--trace", trace, "--output", try scratchFile("s.txt")] + catalog
+        #expect(SplitPlanCommand.run(arguments: arguments + ["--max-requests", "49"]) == 65)
+        #expect([0, 2].contains(SplitPlanCommand.run(arguments: arguments + ["--max-requests", "50"])))
+    }
+
     @Test func maxRequestsRaisesOrLowersTheCeiling() throws {
         let arguments = ["simulate", "--pool", "mixed:dgx-h100=2", "--rate", "10", "--duration", "60", "--output", try scratchFile("s.txt")] + catalog
         #expect(SplitPlanCommand.run(arguments: arguments + ["--max-requests", "100"]) == 65)
@@ -113,7 +121,7 @@ import Testing
     /// A rate beyond the largest fleet the program considers says so, instead of "misses them even when idle".
     @Test func aRateBeyondAnyFleetIsNamed() throws {
         let output = try scratchFile("plan.txt")
-        #expect(SplitPlanCommand.run(arguments: ["plan", "--rate", "1000000", "--design", "splitwise-hh", "--output", output] + catalog) == 2)
+        #expect(SplitPlanCommand.run(arguments: ["plan", "--rate", "1000000", "--design", "splitwise-hh", "--verify", "--output", output] + catalog) == 2)
         let text = try String(contentsOfFile: output, encoding: .utf8)
         #expect(text.contains("needs more than 100000 machines in a pool") && !text.contains("even when idle"))
     }
