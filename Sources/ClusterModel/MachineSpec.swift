@@ -105,8 +105,8 @@ extension MachineSpec {
             gpuCount: try json.integer("gpuCount", .atLeast(1, atMost: 1024)),
             infinibandGbpsPerGPU: try json.number("infinibandGbpsPerGPU", .above(0, atMost: 1e5)),
             kvTransferSetupSeconds: try json.number("kvTransferSetupSeconds", .atLeast(0, atMost: 10)),
-            pricePerHourUSD: try json.number("pricePerHourUSD", .above(0, atMost: 1e6)),
-            powerKW: try json.number("powerKW", .above(0, atMost: 1e4)),
+            pricePerHourUSD: try json.number("pricePerHourUSD", .pricePerHourUSD),
+            powerKW: try json.number("powerKW", .machinePowerKW),
             powerCaps: caps.sorted { $0.fraction > $1.fraction },
             calibration: try MachineCalibration(json: json.child("calibration", expected: "the calibration block")),
             sources: sources

@@ -23,6 +23,12 @@ public struct NumberRule: Sendable, CustomStringConvertible {
     /// coefficients span more than a solver can scale; above it no catalogue fleet is in reach.
     public static let ratePerSecond = NumberRule(lower: 1e-6, upper: 1e6, lowerInclusive: true)
 
+    /// A machine's price: from a tenth of a cent an hour. Nearer zero, a price beside the others spans
+    /// more than the solver can scale (GLPK rejects a 1e-300 coefficient).
+    public static let pricePerHourUSD = NumberRule(lower: 1e-3, upper: 1e6, lowerInclusive: true)
+    /// A machine's provisioned power: from one watt, for the same reason.
+    public static let machinePowerKW = NumberRule(lower: 1e-3, upper: 1e4, lowerInclusive: true)
+
     public static func atLeast(_ lower: Double, atMost upper: Double = ceiling) -> NumberRule {
         NumberRule(lower: lower, upper: upper, lowerInclusive: true)
     }

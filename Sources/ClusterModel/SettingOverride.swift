@@ -18,7 +18,7 @@ public struct SettingOverride: Sendable, Equatable {
 
     /// Catalogue fields an override may set, with the range the catalogue loader allows for each.
     public static let machineFields: [(name: String, field: WritableKeyPath<MachineSpec, Double> & Sendable, rule: NumberRule)] = [
-        ("pricePerHourUSD", \.pricePerHourUSD, .above(0, atMost: 1e6)), ("powerKW", \.powerKW, .above(0, atMost: 1e4)),
+        ("pricePerHourUSD", \.pricePerHourUSD, .pricePerHourUSD), ("powerKW", \.powerKW, .machinePowerKW),
         ("infinibandGbpsPerGPU", \.infinibandGbpsPerGPU, .above(0, atMost: 1e5)),
         ("kvTransferSetupSeconds", \.kvTransferSetupSeconds, .atLeast(0, atMost: 10)),
     ]

@@ -31,6 +31,19 @@ public struct GLPKSolver: MILPSolver {
         try run(model, options: options, lpPath: nil, solve: true)
     }
 
+    /// GLPK's terminal text, reduced to its diagnosis: `glp_set_sjj: j = 2; sjj = 0; invalid scale factor`
+    /// becomes "invalid scale factor", with no internal names or scaling dump.
+    static func plainReason(_ message: String) -> String {
+        let lines = message.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }
+        guard let check = lines.last(where: { $0.hasPrefix("glp_") }) else {
+            return "GLPK stopped on an internal check; the program's coefficients may span too wide a range"
+        }
+        let detail = check.split(separator: ";").last.map { $0.trimmingCharacters(in: .whitespaces) } ?? ""
+        let reason = detail.split(separator: ":").last.map { $0.trimmingCharacters(in: .whitespaces) } ?? ""
+        return "GLPK stopped on an internal check (\(reason.isEmpty ? "no reason given" : String(reason.prefix(80)))); "
+            + "the program's coefficients may span too wide a range: look for figures near zero (prices, powers, rates)"
+    }
+
     private func run(_ model: LinearModel, options: SolveOptions, lpPath: String?, solve: Bool) throws -> SolveResult {
         let arrays = GLPKArrays(model)
         var values = [Double](repeating: 0, count: max(model.variables.count, 1))
@@ -53,7 +66,7 @@ public struct GLPKSolver: MILPSolver {
         case CGLPK_INFEASIBLE.rawValue: mapped = .infeasible
         case CGLPK_UNBOUNDED.rawValue: mapped = .unbounded
         case CGLPK_TIME_LIMIT.rawValue: mapped = .timeLimit
-        default: throw OptimizationError.backendFailure(message.trimmingCharacters(in: .whitespacesAndNewlines))
+        default: throw OptimizationError.backendFailure(Self.plainReason(message))
         }
         guard mapped.hasSolution, solve else { return SolveResult(status: mapped, seconds: result.seconds) }
         return SolveResult(status: mapped, objectiveValue: result.objective, bestBound: result.best_bound.isNaN ? nil : result.best_bound,
@@ -147,12 +160,28 @@ private func withCStrings<T>(_ strings: [String], _ body: (UnsafePointer<UnsafeP
 
 /// CPLEX LP names: letters, digits and a few symbols, at most 255 characters, not starting with a digit or '.'.
 enum LPName {
+    /// Bytes CPLEX LP names may hold besides ASCII letters and digits.
+    private static let punctuation = Set("_(){}!\"#$%&/,.;?@'`|~".utf8)
+
+    /// An LP-safe name: ASCII letters, digits and the allowed punctuation kept, anything else `_`, at
+    /// most 250 characters, never starting with a digit or a dot. Works on bytes: it runs for every
+    /// row and column of every solve.
     static func sanitize(_ name: String) -> String {
-        var result = String(name.unicodeScalars.map { scalar -> Character in
-            let allowed = CharacterSet.alphanumerics.contains(scalar) && scalar.isASCII
-            return allowed || "_(){}!\"#$%&/,.;?@'`|~".unicodeScalars.contains(scalar) ? Character(scalar) : "_"
-        }.prefix(250))
-        if let first = result.first, first.isNumber || first == "." { result = "x" + result }
-        return result.isEmpty ? "x" : result
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(min(name.utf8.count, 251))
+        for scalar in name.unicodeScalars.prefix(250) {
+            let value = scalar.value
+            let keep = value < 128 && (isAlphanumeric(UInt8(value)) || punctuation.contains(UInt8(value)))
+            bytes.append(keep ? UInt8(value) : UInt8(ascii: "_"))
+        }
+        if let first = bytes.first, (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(first) || first == UInt8(ascii: ".") {
+            bytes.insert(UInt8(ascii: "x"), at: 0)
+        }
+        return bytes.isEmpty ? "x" : String(decoding: bytes, as: UTF8.self)
+    }
+
+    private static func isAlphanumeric(_ byte: UInt8) -> Bool {
+        (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(byte) || (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(byte)
+            || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte)
     }
 }

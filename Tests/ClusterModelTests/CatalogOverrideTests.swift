@@ -25,8 +25,8 @@ import Testing
         ("key", "\"machine.dgx-a100.price\"", "catalogOverrides[0].key", "machine.<id>.(pricePerHourUSD|powerKW|"),
         ("key", "\"budget.powerKW\"", "catalogOverrides[0].key", "a catalogue key"),
         ("key", "\"machine.dgx-a100.infinibandGbps\"", "catalogOverrides[0].key", "infinibandGbpsPerGPU"),
-        ("value", "-1", "catalogOverrides[0].value", "a number > 0 and <= 10000"),
-        ("value", "\"5.83\"", "catalogOverrides[0].value", "a number > 0"),
+        ("value", "-1", "catalogOverrides[0].value", "a number >= 0.001 and <= 10000"),
+        ("value", "\"5.83\"", "catalogOverrides[0].value", "a number >= 0.001"),
         ("source", "\"  \"", "catalogOverrides[0].source", "a non-empty citation"),
     ])
     func badEntriesNameFilePathValueAndAllowed(member: String, literal: String, jsonPath: String, allowed: String) throws {

@@ -1,5 +1,5 @@
 import Foundation
-import GLPKBackend
+@testable import GLPKBackend
 import Optimization
 import Testing
 
@@ -46,4 +46,19 @@ func glpsolObjective(_ lpPath: String) throws -> Double? {
         let text = try String(contentsOfFile: path, encoding: .utf8)
         #expect(text.contains("n_dgx_h100@0.7,token_") && text.contains("kv_memory_dgx_h100,mixed_"))
     }
+}
+
+/// Names GLPK writes into LP files: kept where CPLEX LP allows them, `_` elsewhere, never a leading digit.
+@Test(arguments: [("cap[prompt:dgx-h100@0.7]", "cap_prompt_dgx_h100@0.7_"), ("8x-a40", "x8x_a40"), (".5", "x.5"), ("", "x"),
+                  ("kv-receive h100 → a100", "kv_receive_h100___a100"), ("tbt(1){2}", "tbt(1){2}")])
+func lpNamesAreSanitised(name: String, expected: String) {
+    #expect(LPName.sanitize(name) == expected)
+    #expect(LPName.sanitize(String(repeating: "a", count: 400)).count == 250)
+}
+
+/// GLPK's own words never reach the user: its dump is reduced to the diagnosis and what to look for.
+@Test func glpkFailuresReadAsAPlainSentence() {
+    let dump = "Scaling...\n A: min|aij| = 4.941e-324  max|aij| =  6.250e+00  ratio =        inf\nglp_set_sjj: j = 2; sjj = 0; invalid scale factor\nError detected in file api/prob4.c at line 77\n"
+    let reason = GLPKSolver.plainReason(dump)
+    #expect(reason.contains("(invalid scale factor)") && reason.contains("figures near zero") && !reason.contains("glp_") && !reason.contains("aij"))
 }
