@@ -22,19 +22,29 @@ struct StallDistribution: Sendable {
         let unit = slack / Double(Self.latticeSteps)
         guard unit > 0 else { return 1 - exp(-meanCount) }
         // Severity on the lattice: sizes beyond the slack land on one cell past it (they alone exceed it).
-        var byCell: [Int: Double] = [:]
+        // Dense by cell, then the occupied cells in order: this runs for every class, point and candidate.
+        var byCell = [Double](repeating: 0, count: Self.latticeSteps + 2)
+        var occupied = [Bool](repeating: false, count: Self.latticeSteps + 2)
         for (size, weight) in zip(sizes, weights) where weight > 0 {
             let cells = (size / unit).rounded(.up)
-            byCell[cells.isFinite && cells <= Double(Self.latticeSteps) ? Int(cells) : Self.latticeSteps + 1, default: 0] += weight
+            let cell = cells.isFinite && cells <= Double(Self.latticeSteps) ? Int(cells) : Self.latticeSteps + 1
+            byCell[cell] += weight
+            occupied[cell] = true
         }
-        let severity = byCell.sorted { $0.key < $1.key }.map { (cells: $0.key, probability: $0.value) }
+        let severityCells = byCell.indices.filter { occupied[$0] }
+        let severityCount = severityCells.count
         var mass = [Double](repeating: 0, count: Self.latticeSteps + 1)
         mass[0] = exp(-meanCount)
         var within = mass[0]
         if Self.latticeSteps > 0 {
             for x in 1...Self.latticeSteps {
                 var sum = 0.0
-                for (cells, probability) in severity where cells <= x { sum += Double(cells) * probability * mass[x - cells] }
+                var index = 0
+                while index < severityCount, severityCells[index] <= x {
+                    let cells = severityCells[index]
+                    sum += Double(cells) * byCell[cells] * mass[x - cells]
+                    index += 1
+                }
                 mass[x] = meanCount / Double(x) * sum
                 within += mass[x]
             }

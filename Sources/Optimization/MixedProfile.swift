@@ -35,12 +35,15 @@ public struct MixedProfile: Sendable {
     public init?(_ profile: ServiceProfile, classes: [WorkloadClass], slo: SLOTargets, tbtHeadroom headroom: Double = 1, servers: Int = 1) {
         guard profile.tokenCapable else { return nil }
         let pool = MixedPoolModel(profile: profile, classes: classes, servers: max(servers, 1))
+        // Only its sign is read: the first metric that breaks settles it.
         func violation(_ state: MixedPoolState) -> Double {
-            let ttft = slo.violationOverPrompts(slo.of(.ttft), classes: classes) { k, j, target in state.ttftExceeds(target, classIndex: k, point: j) }
             let tbt = SLOTargets.violation(slo.of(.tbt), classes: classes) { k, target in
                 state.tbtExceeds(headroom * target, classIndex: k, outputTokens: classes[k].outputTokens)
             }
+            if tbt > 0 { return tbt }
             let e2e = SLOTargets.violation(slo.of(.e2e), classes: classes) { k, target in state.e2eExceeds(target, classIndex: k) }
+            if e2e > 0 { return e2e }
+            let ttft = slo.violationOverPrompts(slo.of(.ttft), classes: classes) { k, j, target in state.ttftExceeds(target, classIndex: k, point: j) }
             return max(ttft, tbt, e2e)
         }
         // Occupancy grows until a percentile breaks (or memory runs out): bisection on A.

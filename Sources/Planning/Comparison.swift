@@ -35,9 +35,9 @@ public struct Comparison: Sendable {
     }
 
     public func rows(scenario: Scenario, catalog: Catalog, traces: [URL: Trace], designs: [Design], variant: String,
-                     progress: (String) -> Void = { _ in }) throws -> [ComparisonRow] {
+                     progress: @escaping @Sendable (String) -> Void = { _ in }) throws -> [ComparisonRow] {
         let planner = makePlanner(catalog)
-        return try designs.map { design in
+        return try designs.concurrentMap { design in
             progress("\(scenario.name) \(variant) \(design.rawValue)")
             let request = PlanRequest(scenario: scenario, traces: traces, design: design)
             if let seconds = simulationSeconds {

@@ -43,31 +43,28 @@ public struct Sweep: Sendable {
     }
 
     public func run(scenario: Scenario, traces: [URL: Trace], designs: [Design], axis: SweepAxis, values: [Double],
-                    progress: (String) -> Void = { _ in }) throws -> [SweepPoint] {
-        var points: [SweepPoint] = []
-        for design in designs {
-            for value in values {
-                progress("\(design.rawValue) at \(String(format: "%g", value)) \(axis.unit)")
-                var request = PlanRequest(scenario: scenario, traces: traces, design: design)
-                switch axis {
-                case .costCap:
-                    request.objective = .maxThroughput
-                    request.budget = Budget(costPerHourUSD: value, powerKW: scenario.budget.powerKW)
-                case .powerCap:
-                    request.objective = .maxThroughput
-                    request.budget = Budget(costPerHourUSD: scenario.budget.costPerHourUSD, powerKW: value)
-                case .rate:
-                    request.objective = scenario.objective == .minPower ? .minPower : .minCost
-                    request.ratePerSecond = value
-                }
-                guard let plan = try planner.plan(request).first else { continue }
-                points.append(SweepPoint(design: design.rawValue, value: value, feasible: plan.feasible, requestsPerSecond: plan.requestsPerSecond,
-                                         costPerHourUSD: plan.costPerHourUSD, powerKW: plan.powerKW,
-                                         pools: plan.poolSummary,
-                                         onFrontier: false))
+                    progress: @escaping @Sendable (String) -> Void = { _ in }) throws -> [SweepPoint] {
+        let pairs = designs.flatMap { design in values.map { (design: design, value: $0) } }
+        let points = try pairs.concurrentMap { pair -> SweepPoint? in
+            let (design, value) = pair
+            progress("\(design.rawValue) at \(String(format: "%g", value)) \(axis.unit)")
+            var request = PlanRequest(scenario: scenario, traces: traces, design: design)
+            switch axis {
+            case .costCap:
+                request.objective = .maxThroughput
+                request.budget = Budget(costPerHourUSD: value, powerKW: scenario.budget.powerKW)
+            case .powerCap:
+                request.objective = .maxThroughput
+                request.budget = Budget(costPerHourUSD: scenario.budget.costPerHourUSD, powerKW: value)
+            case .rate:
+                request.objective = scenario.objective == .minPower ? .minPower : .minCost
+                request.ratePerSecond = value
             }
+            guard let plan = try planner.plan(request).first else { return nil }
+            return SweepPoint(design: design.rawValue, value: value, feasible: plan.feasible, requestsPerSecond: plan.requestsPerSecond,
+                              costPerHourUSD: plan.costPerHourUSD, powerKW: plan.powerKW, pools: plan.poolSummary, onFrontier: false)
         }
-        return Self.markFrontier(points, byPower: axis == .powerCap)
+        return Self.markFrontier(points.compactMap { $0 }, byPower: axis == .powerCap)
     }
 
     /// Pareto frontier per design: sorted by cost (or power), a point is on it when it serves more than

@@ -1,11 +1,13 @@
 import Foundation
 
 /// A one-line progress display on stderr, shown only when stderr is a terminal (quiet in CI and pipes).
-final class Progress {
+/// Steps may come from several threads at once (plans run concurrently).
+final class Progress: @unchecked Sendable {
     private let total: Int
     private let label: String
     private var done = 0
     private let enabled = isatty(STDERR_FILENO) == 1
+    private let lock = NSLock()
 
     init(total: Int, label: String) {
         self.total = total
@@ -13,6 +15,8 @@ final class Progress {
     }
 
     func step(_ item: String) {
+        lock.lock()
+        defer { lock.unlock() }
         done += 1
         guard enabled else { return }
         FileHandle.standardError.write(Data("\r\u{1B}[2K\(label) \(done)/\(total): \(item)".utf8))
