@@ -14,7 +14,7 @@ seconds=600
 #    OUTPUT_DIR already has them).
 [ -s "$out/budgets.tsv" ] || for scenario in Scenarios/splitwise-*.json; do
   name=$(basename "$scenario" .json)
-  "$bin" compare "$scenario" --designs all --simulate-seconds "$seconds" --format json --output "$out/$name.json" --force
+  "$bin" compare "$scenario" --designs all --duration "$seconds" --format json --output "$out/$name.json" --force
 done
 [ -s "$out/budgets.tsv" ] || jq -r '.[] | [.scenario, .plan.design, .plan.requestsPerSecond, .plan.costPerHourUSD, .plan.powerKW, ([.plan.pools[] | "\(.role):\(.machine)=\(.count)"] | join(" "))] | @tsv' \
   "$out"/splitwise-*.json > "$out/budgets.tsv"

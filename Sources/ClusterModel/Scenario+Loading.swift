@@ -9,14 +9,15 @@ extension Scenario {
     /// Longest workload a scenario may ask for: one year.
     public static let maximumDurationSeconds = 31_536_000.0
 
-    /// Reads and validates a scenario file. Paths inside it resolve against the file's directory.
+    /// Reads and validates a scenario file. Paths inside it resolve against the file's directory (the
+    /// working directory for standard input).
     /// References to catalogue ids are checked separately, by `checkReferences(in:)`.
     public static func load(_ url: URL) throws -> Scenario {
         let json = try JSONDocument.load(url, role: "scenario file")
         _ = try json.object(expected: "a scenario object")
         try json.requireKeys(within: keys)
         try SchemaVersion.check(json)
-        let base = url.deletingLastPathComponent()
+        let base = InputFile.base(of: url)
         // A design named twice would be planned twice: keep the first of each.
         let designs = try json.optionalChild("designs").map { list in
             try nonEmptyList(list) { try $0.choice(Design.self) }.reduce(into: [Design]()) { if !$0.contains($1) { $0.append($1) } }

@@ -50,7 +50,7 @@ struct CalibrateCommand: ParsableCommand {
 
     func run() throws {
         let catalog = try catalogOptions.load()
-        let url = profile.map { URL(fileURLWithPath: $0) }
+        let url = profile.map(InputFile.url)
         let samples = try url.map(Profile.load) ?? []
         let operatorSamples = try operatorProfiles.flatMap { try OperatorProfile.load(path: $0, catalog: catalog) }
         let inputs = (profile.map { [$0] } ?? []) + operatorProfiles

@@ -46,7 +46,7 @@ struct CheckCommand: ParsableCommand {
             return outcome
         }
         progress.finish()
-        try output.write(text: CheckText.render(outcomes, colour: output.output == nil && isatty(STDOUT_FILENO) == 1),
+        try output.write(text: CheckText.render(outcomes, colour: output.output == nil && Terminal.allowsEscapes(isTerminal: isatty(STDOUT_FILENO) == 1)),
                          tables: [CheckText.table(outcomes)], json: outcomes, title: "SplitPlan check")
         if let junit { try OutputFile.write(CheckText.junit(outcomes).render(), to: junit, force: output.force) }
         if outcomes.contains(where: { $0.invalid != nil }) { throw ExitCode(ExitStatus.badInput) }

@@ -11,7 +11,7 @@ struct CompareCommand: ParsableCommand {
         commandName: "compare",
         abstract: "Compare designs, what-if variants or scenarios side by side, with ratios against a baseline.",
         discussion: """
-            Each design is planned and its plan simulated (--simulate-seconds, 0 to skip).
+            Each design is planned and its plan simulated (--duration seconds of arrivals, 0 to skip).
             Examples:
               splitplan compare Scenarios/splitwise-coding-llama2-70b-iso-power.json --designs all
               splitplan compare --designs splitwise-hh,baseline-h100 --set machine.dgx-h100.pricePerHourUSD=26 --set workload.rate=40
@@ -24,13 +24,16 @@ struct CompareCommand: ParsableCommand {
     @Option(help: "Design the ratios are against (default: baseline-h100 when compared, else the first).") var baseline: String?
     @Option(name: .customLong("set"), help: ArgumentHelp("What-if override KEY=VALUE, repeated (e.g. machine.dgx-h100.pricePerHourUSD=26).", valueName: "KEY=VALUE"))
     var overrides: [String] = []
-    @Option(name: .customLong("simulate-seconds"), help: "Seconds of arrivals to simulate per plan; 0 to skip simulation.") var simulateSeconds: Double = 60
+    @Option(name: [.customLong("duration"), .customLong("simulate-seconds")],
+            help: "Seconds of arrivals to simulate per plan, as in simulate and capacity; 0 to skip simulation.") var simulateSeconds: Double = 60
+    @Flag(name: .customLong("no-timings"), help: "Report solver and simulation times as 0, so repeated runs print identical bytes.")
+    var noTimings = false
     @OptionGroup var limit: RunLimitOptions
     @OptionGroup var catalogOptions: CatalogOptions
     @OptionGroup var output: ReportOutputOptions
 
     func validate() throws {
-        guard simulateSeconds >= 0, simulateSeconds <= Scenario.maximumDurationSeconds else { throw ValidationError("--simulate-seconds must be from 0 to 31536000") }
+        guard simulateSeconds >= 0, simulateSeconds <= Scenario.maximumDurationSeconds else { throw ValidationError("--duration must be from 0 to 31536000") }
     }
 
     func run() throws {
@@ -60,6 +63,12 @@ struct CompareCommand: ParsableCommand {
         let reference = try baseline.map { try DesignList.parse($0) }?.first
             ?? (rows.contains { $0.plan.design == Design.baselineH100.rawValue } ? .baselineH100 : Design(rawValue: rows.first?.plan.design ?? "") ?? .auto)
         rows = Comparison.withRatios(rows, baseline: reference)
+        if noTimings {
+            for index in rows.indices {
+                rows[index].plan.solver.seconds = 0
+                rows[index].simulated?.wallSeconds = 0
+            }
+        }
         let tables = CompareReport.tables(rows, baseline: reference, whatIf: !whatIfs.isEmpty)
         try output.write(tables: tables, json: rows) {
             CompareReport.html(rows, tables: tables, baseline: reference, scenarios: sessions.map(\.scenario.name))

@@ -25,7 +25,7 @@ enum OutputFile {
         if status.st_mode & S_IFMT == S_IFREG { return try replaceAtomically(data, at: target, shownAs: path) }
         // A device, FIFO or socket: write into it as it is.
         guard let handle = FileHandle(forWritingAtPath: target) else {
-            throw CLIError.cannotWrite(path: path, reason: "it is not a regular file and cannot be opened for writing")
+            throw CLIError.cannotCreate(path: path, reason: "it is not a regular file and cannot be opened for writing")
         }
         defer { try? handle.close() }
         do { try handle.write(contentsOf: data) } catch { throw CLIError.cannotWrite(path: path, reason: reason(error)) }
@@ -40,8 +40,15 @@ enum OutputFile {
             guard rename(temporary.path, target) == 0 else { throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO) }
         } catch {
             try? FileManager.default.removeItem(at: temporary)
-            throw CLIError.cannotWrite(path: path, reason: reason(error))
+            throw failure(error, path: path)
         }
+    }
+
+    /// A file that could not be created (exit 73) or written (exit 74), with the cause in plain words.
+    private static func failure(_ error: Error, path: String) -> CLIError {
+        let text = reason(error)
+        let creation = ["permission denied", "its folder does not exist", "the file system is read-only", "it is a folder"]
+        return creation.contains(text) ? .cannotCreate(path: path, reason: text) : .cannotWrite(path: path, reason: text)
     }
 
     /// A plain sentence for the common causes, instead of Foundation's domain and code.

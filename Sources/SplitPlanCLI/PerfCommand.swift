@@ -13,7 +13,7 @@ struct PerfCommand: ParsableCommand {
             Throughputs are per machine (all its tensor-parallel instances); times are per instance.
             Examples:
               splitplan perf --model llama2-70b --machine dgx-h100
-              splitplan perf --model llama2-70b --machine dgx-h100 --power-cap 0.7 --prompt-tokens 1500 --batch 1 --format json
+              splitplan perf --model llama2-70b --machine dgx-h100 --power-cap-fraction 0.7 --prompt-tokens 1500 --batch 1 --format json
               splitplan perf --model llama3-8b --machine dgx-a100 --tp 2 --batch 64 --context 2048
             """
     )
@@ -21,7 +21,7 @@ struct PerfCommand: ParsableCommand {
     @Option(help: "Model id.") var model: String
     @Option(help: "Machine id.") var machine: String
     @Option(help: "Tensor-parallel degree (default: every GPU of the machine).") var tp: Int?
-    @Option(name: .customLong("power-cap"), help: "Power cap as a fraction of machine power (one the machine allows).")
+    @Option(name: .customLong("power-cap-fraction"), help: ArgumentHelp("Power cap as a fraction of the machine's power (one its powerCaps allow), as the @CAP of a --pool; --power-cap elsewhere is a fleet budget in kW.", valueName: "FRACTION"))
     var powerCap: Double = 1
     @Option(name: .customLong("prompt-tokens"), help: "Prompt tokens per request.") var promptTokens: Int?
     @Option(help: "Batch size: prompts prefilled together, and sequences per decode step.") var batch: Int?
@@ -34,7 +34,7 @@ struct PerfCommand: ParsableCommand {
         for (name, value) in [("--prompt-tokens", promptTokens), ("--batch", batch), ("--context", context), ("--tp", tp)] {
             if let value, !(1...1_000_000).contains(value) { throw ValidationError("\(name) must be from 1 to 1000000, not \(value)") }
         }
-        guard powerCap > 0, powerCap <= 1 else { throw ValidationError("--power-cap must be in (0, 1], not \(powerCap)") }
+        guard powerCap > 0, powerCap <= 1 else { throw ValidationError("--power-cap-fraction must be in (0, 1], not \(powerCap)") }
     }
 
     func run() throws {

@@ -19,7 +19,7 @@ enum PlanText {
         if best.feasible {
             out += line("cost \(Format.fixed(best.costPerHourUSD, 2)) USD/h, provisioned power \(Format.fixed(best.powerKW, 1)) kW, "
                         + "serving \(Format.fixed(best.requestsPerSecond, 2)) req/s (sustainable up to \(Format.fixed(best.sustainableRequestsPerSecond, 2)))", markdown)
-            out += "\n" + table(["role", "machine", "count", "power cap", "utilisation", "cap", "decode batch"], best.pools.map { pool in
+            out += "\n" + table(["role", "machine", "count", "power cap", "utilisation", "utilisation cap", "decode batch"], best.pools.map { pool in
                 [pool.role.rawValue, pool.machine, "\(pool.count)", Format.fixed(pool.powerCap, 2), Format.percent(100 * pool.utilisation),
                  Format.percent(100 * pool.utilisationCap), pool.decodeBatch.map { "\($0)" } ?? "-"]
             }, markdown)

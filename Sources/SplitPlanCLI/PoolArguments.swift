@@ -52,7 +52,7 @@ enum PoolArguments {
 
     /// A plan's pools, refusing a plan made for another scenario or model, or an infeasible one.
     static func fromPlan(_ path: String, scenario: Scenario, model: String?) throws -> [PoolSpec] {
-        let json = try JSONDocument.load(URL(fileURLWithPath: path), role: "plan file")
+        let json = try JSONDocument.load(InputFile.url(path), role: "plan file")
         let planned = try json.child("scenario", expected: "the scenario name the plan was made for").string()
         guard planned == scenario.name else {
             throw ClusterModelError.invalidValue(path: path, jsonPath: "scenario", value: "\"\(planned)\"",

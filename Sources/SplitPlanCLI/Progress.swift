@@ -6,7 +6,7 @@ final class Progress: @unchecked Sendable {
     private let total: Int
     private let label: String
     private var done = 0
-    private let enabled = isatty(STDERR_FILENO) == 1
+    private let enabled = Terminal.allowsEscapes(isTerminal: isatty(STDERR_FILENO) == 1)
     private let lock = NSLock()
 
     init(total: Int, label: String) {

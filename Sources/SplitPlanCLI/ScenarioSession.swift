@@ -10,7 +10,7 @@ struct ScenarioSession {
     var traces: [URL: Trace]
 
     init(path: String?, catalogOptions: CatalogOptions) throws {
-        let url = try path.map { URL(fileURLWithPath: $0) } ?? BundledResources.defaultScenario()
+        let url = try path.map(InputFile.url) ?? BundledResources.defaultScenario()
         scenario = try Scenario.load(url)
         catalog = try scenario.applyingCatalogOverrides(to: catalogOptions.load(scenario: scenario))
         try scenario.checkReferences(in: catalog)

@@ -50,7 +50,7 @@ struct SimulateCommand: ParsableCommand {
         if let model { _ = try session.catalog.model(ModelID(model), file: "command line", jsonPath: "--model") }
         let pools = try cluster.pools(session, model: model)
         var simulation = ScenarioSimulation(scenario: session.scenario, catalog: session.catalog, traces: session.traces,
-                                            model: model.map(ModelID.init), trace: try trace.map { try Trace.load(URL(fileURLWithPath: $0)) },
+                                            model: model.map(ModelID.init), trace: try trace.map { try Trace.load(InputFile.url($0)) },
                                             ratePerSecond: rate, durationSeconds: duration, seed: seed)
         simulation.maximumRequests = maxRequests
         simulation.borrowing = cluster.borrowing

@@ -35,7 +35,7 @@ enum SimulationText {
                     + "(1.00 = as fast as alone; seconds in the latency table above)\n"
             }
         }
-        var pools = TextTable(title: "\nPools", headers: ["role", "machine", "count", "cap", "prefill", "decode", "borrowed", "mean kW", "kWh"])
+        var pools = TextTable(title: "\nPools", headers: ["role", "machine", "count", "power cap", "prefill", "decode", "borrowed", "mean kW", "kWh"])
         for pool in result.pools {
             pools.append([pool.role.rawValue, pool.machine, "\(pool.count)", Format.fixed(pool.powerCap, 2), Format.percent(100 * pool.prefillUtilisation),
                           Format.percent(100 * pool.decodeUtilisation), Format.percent(100 * pool.borrowedShare),

@@ -13,7 +13,8 @@ public struct SplitPlanCommand: ParsableCommand {
         discussion: """
             Exit codes: 0 success, 1 failure, 2 no feasible plan or an expectation not met, 3 the run's
             --time-limit stopped a solve or a simulation,
-            64 usage error, 65 bad input data, 74 an output that could not be written.
+            64 usage error, 65 bad input data, 66 an input file that does not exist, 73 an output that
+            cannot be created, 74 an output that could not be written.
             """,
         version: "0.1.0",
         subcommands: [PlanCommand.self, SimulateCommand.self, CapacityCommand.self, CompareCommand.self, SweepCommand.self, CheckCommand.self, CatalogCommand.self, ValidateCommand.self, PerfCommand.self, CalibrateCommand.self]
@@ -28,6 +29,7 @@ public struct SplitPlanCommand: ParsableCommand {
             try command.run()
             return 0
         } catch let error as ClusterModelError {
+            if case .fileNotFound = error { return report(error.description, code: ExitStatus.noInput) }
             return report(error.description, code: ExitStatus.badInput)
         } catch let error as ThroughputError {
             return report(error.description, code: ExitStatus.badInput)
@@ -61,6 +63,10 @@ public enum ExitStatus {
     public static let timeLimit: Int32 = 3
     public static let usage: Int32 = 64
     public static let badInput: Int32 = 65
+    /// sysexits EX_NOINPUT: an input file does not exist.
+    public static let noInput: Int32 = 66
+    /// sysexits EX_CANTCREAT: an output file cannot be created (no such folder, no permission).
+    public static let cannotCreate: Int32 = 73
     /// sysexits EX_IOERR: an output could not be written.
     public static let ioError: Int32 = 74
 }
@@ -69,6 +75,7 @@ public enum ExitStatus {
 public enum CLIError: Error, CustomStringConvertible {
     case refusingToOverwrite(path: String)
     case cannotWrite(path: String, reason: String)
+    case cannotCreate(path: String, reason: String)
     case resourceNotFound(what: String, looked: [String], hint: String)
 
     public var description: String {
@@ -77,6 +84,8 @@ public enum CLIError: Error, CustomStringConvertible {
             return "\(path) exists; pass --force to replace it (or to write into a device or FIFO), or choose another path"
         case .cannotWrite(let path, let reason):
             return "cannot write \(path): \(reason)"
+        case .cannotCreate(let path, let reason):
+            return "cannot create \(path): \(reason); choose a folder that exists and that you may write to"
         case .resourceNotFound(let what, let looked, let hint):
             return "no \(what) found (looked in \(looked.joined(separator: ", "))); \(hint)"
         }
@@ -86,6 +95,7 @@ public enum CLIError: Error, CustomStringConvertible {
         switch self {
         case .refusingToOverwrite, .resourceNotFound: return ExitStatus.usage
         case .cannotWrite: return ExitStatus.ioError
+        case .cannotCreate: return ExitStatus.cannotCreate
         }
     }
 }
@@ -93,5 +103,11 @@ public enum CLIError: Error, CustomStringConvertible {
 enum Terminal {
     static func writeError(_ message: String) {
         FileHandle.standardError.write(Data((message.hasSuffix("\n") ? message : message + "\n").utf8))
+    }
+
+    /// Escape sequences (colour, the progress line) only on a terminal that takes them: not when
+    /// NO_COLOR is set to anything (no-color.org), nor when TERM is `dumb`.
+    static func allowsEscapes(isTerminal: Bool, environment: [String: String] = ProcessInfo.processInfo.environment) -> Bool {
+        isTerminal && (environment["NO_COLOR"] ?? "").isEmpty && environment["TERM"] != "dumb"
     }
 }

@@ -26,6 +26,7 @@ struct SweepCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Arrival rates to sweep, requests per second.", valueName: "LOW...HIGH")) var rate: String?
     @Option(help: "Points in the range, 2 to 200.") var steps: Int = 11
     @Option(help: "Designs, comma-separated, or `all` (default: the scenario's).") var designs: String?
+    @Flag(name: .customLong("no-timings"), help: "Accepted for symmetry with other commands: this report has no timings.") var noTimings = false
     @OptionGroup var limit: RunLimitOptions
     @OptionGroup var catalogOptions: CatalogOptions
     @OptionGroup var output: ReportOutputOptions

@@ -62,7 +62,7 @@ struct FuzzCase {
             let file = "scenario.json"
             let command = mutator.pick([
                 ["validate", file], ["plan", file] + limit + format, ["plan", file, "--verify"] + limit,
-                ["simulate", file] + cluster + limit + format, ["compare", file, "--simulate-seconds", "30"] + limit + format,
+                ["simulate", file] + cluster + limit + format, ["compare", file, "--duration", "30"] + limit + format,
                 ["check", file] + limit, ["capacity", file, "--seeds", "1"] + cluster + limit,
                 ["sweep", file, "--rate", "1...50", "--steps", "3"] + limit + format,
             ])

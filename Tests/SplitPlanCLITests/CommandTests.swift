@@ -55,13 +55,16 @@ func scratchFile(_ name: String, _ text: String? = nil) throws -> String {
         (["perf", "--model", "gpt-9", "--machine", "dgx-a100"], 65),
         (["perf", "--model", "llama2-70b", "--machine", "dgx-a100", "--tp", "3"], 65),
         (["perf", "--model", "llama2-70b", "--machine", "dgx-a100", "--tp", "1"], 65),
-        (["perf", "--model", "llama2-70b", "--machine", "dgx-a100", "--power-cap", "0.7"], 65),
+        (["perf", "--model", "llama2-70b", "--machine", "dgx-a100", "--power-cap-fraction", "0.7"], 65),
+        (["perf", "--model", "llama2-70b", "--machine", "dgx-h100", "--power-cap", "0.7"], 64),
         (["perf", "--model", "llama2-70b", "--machine", "dgx-a100", "--batch", "0"], 64),
         (["perf", "--model", "llama2-70b"], 64),
         (["catalog", "show", "tpu-v9"], 64),
         (["frobnicate"], 64),
-        (["calibrate", "--profile", "/nonexistent/profile.csv"], 65),
-        (["validate", "/nonexistent/scenario.json"], 65),
+        (["calibrate", "--profile", "/nonexistent/profile.csv"], 66),
+        (["validate", "/nonexistent/scenario.json"], 66),
+        (["plan", "/nonexistent/scenario.json"], 66),
+        (["check", "/nonexistent/scenarios"], 66),
     ]
 
     @Test(arguments: exitCases)
@@ -118,4 +121,17 @@ import Reporting
 /// Reporting's escaping, reached from the command tests' target.
 enum JUnitXMLProbe {
     static func escaped(_ text: String) -> String { JUnitXML.escape(text) }
+}
+
+/// JSON numbers carry 12 significant digits at most: binary noise goes, integers and strings stay.
+@Test func jsonNumbersAreRoundedToMeaningfulDigits() throws {
+    struct Sample: Encodable {
+        var noisy = 5.199999999999999, small = 0.0011841500000000001, tiny = 1.0000000000000002e-7
+        var whole = 327_680.0, count = 9_007_199_254_740_993, plain = 1.5, text = "5.199999999999999"
+    }
+    let json = try JSONOutput.encode(Sample())
+    for expected in ["\"noisy\" : 5.2,", "\"small\" : 0.00118415,", "\"tiny\" : 1e-07,", "\"whole\" : 327680",
+                     "\"count\" : 9007199254740993,", "\"plain\" : 1.5,", "\"text\" : \"5.199999999999999\""] {
+        #expect(json.contains(expected), "\(expected) in \(json)")
+    }
 }

@@ -34,9 +34,10 @@ import Testing
         #expect(String(decoding: received.get() ?? Data(), as: UTF8.self).hasPrefix("Machines"))
     }
 
-    @Test func writeErrorsExit74AndLeaveNothingBehind() throws {
+    /// sysexits EX_CANTCREAT: an output whose folder does not exist cannot be created, and nothing is left.
+    @Test func anUncreatableOutputExits73AndLeavesNothingBehind() throws {
         let folder = URL(fileURLWithPath: try scratchFile("missing")).appendingPathComponent("deeper/report.txt").path
-        #expect(SplitPlanCommand.run(arguments: ["catalog", "--output", folder] + catalog) == 74)
+        #expect(SplitPlanCommand.run(arguments: ["catalog", "--output", folder] + catalog) == 73)
         #expect(!FileManager.default.fileExists(atPath: folder))
     }
 
@@ -49,6 +50,31 @@ import Testing
                                                  "--output", try scratchFile("p.txt")] + catalog) == 74)
         let type = try FileManager.default.attributesOfItem(atPath: "/dev/full")[.type] as? FileAttributeType
         #expect(type == .typeCharacterSpecial)
+    }
+
+    /// `-` as an input is standard input: a scenario piped in validates and plans (relative paths in it
+    /// would resolve against the working folder).
+    @Test func aDashReadsStandardInput() throws {
+        let scenario = """
+            {"schemaVersion": 1, "model": "llama2-70b",
+             "workload": {"arrivals": {"process": "poisson", "ratePerSecond": 2},
+                          "promptTokens": {"distribution": "fixed", "tokens": 1000},
+                          "outputTokens": {"distribution": "fixed", "tokens": 100}, "durationSeconds": 30},
+             "designs": ["baseline-h100"]}
+            """
+        for arguments in [["validate", "-"], ["plan", "-", "--format", "json", "--output", try scratchFile("plan.json")]] {
+            var ends: [Int32] = [0, 0]
+            #expect(pipe(&ends) == 0)
+            _ = scenario.withCString { write(ends[1], $0, strlen($0)) }
+            close(ends[1])
+            let saved = dup(STDIN_FILENO)
+            dup2(ends[0], STDIN_FILENO)
+            close(ends[0])
+            let status = SplitPlanCommand.run(arguments: arguments + catalog)
+            dup2(saved, STDIN_FILENO)
+            close(saved)
+            #expect(status == 0, "\(arguments)")
+        }
     }
 
     @Test func junitNeedsForceToReplace() throws {

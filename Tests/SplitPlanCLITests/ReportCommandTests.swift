@@ -71,6 +71,14 @@ import Testing
         #expect(points.allSatisfy { $0["onFrontier"] as? Bool == true })
     }
 
+    /// `compare --no-timings` prints identical bytes twice; `--duration` names the simulated seconds as in
+    /// simulate and capacity (`--simulate-seconds` stays an alias).
+    @Test func compareWithoutTimingsIsByteIdentical() throws {
+        let arguments = ["compare", coding, "--designs", "baseline-h100", "--duration", "20", "--no-timings"]
+        let first = try run(arguments, format: "json"), second = try run(arguments, format: "json")
+        #expect(first == second && first.contains("\"wallSeconds\" : 0"))
+    }
+
     /// HTML reports parse as XML (XHTML-clean markup) and hold inline SVG charts.
     @Test func htmlReportsAreWellFormed() throws {
         for arguments in [["compare", coding, "--designs", "splitwise-hh,baseline-h100", "--simulate-seconds", "20"],

@@ -93,8 +93,12 @@ import Testing
         ["--pool", "token:dgx-a100@0.7=3"],
         ["--pool", "prompt:dgx-h100=0"],
         ["--pool", "mixed:dgx-h100=2", "--rate=-4"],
-        ["--pool", "mixed:dgx-h100=2", "--trace", "/nonexistent.csv"],
     ]
+
+    /// sysexits EX_NOINPUT: a file named on the command line that does not exist.
+    @Test func aMissingTraceExits66() {
+        #expect(SplitPlanCommand.run(arguments: ["simulate", "--pool", "mixed:dgx-h100=2", "--trace", "/nonexistent.csv"] + catalog) == 66)
+    }
 
     @Test(arguments: badInputs)
     func badInputExits65(arguments: [String]) {
