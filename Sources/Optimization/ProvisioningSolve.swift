@@ -37,12 +37,16 @@ struct ProvisioningSolve {
             let widest = ProvisioningFormulation(input, goal: .maxScale, fixedScale: nil, fixedCounts: fixedCounts, enforceBudget: fixedCounts == nil)
             let first = try solver.solve(widest.model, options: options)
             seconds = first.seconds
-            guard first.status.hasSolution, first.value(widest.alpha) > 1e-9,
-                  fixedCounts != nil || input.budget.costPerHourUSD != nil || input.budget.powerKW != nil || !input.availability.isEmpty else {
-                return (infeasiblePlan(first, formulation: widest, seconds: seconds,
-                                       note: first.status == .timeLimit ? timeLimitNote : first.status == .unbounded
-                                         ? "max-throughput needs a cost cap, a power cap or machine availability to bound it"
-                                         : "no pool mix of this design meets the SLOs within the caps at any rate"), none)
+            let bounded = fixedCounts != nil || input.budget.costPerHourUSD != nil || input.budget.powerKW != nil || !input.availability.isEmpty
+            guard first.status.hasSolution, first.value(widest.alpha) > 1e-9, bounded else {
+                // Without a cap the question has no answer whatever the solver says (it may stop at the
+                // scale's upper bound): say what is missing rather than "infeasible".
+                let note = !bounded ? "max-throughput needs a bound: a cost cap (--cost-cap or budget.costPerHourUSD), a power cap "
+                    + "(--power-cap or budget.powerKW) or machine availability; without one the throughput has no limit"
+                    : first.status == .timeLimit ? timeLimitNote : "no pool mix of this design meets the SLOs within the caps at any rate"
+                var outcome = first
+                if !bounded { outcome.status = .unbounded }
+                return (infeasiblePlan(outcome, formulation: widest, seconds: seconds, note: note), none)
             }
             // Second pass: the cheapest pools that still reach the largest scale.
             let scale = first.value(widest.alpha) * (1 - 1e-7)

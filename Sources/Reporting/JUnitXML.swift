@@ -1,47 +1,79 @@
-/// JUnit XML, the test-report format CI systems read: one test case per check.
+/// JUnit XML, the test-report format CI systems read: one test suite per scenario file, one test case
+/// per check, with the failure's type, so a CI page groups and labels them.
 public struct JUnitXML: Sendable {
     public struct TestCase: Sendable {
         public var className: String
         public var name: String
         public var seconds: Double
-        /// A failure message, or an error when the input itself was bad.
+        /// A failure message, or an error when the input itself was bad (or the run was stopped).
         public var failure: String?
         public var error: String?
+        /// The kind of failure or error: `expectation`, `invalid`, `stopped`.
+        public var type: String?
 
-        public init(className: String, name: String, seconds: Double, failure: String? = nil, error: String? = nil) {
+        public init(className: String, name: String, seconds: Double, failure: String? = nil, error: String? = nil, type: String? = nil) {
             self.className = className
             self.name = name
             self.seconds = seconds
             self.failure = failure
             self.error = error
+            self.type = type
         }
     }
 
-    public var suiteName: String
-    public var cases: [TestCase]
+    public struct Suite: Sendable {
+        public var name: String
+        /// The file the suite checked.
+        public var file: String
+        public var cases: [TestCase]
 
-    public init(suiteName: String, cases: [TestCase]) {
-        self.suiteName = suiteName
-        self.cases = cases
+        public init(name: String, file: String, cases: [TestCase]) {
+            self.name = name
+            self.file = file
+            self.cases = cases
+        }
+    }
+
+    public var name: String
+    public var suites: [Suite]
+    /// When the run started (ISO 8601, UTC) and where: JUnit's `timestamp` and `hostname`.
+    public var timestamp: String
+    public var hostname: String
+
+    public init(name: String, suites: [Suite], timestamp: String, hostname: String) {
+        self.name = name
+        self.suites = suites
+        self.timestamp = timestamp
+        self.hostname = hostname
     }
 
     public func render() -> String {
-        let failures = cases.filter { $0.failure != nil }.count, errors = cases.filter { $0.error != nil }.count
-        let total = cases.reduce(0) { $0 + $1.seconds }
+        let all = suites.flatMap(\.cases)
         var xml = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
-        xml += "<testsuites tests=\"\(cases.count)\" failures=\"\(failures)\" errors=\"\(errors)\" time=\"\(Format.fixed(total, 3))\">\n"
-        xml += "  <testsuite name=\"\(Self.escape(suiteName))\" tests=\"\(cases.count)\" failures=\"\(failures)\" errors=\"\(errors)\" time=\"\(Format.fixed(total, 3))\">\n"
-        for testCase in cases {
-            xml += "    <testcase classname=\"\(Self.escape(testCase.className))\" name=\"\(Self.escape(testCase.name))\" time=\"\(Format.fixed(testCase.seconds, 3))\""
-            if let failure = testCase.failure {
-                xml += ">\n      <failure message=\"\(Self.escape(failure))\">\(Self.escape(failure))</failure>\n    </testcase>\n"
-            } else if let error = testCase.error {
-                xml += ">\n      <error message=\"\(Self.escape(error))\">\(Self.escape(error))</error>\n    </testcase>\n"
-            } else {
-                xml += "/>\n"
+        xml += "<testsuites name=\"\(Self.escape(name))\" \(Self.counts(all))>\n"
+        for suite in suites {
+            xml += "  <testsuite name=\"\(Self.escape(suite.name))\" file=\"\(Self.escape(suite.file))\" \(Self.counts(suite.cases)) "
+                + "timestamp=\"\(Self.escape(timestamp))\" hostname=\"\(Self.escape(hostname))\">\n"
+            for testCase in suite.cases {
+                xml += "    <testcase classname=\"\(Self.escape(testCase.className))\" name=\"\(Self.escape(testCase.name))\" "
+                    + "file=\"\(Self.escape(suite.file))\" time=\"\(Format.fixed(testCase.seconds, 3))\""
+                let type = testCase.type.map { " type=\"\(Self.escape($0))\"" } ?? ""
+                if let failure = testCase.failure {
+                    xml += ">\n      <failure message=\"\(Self.escape(failure))\"\(type)>\(Self.escape(failure))</failure>\n    </testcase>\n"
+                } else if let error = testCase.error {
+                    xml += ">\n      <error message=\"\(Self.escape(error))\"\(type)>\(Self.escape(error))</error>\n    </testcase>\n"
+                } else {
+                    xml += "/>\n"
+                }
             }
+            xml += "  </testsuite>\n"
         }
-        return xml + "  </testsuite>\n</testsuites>\n"
+        return xml + "</testsuites>\n"
+    }
+
+    private static func counts(_ cases: [TestCase]) -> String {
+        let failures = cases.filter { $0.failure != nil }.count, errors = cases.filter { $0.error != nil }.count
+        return "tests=\"\(cases.count)\" failures=\"\(failures)\" errors=\"\(errors)\" time=\"\(Format.fixed(cases.reduce(0) { $0 + $1.seconds }, 3))\""
     }
 
     /// XML 1.0 text and attribute escaping; characters XML cannot carry become '?'.

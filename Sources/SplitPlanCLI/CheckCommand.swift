@@ -28,6 +28,7 @@ struct CheckCommand: ParsableCommand {
 
     func run() throws {
         let deadline = limit.start()
+        let started = Date()
         let targets = paths.isEmpty ? [try BundledResources.defaultScenario().deletingLastPathComponent().path] : paths
         let files = try ValidationTargets.expand(targets).compactMap { target -> URL? in
             if case .scenario(let url) = target { return url } else { return nil }
@@ -48,7 +49,7 @@ struct CheckCommand: ParsableCommand {
         progress.finish()
         try output.write(text: CheckText.render(outcomes, colour: output.output == nil && Terminal.allowsEscapes(isTerminal: isatty(STDOUT_FILENO) == 1)),
                          tables: [CheckText.table(outcomes)], json: outcomes, title: "SplitPlan check")
-        if let junit { try OutputFile.write(CheckText.junit(outcomes).render(), to: junit, force: output.force) }
+        if let junit { try OutputFile.write(CheckText.junit(outcomes, started: started, noTimings: noTimings).render(), to: junit, force: output.force) }
         if outcomes.contains(where: { $0.invalid != nil }) { throw ExitCode(ExitStatus.badInput) }
         if outcomes.contains(where: { $0.stopped != nil }) { throw ExitCode(ExitStatus.timeLimit) }
         if outcomes.contains(where: { !$0.passed }) { throw ExitCode(ExitStatus.infeasible) }
@@ -88,19 +89,29 @@ enum CheckText {
         })
     }
 
-    static func junit(_ outcomes: [ScenarioCheck.Outcome]) -> JUnitXML {
-        JUnitXML(suiteName: "splitplan check", cases: outcomes.flatMap { outcome -> [JUnitXML.TestCase] in
+    /// One suite per scenario file. `timestamp` and `hostname` are fixed under --no-timings, so that the
+    /// report, like every output, is byte-identical across runs.
+    static func junit(_ outcomes: [ScenarioCheck.Outcome], started: Date, noTimings: Bool) -> JUnitXML {
+        let suites = outcomes.map { outcome -> JUnitXML.Suite in
             if let invalid = outcome.invalid {
-                return [JUnitXML.TestCase(className: outcome.scenario, name: "valid", seconds: outcome.seconds, error: invalid)]
+                return JUnitXML.Suite(name: outcome.scenario, file: outcome.file, cases: [
+                    JUnitXML.TestCase(className: outcome.scenario, name: "valid", seconds: outcome.seconds, error: invalid, type: "invalid")])
             }
             if let stopped = outcome.stopped {
-                return [JUnitXML.TestCase(className: outcome.scenario, name: "finished", seconds: outcome.seconds, error: stopped)]
+                return JUnitXML.Suite(name: outcome.scenario, file: outcome.file, cases: [
+                    JUnitXML.TestCase(className: outcome.scenario, name: "finished", seconds: outcome.seconds, error: stopped, type: "stopped")])
             }
             let share = outcome.seconds / Double(max(outcome.expectations.count, 1))
-            return outcome.expectations.map { expectation in
+            return JUnitXML.Suite(name: outcome.scenario, file: outcome.file, cases: outcome.expectations.map { expectation in
                 JUnitXML.TestCase(className: outcome.scenario, name: expectation.name, seconds: share,
-                                  failure: expectation.passed ? nil : "\(outcome.scenario): \(expectation.name): expected \(expectation.expected), got \(expectation.actual)")
-            }
-        })
+                                  failure: expectation.passed ? nil : "\(outcome.scenario): \(expectation.name): expected \(expectation.expected), got \(expectation.actual)",
+                                  type: expectation.passed ? nil : "expectation")
+            })
+        }
+        let formatter = ISO8601DateFormatter()
+        formatter.timeZone = TimeZone(identifier: "UTC")
+        return JUnitXML(name: "splitplan check", suites: suites,
+                        timestamp: noTimings ? "1970-01-01T00:00:00Z" : formatter.string(from: started),
+                        hostname: noTimings ? "localhost" : ProcessInfo.processInfo.hostName)
     }
 }

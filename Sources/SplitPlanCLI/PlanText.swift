@@ -12,6 +12,7 @@ enum PlanText {
         let verdict = switch (best.feasible, best.solver.status) {
         case (true, .feasible): "feasible, but STOPPED AT THE TIME LIMIT: best plan found so far, gap \(limitGap)"
         case (false, .timeLimit): "STOPPED AT THE TIME LIMIT before any plan was found"
+        case (false, .unbounded): "NO ANSWER: the question needs a cap (see Why)"
         case (true, _): "feasible"
         case (false, _): "INFEASIBLE"
         }

@@ -20,8 +20,8 @@ struct Fuzz: ParsableCommand {
     @Option(name: .customLong("memory-limit-mib"), help: "A case holding more than this is a finding.") var memoryLimitMiB: Int = 1024
 
     /// The exit codes the command line promises: success, infeasible or unmet, stopped at the time
-    /// limit, usage, bad input, unwritable output.
-    static let allowedExits: Set<Int32> = [0, 2, 3, 64, 65, 74]
+    /// limit, usage, bad input, missing input, output that cannot be created, output that cannot be written.
+    static let allowedExits: Set<Int32> = [0, 2, 3, 64, 65, 66, 73, 74]
     /// Text that must never reach a user: raw library messages and traps.
     static let rawMessages = ["NSCocoaErrorDomain", "Foundation.", "EncodingError", "DecodingError", "Fatal error", "glp_", "GLPK Simplex",
                               "The given data was not valid JSON", "The data couldn", "Swift runtime failure", "Error Domain="]

@@ -16,6 +16,30 @@ import Testing
         let document = try XMLDocument(xmlString: xml)
         #expect(try document.nodes(forXPath: "//testcase").count == 4)
         #expect(try document.nodes(forXPath: "//failure").isEmpty)
+        // One suite per scenario file, with the file, when and where it ran.
+        let suites = try document.nodes(forXPath: "//testsuite")
+        #expect(suites.count == 1)
+        let suite = try #require(suites.first as? XMLElement)
+        #expect(suite.attribute(forName: "file")?.stringValue == Repository.path("Scenarios/quickstart.json"))
+        #expect(suite.attribute(forName: "timestamp")?.stringValue?.hasSuffix("Z") == true)
+        #expect(suite.attribute(forName: "hostname")?.stringValue?.isEmpty == false)
+    }
+
+    /// Two scenario files are two suites; a failure carries its type; --no-timings makes the report
+    /// byte-identical (fixed timestamp and hostname).
+    @Test func junitHasASuitePerFileAndFailureTypes() throws {
+        let fixture = Repository.path("Tests/Fixtures/check/failing-expectation.json"), quickstart = Repository.path("Scenarios/quickstart.json")
+        var reports: [String] = []
+        for _ in 0..<2 {
+            let junit = try scratchFile("report.xml")
+            #expect(SplitPlanCommand.run(arguments: ["check", quickstart, fixture, "--no-timings", "--junit", junit, "--output", try scratchFile("c.txt")]) == 2)
+            reports.append(try String(contentsOfFile: junit, encoding: .utf8))
+        }
+        #expect(reports[0] == reports[1])
+        let document = try XMLDocument(xmlString: reports[0])
+        #expect(try document.nodes(forXPath: "//testsuite").count == 2)
+        #expect(try document.nodes(forXPath: "//testsuite[@file='\(fixture)']//failure[@type='expectation']").count == 1)
+        #expect(try document.nodes(forXPath: "//testsuite[@timestamp='1970-01-01T00:00:00Z'][@hostname='localhost']").count == 2)
     }
 
     /// A failing expectation exits 2 and names the scenario, the expectation and the figure.
@@ -44,6 +68,17 @@ import Testing
         let text = try String(contentsOfFile: output, encoding: .utf8)
         #expect(text.contains("FAIL   ratio-of-two-designs: cost splitwise-hh / baseline-h100: expected <= 0.10 (deliberately impossible), got \(String(format: "%.2fx", ratio))"))
         #expect(text.contains("pass   ratio-of-two-designs: throughput splitwise-hh / baseline-h100: expected >= 0.99 and <= 1.01 (both serve the scenario's rate), got 1.00x"))
+    }
+
+    /// The sample in docs/ci.md is what `check` prints for the quickstart scenario, line for line.
+    @Test func theDocumentedSampleIsCurrent() throws {
+        let output = try scratchFile("check.txt")
+        #expect(SplitPlanCommand.run(arguments: ["check", Repository.path("Scenarios/quickstart.json"), "--output", output]) == 0)
+        let printed = try String(contentsOfFile: output, encoding: .utf8)
+        let documented = try String(contentsOfFile: Repository.path("docs/ci.md"), encoding: .utf8)
+            .split(separator: "\n").filter { $0.hasPrefix("  pass   quickstart:") || $0.hasPrefix("  FAIL   quickstart:") }
+        #expect(documented.count == 4)
+        for line in documented { #expect(printed.contains(line + "\n"), "docs/ci.md: \(line)") }
     }
 
     @Test func invalidFileExits65() throws {

@@ -56,6 +56,14 @@ import Testing
         #expect(narrow.count > wide.count || narrow.sustainable < wide.sustainable * 0.99, "\(narrow) against \(wide)")
     }
 
+    /// max-throughput with no cap has no answer: the report says a cap is missing, not "infeasible at any rate".
+    @Test func maxThroughputWithoutACapSaysWhatIsMissing() throws {
+        let output = try scratchFile("plan.txt")
+        #expect(SplitPlanCommand.run(arguments: ["plan", "--objective", "max-throughput", "--output", output] + catalog) == 2)
+        let text = try String(contentsOfFile: output, encoding: .utf8)
+        #expect(text.contains("NO ANSWER: the question needs a cap") && text.contains("--cost-cap") && !text.contains("at any rate"))
+    }
+
     @Test func infeasibleExitsTwoWithARelaxation() throws {
         let json = try planJSON(["--design", "splitwise-hh", "--cost-cap", "100"], status: 2)
         #expect(json["feasible"] as? Bool == false)
