@@ -11,6 +11,7 @@ enum OutputFile {
 
     static func write(_ data: Data, to path: String?, force: Bool) throws {
         guard let path, path != "-" else {
+            guard !Terminal.quiet else { return }
             do {
                 try FileHandle.standardOutput.write(contentsOf: data)
             } catch {

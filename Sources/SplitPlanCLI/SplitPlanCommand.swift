@@ -43,10 +43,17 @@ public struct SplitPlanCommand: ParsableCommand {
             let code = exitCode(for: error).rawValue
             let message = fullMessage(for: error)
             if !message.isEmpty {
-                if code == 0 { print(message) } else { Terminal.writeError(message) }
+                if code == 0 { Terminal.writeOutput(message) } else { Terminal.writeError(message) }
             }
             return code
         }
+    }
+
+    /// As `run(arguments:)`, with nothing written to the terminal (error messages, and reports that would
+    /// go to standard output, are held back; files named by --output are written): for embedding and for
+    /// test suites, whose output stays clean while they exercise every failure.
+    public static func run(quietly arguments: [String]) -> Int32 {
+        Terminal.$quiet.withValue(true) { run(arguments: arguments) }
     }
 
     private static func report(_ message: String, code: Int32) -> Int32 {
@@ -101,7 +108,17 @@ public enum CLIError: Error, CustomStringConvertible {
 }
 
 enum Terminal {
+    /// Set by `SplitPlanCommand.run(quietly:)`.
+    @TaskLocal static var quiet = false
+
+    /// A line of a report on standard output (held back when quiet).
+    static func writeOutput(_ line: String) {
+        guard !quiet else { return }
+        print(line)
+    }
+
     static func writeError(_ message: String) {
+        guard !quiet else { return }
         FileHandle.standardError.write(Data((message.hasSuffix("\n") ? message : message + "\n").utf8))
     }
 

@@ -29,13 +29,13 @@ struct ValidateCommand: ParsableCommand {
         var failures = 0
         for target in try ValidationTargets.expand(files) {
             do {
-                print("ok    \(target.path)  \(try check(target))")
+                Terminal.writeOutput("ok    \(target.path)  \(try check(target))")
             } catch let error as ClusterModelError {
                 failures += 1
-                print("FAIL  \(error.description)")
+                Terminal.writeOutput("FAIL  \(error.description)")
             } catch let error as ThroughputError {
                 failures += 1
-                print("FAIL  \(target.path): \(error.description)")
+                Terminal.writeOutput("FAIL  \(target.path): \(error.description)")
             }
         }
         if failures > 0 {

@@ -9,7 +9,7 @@ import Testing
 
     func capacityJSON(_ arguments: [String]) throws -> [String: Any] {
         let output = try scratchFile("capacity.json")
-        #expect(SplitPlanCommand.run(arguments: ["capacity"] + arguments + ["--format", "json", "--output", output] + catalog) == 0)
+        #expect(SplitPlanCommand.run(quietly: ["capacity"] + arguments + ["--format", "json", "--output", output] + catalog) == 0)
         return try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: output))) as? [String: Any])
     }
 
@@ -38,7 +38,7 @@ import Testing
         let seed = try #require(((json["simulated"] as? [String: Any])?["seeds"] as? [[String: Any]])?.first)
         let passing = try #require(seed["passingRequestsPerSecond"] as? Double), failing = try #require(seed["failingRequestsPerSecond"] as? Double)
         func simulate(_ rate: Double) -> Int32 {
-            SplitPlanCommand.run(arguments: ["simulate", "--pool", "mixed:dgx-h100=2", "--duration", "120", "--seed", "1", "--rate", String(rate),
+            SplitPlanCommand.run(quietly: ["simulate", "--pool", "mixed:dgx-h100=2", "--duration", "120", "--seed", "1", "--rate", String(rate),
                                              "--format", "json", "--output", (try? scratchFile("s.json")) ?? "/dev/null", "--force"] + catalog)
         }
         #expect(simulate(passing) == 0)
@@ -46,9 +46,9 @@ import Testing
     }
 
     @Test func needsAClusterAndSaneSettings() {
-        #expect(SplitPlanCommand.run(arguments: ["capacity"] + catalog) == 64)
-        #expect(SplitPlanCommand.run(arguments: ["capacity", "--pool", "mixed:dgx-h100=2", "--seeds", "0"] + catalog) == 64)
-        #expect(SplitPlanCommand.run(arguments: ["capacity", "--pool", "mixed:dgx-h100=2", "--tolerance", "2"] + catalog) == 64)
-        #expect(SplitPlanCommand.run(arguments: ["capacity", "--pool", "mixed:tpu=2"] + catalog) == 65)
+        #expect(SplitPlanCommand.run(quietly: ["capacity"] + catalog) == 64)
+        #expect(SplitPlanCommand.run(quietly: ["capacity", "--pool", "mixed:dgx-h100=2", "--seeds", "0"] + catalog) == 64)
+        #expect(SplitPlanCommand.run(quietly: ["capacity", "--pool", "mixed:dgx-h100=2", "--tolerance", "2"] + catalog) == 64)
+        #expect(SplitPlanCommand.run(quietly: ["capacity", "--pool", "mixed:tpu=2"] + catalog) == 65)
     }
 }

@@ -8,7 +8,7 @@ import Testing
 @Suite(.serialized) struct CheckCommandTests {
     @Test func shippedQuickstartPassesWithJUnit() throws {
         let junit = try scratchFile("report.xml"), output = try scratchFile("check.txt")
-        #expect(SplitPlanCommand.run(arguments: ["check", Repository.path("Scenarios/quickstart.json"), "--junit", junit, "--output", output]) == 0)
+        #expect(SplitPlanCommand.run(quietly: ["check", Repository.path("Scenarios/quickstart.json"), "--junit", junit, "--output", output]) == 0)
         let text = try String(contentsOfFile: output, encoding: .utf8)
         #expect(text.contains("pass   quickstart: sloMetInSimulation: expected true, got all SLOs met"))
         #expect(text.hasSuffix("1 passed, 0 failed\n"))
@@ -32,7 +32,7 @@ import Testing
         var reports: [String] = []
         for _ in 0..<2 {
             let junit = try scratchFile("report.xml")
-            #expect(SplitPlanCommand.run(arguments: ["check", quickstart, fixture, "--no-timings", "--junit", junit, "--output", try scratchFile("c.txt")]) == 2)
+            #expect(SplitPlanCommand.run(quietly: ["check", quickstart, fixture, "--no-timings", "--junit", junit, "--output", try scratchFile("c.txt")]) == 2)
             reports.append(try String(contentsOfFile: junit, encoding: .utf8))
         }
         #expect(reports[0] == reports[1])
@@ -46,7 +46,7 @@ import Testing
     @Test func failingExpectationExits2AndSaysWhy() throws {
         let junit = try scratchFile("report.xml"), output = try scratchFile("check.txt")
         let fixture = Repository.path("Tests/Fixtures/check/failing-expectation.json")
-        #expect(SplitPlanCommand.run(arguments: ["check", fixture, "--junit", junit, "--output", output]) == 2)
+        #expect(SplitPlanCommand.run(quietly: ["check", fixture, "--junit", junit, "--output", output]) == 2)
         let text = try String(contentsOfFile: output, encoding: .utf8)
         #expect(text.contains("FAIL   too-cheap-to-be-true: maxCostPerHourUSD: expected <= 10.00 USD/h, got 190.00 USD/h"))
         let document = try XMLDocument(xmlString: try String(contentsOfFile: junit, encoding: .utf8))
@@ -57,10 +57,10 @@ import Testing
     /// A ratio expectation divides the two designs' planned figures, as `plan --design` reports them.
     @Test func designRatiosComeFromBothPlans() throws {
         let fixture = Repository.path("Tests/Fixtures/check/design-ratio.json"), output = try scratchFile("check.txt")
-        #expect(SplitPlanCommand.run(arguments: ["check", fixture, "--output", output]) == 2)
+        #expect(SplitPlanCommand.run(quietly: ["check", fixture, "--output", output]) == 2)
         func cost(_ design: String) throws -> Double {
             let plan = try scratchFile("\(design).json")
-            #expect(SplitPlanCommand.run(arguments: ["plan", fixture, "--design", design, "--format", "json", "--output", plan]) == 0)
+            #expect(SplitPlanCommand.run(quietly: ["plan", fixture, "--design", design, "--format", "json", "--output", plan]) == 0)
             let json = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: plan))) as? [String: Any])
             return try #require(json["costPerHourUSD"] as? Double)
         }
@@ -73,7 +73,7 @@ import Testing
     /// The sample in docs/ci.md is what `check` prints for the quickstart scenario, line for line.
     @Test func theDocumentedSampleIsCurrent() throws {
         let output = try scratchFile("check.txt")
-        #expect(SplitPlanCommand.run(arguments: ["check", Repository.path("Scenarios/quickstart.json"), "--output", output]) == 0)
+        #expect(SplitPlanCommand.run(quietly: ["check", Repository.path("Scenarios/quickstart.json"), "--output", output]) == 0)
         let printed = try String(contentsOfFile: output, encoding: .utf8)
         let documented = try String(contentsOfFile: Repository.path("docs/ci.md"), encoding: .utf8)
             .split(separator: "\n").filter { $0.hasPrefix("  pass   quickstart:") || $0.hasPrefix("  FAIL   quickstart:") }
@@ -83,7 +83,7 @@ import Testing
 
     @Test func invalidFileExits65() throws {
         let bad = try scratchFile("bad.json", #"{"schemaVersion": 1, "model": "llama2-70b", "workload": {}}"#)
-        #expect(SplitPlanCommand.run(arguments: ["check", bad, "--catalog", Repository.path("Catalog")]) == 65)
+        #expect(SplitPlanCommand.run(quietly: ["check", bad, "--catalog", Repository.path("Catalog")]) == 65)
     }
 
     @Test func junitEscapesMarkup() {

@@ -20,7 +20,7 @@ func scratchFile(_ name: String, _ text: String? = nil) throws -> String {
 
     @Test func perfJSONHasTheDocumentedFigures() throws {
         let output = try scratchFile("perf.json")
-        let status = SplitPlanCommand.run(arguments: ["perf", "--model", "llama2-70b", "--machine", "dgx-h100", "--prompt-tokens", "1024",
+        let status = SplitPlanCommand.run(quietly: ["perf", "--model", "llama2-70b", "--machine", "dgx-h100", "--prompt-tokens", "1024",
                                                       "--batch", "4", "--context", "1500", "--format", "json", "--output", output] + catalog)
         #expect(status == 0)
         let json = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: output))) as? [String: Any])
@@ -38,15 +38,15 @@ func scratchFile(_ name: String, _ text: String? = nil) throws -> String {
     @Test func outputIsNeverOverwrittenWithoutForce() throws {
         let output = try scratchFile("mine.json", "precious")
         let arguments = ["perf", "--model", "llama2-70b", "--machine", "dgx-a100", "--batch", "1", "--output", output] + catalog
-        #expect(SplitPlanCommand.run(arguments: arguments) == 64)
+        #expect(SplitPlanCommand.run(quietly: arguments) == 64)
         #expect(try String(contentsOfFile: output, encoding: .utf8) == "precious")
-        #expect(SplitPlanCommand.run(arguments: arguments + ["--force"]) == 0)
+        #expect(SplitPlanCommand.run(quietly: arguments + ["--force"]) == 0)
     }
 
     @Test func sameInputsGiveIdenticalBytes() throws {
         let first = try scratchFile("a.json"), second = try scratchFile("b.json")
         for output in [first, second] {
-            #expect(SplitPlanCommand.run(arguments: ["perf", "--model", "bloom-176b", "--machine", "dgx-a100", "--format", "json", "--output", output] + catalog) == 0)
+            #expect(SplitPlanCommand.run(quietly: ["perf", "--model", "bloom-176b", "--machine", "dgx-a100", "--format", "json", "--output", output] + catalog) == 0)
         }
         #expect(try Data(contentsOf: URL(fileURLWithPath: first)) == Data(contentsOf: URL(fileURLWithPath: second)))
     }
@@ -69,16 +69,16 @@ func scratchFile(_ name: String, _ text: String? = nil) throws -> String {
 
     @Test(arguments: exitCases)
     func exitCodes(arguments: [String], expected: Int32) {
-        #expect(SplitPlanCommand.run(arguments: arguments + catalog) == expected)
+        #expect(SplitPlanCommand.run(quietly: arguments + catalog) == expected)
     }
 
     @Test func validateAcceptsTheShippedScenariosAndCatalogue() {
-        #expect(SplitPlanCommand.run(arguments: ["validate", Repository.path("Scenarios"), Repository.path("Catalog")]) == 0)
+        #expect(SplitPlanCommand.run(quietly: ["validate", Repository.path("Scenarios"), Repository.path("Catalog")]) == 0)
     }
 
     @Test func validateRejectsABadScenarioWithExit65() throws {
         let file = try scratchFile("bad.json", #"{"schemaVersion": 1, "model": "llama2-70b", "workload": {"arrivals": {"process": "poisson", "ratePerSecond": -1}}}"#)
-        #expect(SplitPlanCommand.run(arguments: ["validate", file] + catalog) == 65)
+        #expect(SplitPlanCommand.run(quietly: ["validate", file] + catalog) == 65)
     }
 
     @Test func aModelThatFitsNoCandidateMachineIsBadInput() throws {
@@ -86,7 +86,7 @@ func scratchFile(_ name: String, _ text: String? = nil) throws -> String {
         let file = URL(fileURLWithPath: trace).deletingLastPathComponent().appendingPathComponent("s.json").path
         try Data(#"{"schemaVersion": 1, "model": "bloom-176b", "machines": ["l40s-8x"], "workload": {"trace": {"file": "t.csv"}}}"#.utf8)
             .write(to: URL(fileURLWithPath: file))
-        #expect(SplitPlanCommand.run(arguments: ["validate", file] + catalog) == 65)
+        #expect(SplitPlanCommand.run(quietly: ["validate", file] + catalog) == 65)
     }
 
     @Test func anUnsupportedTensorParallelDegreeIsBadInput() throws {
@@ -94,12 +94,12 @@ func scratchFile(_ name: String, _ text: String? = nil) throws -> String {
         let file = URL(fileURLWithPath: trace).deletingLastPathComponent().appendingPathComponent("s.json").path
         try Data(#"{"schemaVersion": 1, "model": "llama2-70b", "tensorParallel": 3, "workload": {"trace": {"file": "t.csv"}}}"#.utf8)
             .write(to: URL(fileURLWithPath: file))
-        #expect(SplitPlanCommand.run(arguments: ["validate", file] + catalog) == 65)
+        #expect(SplitPlanCommand.run(quietly: ["validate", file] + catalog) == 65)
     }
 
     @Test func catalogListsAndShowsEntries() {
-        #expect(SplitPlanCommand.run(arguments: ["catalog"] + catalog) == 0)
-        #expect(SplitPlanCommand.run(arguments: ["catalog", "show", "llama2-70b"] + catalog) == 0)
+        #expect(SplitPlanCommand.run(quietly: ["catalog"] + catalog) == 0)
+        #expect(SplitPlanCommand.run(quietly: ["catalog", "show", "llama2-70b"] + catalog) == 0)
     }
 
     /// A user's own catalogue directory with a broken file is reported, not crashed on.
@@ -112,7 +112,7 @@ func scratchFile(_ name: String, _ text: String? = nil) throws -> String {
         let gpuFile = root.appendingPathComponent("gpus/h100-80gb.json")
         let text = try String(contentsOf: gpuFile, encoding: .utf8).replacingOccurrences(of: "\"tdpWatts\": 700", with: "\"tdpWatts\": \"seven hundred\"")
         try Data(text.utf8).write(to: gpuFile)
-        #expect(SplitPlanCommand.run(arguments: ["catalog", "--catalog", root.path]) == 65)
+        #expect(SplitPlanCommand.run(quietly: ["catalog", "--catalog", root.path]) == 65)
     }
 }
 

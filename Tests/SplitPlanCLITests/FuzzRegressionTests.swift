@@ -29,7 +29,7 @@ import Testing
             .split(whereSeparator: \.isWhitespace).map(String.init)
         let arguments = command.map { files.contains($0) ? folder.appendingPathComponent($0).path : $0 }
             + ["--output", folder.appendingPathComponent("report").path, "--catalog", Repository.path("Catalog")]
-        let status = SplitPlanCommand.run(arguments: arguments)
+        let status = SplitPlanCommand.run(quietly: arguments)
         #expect(Self.promisedExits.contains(status), "\(name): exit \(status)")
     }
 }

@@ -11,9 +11,9 @@ import Testing
         let target = try scratchFile("target.txt", "old\n")
         let link = URL(fileURLWithPath: target).deletingLastPathComponent().appendingPathComponent("link.txt").path
         try FileManager.default.createSymbolicLink(atPath: link, withDestinationPath: target)
-        #expect(SplitPlanCommand.run(arguments: ["catalog", "--output", link] + catalog) == 64)
+        #expect(SplitPlanCommand.run(quietly: ["catalog", "--output", link] + catalog) == 64)
         #expect(try String(contentsOfFile: target, encoding: .utf8) == "old\n")
-        #expect(SplitPlanCommand.run(arguments: ["catalog", "--output", link, "--force"] + catalog) == 0)
+        #expect(SplitPlanCommand.run(quietly: ["catalog", "--output", link, "--force"] + catalog) == 0)
         #expect(try FileManager.default.destinationOfSymbolicLink(atPath: link) == target)
         #expect(try String(contentsOfFile: target, encoding: .utf8).hasPrefix("Machines"))
     }
@@ -27,7 +27,7 @@ import Testing
             if let handle = FileHandle(forReadingAtPath: fifo) { received.set(handle.readDataToEndOfFile()) }
         }
         reader.start()
-        #expect(SplitPlanCommand.run(arguments: ["catalog", "--output", fifo, "--force"] + catalog) == 0)
+        #expect(SplitPlanCommand.run(quietly: ["catalog", "--output", fifo, "--force"] + catalog) == 0)
         for _ in 0..<200 where received.get() == nil { Thread.sleep(forTimeInterval: 0.01) }
         var status = stat()
         #expect(lstat(fifo, &status) == 0 && status.st_mode & S_IFMT == S_IFIFO)
@@ -37,7 +37,7 @@ import Testing
     /// sysexits EX_CANTCREAT: an output whose folder does not exist cannot be created, and nothing is left.
     @Test func anUncreatableOutputExits73AndLeavesNothingBehind() throws {
         let folder = URL(fileURLWithPath: try scratchFile("missing")).appendingPathComponent("deeper/report.txt").path
-        #expect(SplitPlanCommand.run(arguments: ["catalog", "--output", folder] + catalog) == 73)
+        #expect(SplitPlanCommand.run(quietly: ["catalog", "--output", folder] + catalog) == 73)
         #expect(!FileManager.default.fileExists(atPath: folder))
     }
 
@@ -45,8 +45,8 @@ import Testing
     /// with the path, and the device stays a device.
     @Test(.enabled(if: FileManager.default.fileExists(atPath: "/dev/full")))
     func aFullDeviceExits74() throws {
-        #expect(SplitPlanCommand.run(arguments: ["catalog", "--output", "/dev/full", "--force"] + catalog) == 74)
-        #expect(SplitPlanCommand.run(arguments: ["plan", "--design", "baseline-h100", "--emit-lp", "/dev/full", "--force",
+        #expect(SplitPlanCommand.run(quietly: ["catalog", "--output", "/dev/full", "--force"] + catalog) == 74)
+        #expect(SplitPlanCommand.run(quietly: ["plan", "--design", "baseline-h100", "--emit-lp", "/dev/full", "--force",
                                                  "--output", try scratchFile("p.txt")] + catalog) == 74)
         let type = try FileManager.default.attributesOfItem(atPath: "/dev/full")[.type] as? FileAttributeType
         #expect(type == .typeCharacterSpecial)
@@ -70,7 +70,7 @@ import Testing
             let saved = dup(STDIN_FILENO)
             dup2(ends[0], STDIN_FILENO)
             close(ends[0])
-            let status = SplitPlanCommand.run(arguments: arguments + catalog)
+            let status = SplitPlanCommand.run(quietly: arguments + catalog)
             dup2(saved, STDIN_FILENO)
             close(saved)
             #expect(status == 0, "\(arguments)")
@@ -80,7 +80,7 @@ import Testing
     @Test func junitNeedsForceToReplace() throws {
         let junit = try scratchFile("report.xml", "<keep/>")
         let fixture = Repository.path("Tests/Fixtures/check/failing-expectation.json")
-        #expect(SplitPlanCommand.run(arguments: ["check", fixture, "--junit", junit, "--output", try scratchFile("c.txt")]) == 64)
+        #expect(SplitPlanCommand.run(quietly: ["check", fixture, "--junit", junit, "--output", try scratchFile("c.txt")]) == 64)
         #expect(try String(contentsOfFile: junit, encoding: .utf8) == "<keep/>")
     }
 }

@@ -7,7 +7,7 @@ import Testing
 
     func planJSON(_ arguments: [String], status expected: Int32 = 0) throws -> [String: Any] {
         let output = try scratchFile("plan.json")
-        let status = SplitPlanCommand.run(arguments: ["plan"] + arguments + ["--format", "json", "--output", output] + catalog)
+        let status = SplitPlanCommand.run(quietly: ["plan"] + arguments + ["--format", "json", "--output", output] + catalog)
         #expect(status == expected)
         let data = try Data(contentsOf: URL(fileURLWithPath: output))
         return try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
@@ -59,7 +59,7 @@ import Testing
     /// max-throughput with no cap has no answer: the report says a cap is missing, not "infeasible at any rate".
     @Test func maxThroughputWithoutACapSaysWhatIsMissing() throws {
         let output = try scratchFile("plan.txt")
-        #expect(SplitPlanCommand.run(arguments: ["plan", "--objective", "max-throughput", "--output", output] + catalog) == 2)
+        #expect(SplitPlanCommand.run(quietly: ["plan", "--objective", "max-throughput", "--output", output] + catalog) == 2)
         let text = try String(contentsOfFile: output, encoding: .utf8)
         #expect(text.contains("NO ANSWER: the question needs a cap") && text.contains("--cost-cap") && !text.contains("at any rate"))
     }
@@ -73,13 +73,13 @@ import Testing
 
     @Test(arguments: [["--design", "splitwise-xx"], ["--cost-cap=-5"], ["--power-cap=0"], ["--model", "gpt-9"], ["--rate=-1"]])
     func badQuestionsExit65(arguments: [String]) {
-        #expect(SplitPlanCommand.run(arguments: ["plan"] + arguments + catalog) == 65)
+        #expect(SplitPlanCommand.run(quietly: ["plan"] + arguments + catalog) == 65)
     }
 
     @Test func sameScenarioGivesIdenticalBytes() throws {
         let outputs = [try scratchFile("a.json"), try scratchFile("b.json")]
         for output in outputs {
-            #expect(SplitPlanCommand.run(arguments: ["plan", "--no-timings", "--format", "json", "--output", output] + catalog) == 0)
+            #expect(SplitPlanCommand.run(quietly: ["plan", "--no-timings", "--format", "json", "--output", output] + catalog) == 0)
         }
         #expect(try Data(contentsOf: URL(fileURLWithPath: outputs[0])) == Data(contentsOf: URL(fileURLWithPath: outputs[1])))
     }

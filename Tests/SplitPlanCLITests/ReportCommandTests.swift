@@ -11,7 +11,7 @@ import Testing
 
     func run(_ arguments: [String], format: String, status: Int32 = 0) throws -> String {
         let output = try scratchFile("report.\(format)")
-        #expect(SplitPlanCommand.run(arguments: arguments + ["--format", format, "--output", output] + catalog) == status)
+        #expect(SplitPlanCommand.run(quietly: arguments + ["--format", format, "--output", output] + catalog) == status)
         return try String(contentsOfFile: output, encoding: .utf8)
     }
 
@@ -58,7 +58,7 @@ import Testing
     @Test(arguments: [["--set", "machine.dgx-h100.priceUSD=3"], ["--set", "machine.tpu.pricePerHourUSD=3"], ["--set", "workload.rate=-1"],
                       ["--set", "nonsense"], ["--designs", "splitwise-xx"]])
     func badOverridesExit65(arguments: [String]) {
-        #expect(SplitPlanCommand.run(arguments: ["compare", "--simulate-seconds", "0"] + arguments + catalog) == 65)
+        #expect(SplitPlanCommand.run(quietly: ["compare", "--simulate-seconds", "0"] + arguments + catalog) == 65)
     }
 
     @Test func sweepMarksAFrontierThatGrowsWithTheCap() throws {
@@ -105,7 +105,7 @@ import Testing
     }
 
     @Test func sweepNeedsExactlyOneRange() {
-        #expect(SplitPlanCommand.run(arguments: ["sweep", "--steps", "3"] + catalog) == 64)
-        #expect(SplitPlanCommand.run(arguments: ["sweep", "--rate", "9...3"] + catalog) == 65)
+        #expect(SplitPlanCommand.run(quietly: ["sweep", "--steps", "3"] + catalog) == 64)
+        #expect(SplitPlanCommand.run(quietly: ["sweep", "--rate", "9...3"] + catalog) == 65)
     }
 }

@@ -7,7 +7,7 @@ import Testing
 
     func simulateJSON(_ arguments: [String], status expected: Int32 = 0) throws -> (json: [String: Any], bytes: Data) {
         let output = try scratchFile("simulation.json")
-        #expect(SplitPlanCommand.run(arguments: ["simulate"] + arguments + ["--format", "json", "--no-timings", "--output", output] + catalog) == expected)
+        #expect(SplitPlanCommand.run(quietly: ["simulate"] + arguments + ["--format", "json", "--no-timings", "--output", output] + catalog) == expected)
         let data = try Data(contentsOf: URL(fileURLWithPath: output))
         return (try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any]), data)
     }
@@ -38,7 +38,7 @@ import Testing
     @Test func textExplainsSlowdownsAndShowsPreemptionsAndBorrowing() throws {
         let output = try scratchFile("simulation.txt")
         let arguments = ["simulate", "--pool", "prompt:dgx-h100=2", "--pool", "token:dgx-h100=2", "--rate", "40", "--duration", "60", "--output", output]
-        _ = SplitPlanCommand.run(arguments: arguments + catalog)
+        _ = SplitPlanCommand.run(quietly: arguments + catalog)
         let text = try String(contentsOfFile: output, encoding: .utf8)
         #expect(text.contains("latency alone on a dgx-a100") && text.contains("KV preemptions:") && text.contains("machines borrowed into it"))
         let json = try simulateJSON(Array(arguments.dropFirst().dropLast(2)), status: 2).json
@@ -55,7 +55,7 @@ import Testing
 
     @Test func planThenSimulateThePlan() throws {
         let plan = try scratchFile("plan.json")
-        #expect(SplitPlanCommand.run(arguments: ["plan", "--design", "splitwise-hh", "--format", "json", "--output", plan] + catalog) == 0)
+        #expect(SplitPlanCommand.run(quietly: ["plan", "--design", "splitwise-hh", "--format", "json", "--output", plan] + catalog) == 0)
         let json = try simulateJSON(["--plan", plan, "--duration", "120"]).json
         #expect((json["completed"] as? Int ?? 0) > 0)
     }
@@ -63,7 +63,7 @@ import Testing
     /// The verified cluster meets every SLO, and the search saw each of its pools fail with one machine fewer.
     @Test func verifyConvergesOnAMinimalVerifiedCluster() throws {
         let output = try scratchFile("verified.json")
-        #expect(SplitPlanCommand.run(arguments: ["plan", "--verify", "--design", "splitwise-hh", "--format", "json", "--output", output] + catalog) == 0)
+        #expect(SplitPlanCommand.run(quietly: ["plan", "--verify", "--design", "splitwise-hh", "--format", "json", "--output", output] + catalog) == 0)
         let json = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: output))) as? [String: Any])
         let verification = try #require(json["verification"] as? [String: Any])
         #expect(verification["verified"] as? Bool == true)
@@ -97,27 +97,27 @@ import Testing
 
     /// sysexits EX_NOINPUT: a file named on the command line that does not exist.
     @Test func aMissingTraceExits66() {
-        #expect(SplitPlanCommand.run(arguments: ["simulate", "--pool", "mixed:dgx-h100=2", "--trace", "/nonexistent.csv"] + catalog) == 66)
+        #expect(SplitPlanCommand.run(quietly: ["simulate", "--pool", "mixed:dgx-h100=2", "--trace", "/nonexistent.csv"] + catalog) == 66)
     }
 
     @Test(arguments: badInputs)
     func badInputExits65(arguments: [String]) {
-        #expect(SplitPlanCommand.run(arguments: ["simulate"] + arguments + catalog) == 65)
+        #expect(SplitPlanCommand.run(quietly: ["simulate"] + arguments + catalog) == 65)
     }
 
     @Test func badTracesAndForeignPlansExit65() throws {
         let missingColumn = try scratchFile("trace.csv", "TIMESTAMP,ContextTokens\n0,10\n")
         let negative = try scratchFile("negative.csv", "TIMESTAMP,ContextTokens,GeneratedTokens\n0,-10,5\n")
         for trace in [missingColumn, negative] {
-            #expect(SplitPlanCommand.run(arguments: ["simulate", "--pool", "mixed:dgx-h100=2", "--trace", trace] + catalog) == 65)
+            #expect(SplitPlanCommand.run(quietly: ["simulate", "--pool", "mixed:dgx-h100=2", "--trace", trace] + catalog) == 65)
         }
         let plan = try scratchFile("foreign.json")
         let other = Repository.path("Scenarios/splitwise-coding-llama2-70b-iso-power.json")
-        #expect(SplitPlanCommand.run(arguments: ["plan", other, "--design", "splitwise-hh", "--format", "json", "--output", plan] + catalog) == 0)
-        #expect(SplitPlanCommand.run(arguments: ["simulate", "--plan", plan] + catalog) == 65)
+        #expect(SplitPlanCommand.run(quietly: ["plan", other, "--design", "splitwise-hh", "--format", "json", "--output", plan] + catalog) == 0)
+        #expect(SplitPlanCommand.run(quietly: ["simulate", "--plan", plan] + catalog) == 65)
     }
 
     @Test func clusterMustBeGiven() {
-        #expect(SplitPlanCommand.run(arguments: ["simulate"] + catalog) == 64)
+        #expect(SplitPlanCommand.run(quietly: ["simulate"] + catalog) == 64)
     }
 }
