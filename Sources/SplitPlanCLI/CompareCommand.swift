@@ -20,7 +20,7 @@ struct CompareCommand: ParsableCommand {
     )
 
     @Argument(help: "Scenario files (default: the bundled quick-start scenario).") var scenarios: [String] = []
-    @Option(help: "Designs, comma-separated, or `all` (default: each scenario's).") var designs: String?
+    @OptionGroup var candidates: CandidateOptions
     @Option(help: "Design the ratios are against (default: baseline-h100 when compared, else the first).") var baseline: String?
     @Option(name: .customLong("set"), help: ArgumentHelp("What-if override KEY=VALUE, repeated (e.g. machine.dgx-h100.pricePerHourUSD=26).", valueName: "KEY=VALUE"))
     var overrides: [String] = []
@@ -39,18 +39,21 @@ struct CompareCommand: ParsableCommand {
     func run() throws {
         let deadline = limit.start()
         let whatIfs = try overrides.map(SettingOverride.init(commandLine:))
-        let chosen = try designs.map(DesignList.parse)
-        let sessions = try (scenarios.isEmpty ? [nil] : scenarios.map { Optional($0) }).map { try ScenarioSession(path: $0, catalogOptions: catalogOptions) }
+        let sessions = try (scenarios.isEmpty ? [nil] : scenarios.map { Optional($0) }).map { path -> ScenarioSession in
+            var session = try ScenarioSession(path: path, catalogOptions: catalogOptions)
+            session.scenario = try candidates.apply(to: session.scenario, catalog: session.catalog)
+            return session
+        }
         let options = SolveOptions.within(deadline)
         var comparison = Comparison(simulationSeconds: simulateSeconds > 0 ? simulateSeconds : nil) {
             ProvisioningPlanner(catalog: $0, solver: GLPKSolver(), options: options)
         }
         comparison.deadline = deadline
-        let work = sessions.reduce(0) { $0 + (chosen ?? $1.scenario.designs).count } * (whatIfs.isEmpty ? 1 : 2)
+        let work = sessions.reduce(0) { $0 + $1.scenario.designs.count } * (whatIfs.isEmpty ? 1 : 2)
         let progress = Progress(total: work, label: "planning")
         var rows: [ComparisonRow] = []
         for session in sessions {
-            let list = chosen ?? session.scenario.designs
+            let list = session.scenario.designs
             rows += try comparison.rows(scenario: session.scenario, catalog: session.catalog, traces: session.traces, designs: list,
                                         variant: Comparison.unmodifiedVariant, progress: progress.step)
             if !whatIfs.isEmpty {

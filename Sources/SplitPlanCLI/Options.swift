@@ -31,3 +31,37 @@ struct RunLimitOptions: ParsableArguments {
     /// Starts the run's clock: call once, at the start of `run()`.
     func start() -> Deadline { Deadline(limitSeconds: timeLimit) }
 }
+
+/// `--designs` and `--machines`: which designs and machine types a command considers, the same in plan,
+/// compare and sweep. An unknown design is a usage mistake (exit 64); machine ids are checked against
+/// the catalogue (exit 65).
+struct CandidateOptions: ParsableArguments {
+    @Option(name: [.customLong("designs"), .customLong("design")],
+            help: ArgumentHelp("Designs, comma-separated, or `all` (default: the scenario's); --design is the same option.", valueName: "LIST"))
+    var designs: String?
+    @Option(help: ArgumentHelp("Candidate machine ids, comma-separated (default: the scenario's, else every catalogue machine).", valueName: "LIST"))
+    var machines: String?
+
+    func validate() throws {
+        if let designs {
+            do { _ = try DesignList.parse(designs) } catch let error as ClusterModelError { throw ValidationError(error.description) }
+        }
+        if let machines, machines.split(separator: ",").isEmpty { throw ValidationError("--machines needs at least one machine id") }
+    }
+
+    var designList: [Design]? { designs.flatMap { try? DesignList.parse($0) } }
+
+    /// The scenario with the chosen designs and candidate machines, the machines checked against the catalogue.
+    func apply(to scenario: Scenario, catalog: Catalog) throws -> Scenario {
+        var chosen = scenario
+        if let list = designList { chosen.designs = list }
+        if let machines {
+            chosen.machines = try machines.split(separator: ",").map { name in
+                let id = MachineID(name.trimmingCharacters(in: .whitespaces))
+                _ = try catalog.machine(id, file: "command line", jsonPath: "--machines")
+                return id
+            }
+        }
+        return chosen
+    }
+}

@@ -11,7 +11,7 @@ struct PlanCommand: ParsableCommand {
         commandName: "plan",
         abstract: "Find the pool mix (machines per role) that meets the SLOs at the least cost or power.",
         discussion: """
-            Solves an integer program with GLPK for each design the scenario names (or --design) and
+            Solves an integer program with GLPK for each design the scenario names (or --designs) and
             reports the best. Exit 2 when no plan is feasible: the report says which constraints bind
             and the least relaxation (cost cap, power cap or rate) that would make it feasible.
             Examples:
@@ -24,7 +24,7 @@ struct PlanCommand: ParsableCommand {
 
     @Argument(help: "Scenario file (default: the bundled quick-start scenario).") var scenario: String?
     @Option(help: "Model id, overriding the scenario's.") var model: String?
-    @Option(help: "Design: \(Design.allCases.map(\.rawValue).joined(separator: ", ")).") var design: String?
+    @OptionGroup var candidates: CandidateOptions
     @Option(help: "Objective: min-cost, min-power or max-throughput.") var objective: Objective?
     @Option(name: .customLong("cost-cap"), help: ArgumentHelp("Cost cap, USD per hour.", valueName: "USD_PER_HOUR")) var costCap: Double?
     @Option(name: .customLong("power-cap"), help: ArgumentHelp("Power cap, kW of provisioned power.", valueName: "KW")) var powerCap: Double?
@@ -40,17 +40,6 @@ struct PlanCommand: ParsableCommand {
     @OptionGroup var catalogOptions: CatalogOptions
     @OptionGroup var output: ReportOutputOptions
 
-    /// Values the user chose for the question itself are input data: a bad one exits 65, as in a scenario file.
-    private func checkedDesign() throws -> Design? {
-        try design.map { name in
-            guard let value = Design(rawValue: name) else {
-                throw ClusterModelError.invalidValue(path: "command line", jsonPath: "--design", value: "\"\(name)\"",
-                                                     allowed: "one of \(Design.allCases.map(\.rawValue).joined(separator: ", "))")
-            }
-            return value
-        }
-    }
-
     func run() throws {
         let deadline = limit.start()
         for (name, value, rule) in [("--cost-cap", costCap, NumberRule.positive), ("--power-cap", powerCap, .positive), ("--rate", rate, .ratePerSecond)] {
@@ -59,18 +48,20 @@ struct PlanCommand: ParsableCommand {
                                                      allowed: rule.description)
             }
         }
-        let design = try checkedDesign()
         let session = try ScenarioSession(path: scenario, catalogOptions: catalogOptions)
+        let chosen = try candidates.apply(to: session.scenario, catalog: session.catalog)
+        // One design asked for is planned as that design; several as the scenario's list.
+        let design = candidates.designList.flatMap { $0.count == 1 ? $0[0] : nil }
         let budget = (costCap != nil || powerCap != nil)
             ? Budget(costPerHourUSD: costCap ?? session.scenario.budget.costPerHourUSD, powerKW: powerCap ?? session.scenario.budget.powerKW) : nil
-        let request = PlanRequest(scenario: session.scenario, traces: session.traces, design: design, objective: objective,
+        let request = PlanRequest(scenario: chosen, traces: session.traces, design: design, objective: objective,
                                   budget: budget, ratePerSecond: rate, model: model.map(ModelID.init))
         if let model { _ = try session.catalog.model(ModelID(model), file: "command line", jsonPath: "--model") }
         let planner = ProvisioningPlanner(catalog: session.catalog, solver: GLPKSolver(), options: .within(deadline))
         var plans = try planner.plan(request)
         var verification: PlanVerifier.Outcome?
         if verify, plans.first?.feasible == true {
-            var simulation = ScenarioSimulation(scenario: session.scenario, catalog: session.catalog, traces: session.traces,
+            var simulation = ScenarioSimulation(scenario: chosen, catalog: session.catalog, traces: session.traces,
                                                 model: model.map(ModelID.init), ratePerSecond: rate, seed: seed)
             simulation.deadline = deadline
             var verifying = request

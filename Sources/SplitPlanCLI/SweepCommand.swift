@@ -25,7 +25,7 @@ struct SweepCommand: ParsableCommand {
     @Option(name: .customLong("power-cap"), help: ArgumentHelp("Power caps to sweep, kW.", valueName: "LOW...HIGH")) var powerCap: String?
     @Option(help: ArgumentHelp("Arrival rates to sweep, requests per second.", valueName: "LOW...HIGH")) var rate: String?
     @Option(help: "Points in the range, 2 to 200.") var steps: Int = 11
-    @Option(help: "Designs, comma-separated, or `all` (default: the scenario's).") var designs: String?
+    @OptionGroup var candidates: CandidateOptions
     @Flag(name: .customLong("no-timings"), help: "Accepted for symmetry with other commands: this report has no timings.") var noTimings = false
     @OptionGroup var limit: RunLimitOptions
     @OptionGroup var catalogOptions: CatalogOptions
@@ -45,11 +45,12 @@ struct SweepCommand: ParsableCommand {
             throw ClusterModelError.invalidValue(path: "command line", jsonPath: flag, value: "\"\(text)\"", allowed: "LOW...HIGH with 0 < LOW < HIGH, e.g. 500...3000")
         }
         let session = try ScenarioSession(path: scenario, catalogOptions: catalogOptions)
-        let list = try designs.map(DesignList.parse) ?? session.scenario.designs
+        let scenario = try candidates.apply(to: session.scenario, catalog: session.catalog)
+        let list = scenario.designs
         let progress = Progress(total: list.count * steps, label: "sweeping")
         let points = try Sweep(planner: ProvisioningPlanner(catalog: session.catalog, solver: GLPKSolver(),
                                                        options: .within(deadline)))
-            .run(scenario: session.scenario, traces: session.traces, designs: list, axis: axis,
+            .run(scenario: scenario, traces: session.traces, designs: list, axis: axis,
                  values: Sweep.values(from: bounds[0], to: bounds[1], steps: steps), progress: progress.step)
         progress.finish()
         let table = ReportTable(title: "Sweep of \(axis.rawValue) (\(axis.unit)): * marks the Pareto frontier per design",

@@ -71,9 +71,27 @@ import Testing
         #expect((relaxation["costPerHourUSD"] as? Double ?? 0) > 100)
     }
 
-    @Test(arguments: [["--design", "splitwise-xx"], ["--cost-cap=-5"], ["--power-cap=0"], ["--model", "gpt-9"], ["--rate=-1"]])
+    @Test(arguments: [["--cost-cap=-5"], ["--power-cap=0"], ["--model", "gpt-9"], ["--rate=-1"], ["--machines", "tpu-v9"]])
     func badQuestionsExit65(arguments: [String]) {
         #expect(SplitPlanCommand.run(quietly: ["plan"] + arguments + catalog) == 65)
+    }
+
+    /// An unknown design is a usage mistake (sysexits 64), as in compare and sweep.
+    @Test(arguments: ["plan", "compare", "sweep"])
+    func anUnknownDesignExits64(command: String) {
+        let extra = command == "sweep" ? ["--rate", "1...10"] : []
+        #expect(SplitPlanCommand.run(quietly: [command, "--designs", "splitwise-xx"] + extra + catalog) == 64)
+        #expect(SplitPlanCommand.run(quietly: [command, "--design", "splitwise-xx"] + extra + catalog) == 64)
+    }
+
+    /// `--designs` with several designs plans each and reports the best; `--machines` narrows the
+    /// candidates, so a design whose machines are left out cannot be planned.
+    @Test func designsAndMachinesNarrowThePlan() throws {
+        let json = try planJSON(["--designs", "baseline-h100,splitwise-hh", "--machines", "dgx-h100"])
+        let alternatives = try #require(json["alternatives"] as? [[String: Any]])
+        #expect(Set([json["design"] as? String] + alternatives.map { $0["design"] as? String }) == ["baseline-h100", "splitwise-hh"])
+        let pools = try #require(json["pools"] as? [[String: Any]])
+        #expect(pools.allSatisfy { $0["machine"] as? String == "dgx-h100" })
     }
 
     @Test func sameScenarioGivesIdenticalBytes() throws {

@@ -56,7 +56,7 @@ import Testing
     }
 
     @Test(arguments: [["--set", "machine.dgx-h100.priceUSD=3"], ["--set", "machine.tpu.pricePerHourUSD=3"], ["--set", "workload.rate=-1"],
-                      ["--set", "nonsense"], ["--designs", "splitwise-xx"]])
+                      ["--set", "nonsense"], ["--machines", "tpu-v9"]])
     func badOverridesExit65(arguments: [String]) {
         #expect(SplitPlanCommand.run(quietly: ["compare", "--simulate-seconds", "0"] + arguments + catalog) == 65)
     }
