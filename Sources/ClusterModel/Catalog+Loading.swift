@@ -2,8 +2,10 @@ import Foundation
 
 extension Catalog {
     /// Loads `gpus/*.json`, `machines/*.json` and `models/*.json` below `directory`, in file-name order.
-    /// Every file is validated in full and cross-references are checked.
-    public static func load(directory: URL) throws -> Catalog {
+    /// Every file is validated in full and cross-references are checked. Over a `base` catalogue the
+    /// folder is an overlay: any of the three subfolders may be missing, and an entry replaces the base's
+    /// entry of the same id or adds one.
+    public static func load(directory: URL, over base: Catalog? = nil) throws -> Catalog {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: directory.path, isDirectory: &isDirectory), isDirectory.boolValue else {
             throw ClusterModelError.fileNotFound(path: directory.path, role: "catalogue directory")
@@ -11,7 +13,9 @@ extension Catalog {
         var origins: [String: String] = [:]
         func loadAll<T>(_ kind: String, _ make: (JSONCursor) throws -> T, id: (T) -> String) throws -> [T] {
             var items: [T] = []
-            for file in try jsonFiles(in: directory.appendingPathComponent(kind)) {
+            let folder = directory.appendingPathComponent(kind)
+            if base != nil, !FileManager.default.fileExists(atPath: folder.path) { return [] }
+            for file in try jsonFiles(in: folder) {
                 let item = try make(try JSONDocument.load(file))
                 let key = "\(kind.dropLast()):\(id(item))"
                 if let other = origins[key] {
@@ -25,7 +29,7 @@ extension Catalog {
                 origins[key] = file.path
                 items.append(item)
             }
-            guard !items.isEmpty else {
+            guard !items.isEmpty || base != nil else {
                 throw ClusterModelError.emptyCatalog(path: directory.appendingPathComponent(kind).path, kind: kind)
             }
             return items
@@ -33,7 +37,14 @@ extension Catalog {
         let gpus = try loadAll("gpus", GPUSpec.init(json:), id: { $0.id.rawValue })
         let machines = try loadAll("machines", MachineSpec.init(json:), id: { $0.id.rawValue })
         let models = try loadAll("models", ModelSpec.init(json:), id: { $0.id.rawValue })
-        let catalog = Catalog(gpus: gpus, machines: machines, models: models, origins: origins)
+        func merged<T>(_ under: [T], _ over: [T], id: (T) -> String) -> [T] {
+            let replaced = Set(over.map(id))
+            return under.filter { !replaced.contains(id($0)) } + over
+        }
+        let catalog = base.map { base in
+            Catalog(gpus: merged(base.sortedGPUs, gpus) { $0.id.rawValue }, machines: merged(base.sortedMachines, machines) { $0.id.rawValue },
+                    models: merged(base.sortedModels, models) { $0.id.rawValue }, origins: base.origins.merging(origins) { $1 })
+        } ?? Catalog(gpus: gpus, machines: machines, models: models, origins: origins)
         for machine in catalog.sortedMachines {
             let file = origins["machine:\(machine.id)"] ?? directory.path
             let gpu = try catalog.gpu(machine.gpu, file: file, jsonPath: "gpu")

@@ -33,7 +33,7 @@ struct CheckCommand: ParsableCommand {
         let files = try ValidationTargets.expand(targets).compactMap { target -> URL? in
             if case .scenario(let url) = target { return url } else { return nil }
         }
-        let override = try catalogOptions.catalog.map { try Catalog.load(directory: URL(fileURLWithPath: $0)) }
+        let override = try catalogOptions.catalog.map(CatalogOptions.overlay)
         let options = SolveOptions.within(deadline)
         var checker = ScenarioCheck(catalogOverride: override) { ProvisioningPlanner(catalog: $0, solver: GLPKSolver(), options: options) }
         checker.deadline = deadline

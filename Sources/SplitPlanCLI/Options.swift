@@ -4,14 +4,25 @@ import Foundation
 
 /// `--catalog DIR`, shared by every command that reads the catalogue.
 struct CatalogOptions: ParsableArguments {
-    @Option(name: .long, help: ArgumentHelp("Catalogue directory (with gpus/, machines/, models/).", valueName: "DIR"))
+    @Option(name: .long, help: ArgumentHelp(
+        "Catalogue overlay: a folder with any of gpus/, machines/, models/; each file adds an entry to the bundled catalogue or replaces the one of the same id.",
+        valueName: "DIR"))
     var catalog: String?
 
-    /// The flag, else the scenario's `catalog`, else $SPLITPLAN_CATALOG, else the bundled catalogue.
+    /// The flag's folder over the bundled catalogue (or alone, when none is found), else the scenario's
+    /// `catalog`, else $SPLITPLAN_CATALOG, else the bundled catalogue.
     func load(scenario: Scenario? = nil) throws -> Catalog {
-        if let catalog { return try Catalog.load(directory: URL(fileURLWithPath: catalog)) }
+        if let catalog { return try Self.overlay(catalog) }
         if let directory = scenario?.catalogDirectory { return try Catalog.load(directory: directory) }
         return try Catalog.load(directory: try BundledResources.catalogDirectory())
+    }
+
+    static func overlay(_ path: String) throws -> Catalog {
+        let directory = URL(fileURLWithPath: path)
+        guard let bundled = try? BundledResources.catalogDirectory(), bundled.standardizedFileURL != directory.standardizedFileURL else {
+            return try Catalog.load(directory: directory)
+        }
+        return try Catalog.load(directory: directory, over: try Catalog.load(directory: bundled))
     }
 }
 

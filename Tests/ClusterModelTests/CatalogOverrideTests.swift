@@ -96,3 +96,24 @@ import Testing
         #expect(pattern == expected)
     }
 }
+
+/// A catalogue folder over another is an overlay: a machine file adds a machine or replaces the one of
+/// its id; the folders it lacks come from the base.
+@Test func aCatalogueFolderOverlaysTheBase() throws {
+    let base = try Catalog.load(directory: Repository.catalog)
+    let overlay = FileManager.default.temporaryDirectory.appendingPathComponent("overlay-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: overlay.appendingPathComponent("machines"), withIntermediateDirectories: true)
+    let h100 = try String(contentsOf: Repository.catalog.appendingPathComponent("machines/dgx-h100.json"), encoding: .utf8)
+    let reserved = h100.replacingOccurrences(of: #""id": "dgx-h100""#, with: #""id": "dgx-h100-reserved""#)
+        .replacingOccurrences(of: #""pricePerHourUSD": [0-9.]+"#, with: #""pricePerHourUSD": 21"#, options: .regularExpression)
+    let cheaper = h100.replacingOccurrences(of: #""pricePerHourUSD": [0-9.]+"#, with: #""pricePerHourUSD": 30"#, options: .regularExpression)
+    #expect(reserved != h100 && cheaper != h100)
+    try Data(reserved.utf8).write(to: overlay.appendingPathComponent("machines/dgx-h100-reserved.json"))
+    try Data(cheaper.utf8).write(to: overlay.appendingPathComponent("machines/dgx-h100.json"))
+    let merged = try Catalog.load(directory: overlay, over: base)
+    #expect(merged.machines.count == base.machines.count + 1 && merged.gpus.count == base.gpus.count && merged.models.count == base.models.count)
+    #expect(merged.machines["dgx-h100-reserved"]?.pricePerHourUSD == 21 && merged.machines["dgx-h100"]?.pricePerHourUSD == 30)
+    #expect(merged.machines["dgx-a100"]?.pricePerHourUSD == base.machines["dgx-a100"]?.pricePerHourUSD)
+    // Alone, the same folder is not a catalogue: it has no GPUs or models.
+    #expect(throws: ClusterModelError.self) { try Catalog.load(directory: overlay) }
+}

@@ -135,3 +135,18 @@ enum JUnitXMLProbe {
         #expect(json.contains(expected), "\(expected) in \(json)")
     }
 }
+
+/// `--catalog DIR` is an overlay on the bundled catalogue: one machine file adds that machine, and a
+/// plan may choose it with `--machines`.
+@Test func catalogFlagOverlaysTheBundledCatalogue() throws {
+    let overlay = URL(fileURLWithPath: try scratchFile("overlay")).appendingPathComponent("machines")
+    try FileManager.default.createDirectory(at: overlay, withIntermediateDirectories: true)
+    let h100 = try String(contentsOfFile: Repository.path("Catalog/machines/dgx-h100.json"), encoding: .utf8)
+    try Data(h100.replacingOccurrences(of: #""id": "dgx-h100""#, with: #""id": "dgx-h100-spot""#).utf8)
+        .write(to: overlay.appendingPathComponent("dgx-h100-spot.json"))
+    let folder = overlay.deletingLastPathComponent().path, plan = try scratchFile("plan.json")
+    #expect(SplitPlanCommand.run(quietly: ["plan", "--catalog", folder, "--machines", "dgx-h100-spot", "--format", "json", "--output", plan]) == 0)
+    let json = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: plan))) as? [String: Any])
+    let pools = try #require(json["pools"] as? [[String: Any]])
+    #expect(!pools.isEmpty && pools.allSatisfy { $0["machine"] as? String == "dgx-h100-spot" })
+}
