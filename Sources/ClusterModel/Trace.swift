@@ -53,7 +53,12 @@ extension Trace {
         return try parser.finish()
     }
 
-    static let columns = ["TIMESTAMP", "ContextTokens", "GeneratedTokens"]
+    /// The formats a trace may come in, by header: the arrival time, prompt tokens and output tokens.
+    public static let formats: [(name: String, columns: [String])] = [
+        ("Azure LLM inference trace", ["TIMESTAMP", "ContextTokens", "GeneratedTokens"]),
+        ("SplitwiseSim trace", ["arrival_timestamp", "prompt_size", "token_size"]),
+        ("generic", ["arrival_s", "prompt_tokens", "output_tokens"]),
+    ]
 
     public static func parse(_ text: String, file: String) throws -> Trace {
         var parser = TraceParser(file: file)

@@ -8,8 +8,9 @@ struct TraceParser {
     private(set) var requests: [Request] = []
     private var line = 0
     private var fieldCount = 0
-    /// Positions of TIMESTAMP, ContextTokens and GeneratedTokens among the header's fields.
+    /// Positions of the arrival time, prompt and output columns among the header's fields, and their names.
     private var columnIndex: [Int] = []
+    private var columns: [String] = []
     private var origin: Double?
     /// The unfinished last line of the previous chunk.
     private var carry: [UInt8] = []
@@ -62,32 +63,35 @@ struct TraceParser {
         }
         let stamp = fields[columnIndex[0]]
         guard let absolute = TraceTimestamp.seconds(UnsafeRawBufferPointer(rebasing: bytes[stamp])) else {
-            throw malformed(bytes, stamp, column: Trace.columns[0], allowed: "YYYY-MM-DD HH:MM:SS[.fraction] or seconds as a non-negative number")
+            throw malformed(bytes, stamp, column: columns[0], allowed: "YYYY-MM-DD HH:MM:SS[.fraction] or seconds as a non-negative number")
         }
         let start = origin ?? absolute
         origin = start
         let seconds = absolute - start
         if let previous = requests.last, seconds < previous.arrivalSeconds {
-            throw malformed(bytes, stamp, column: Trace.columns[0], allowed: "a time no earlier than the previous row's (rows must be in arrival order)")
+            throw malformed(bytes, stamp, column: columns[0], allowed: "a time no earlier than the previous row's (rows must be in arrival order)")
         }
-        let prompt = try tokens(bytes, fields[columnIndex[1]], column: Trace.columns[1])
-        let output = try tokens(bytes, fields[columnIndex[2]], column: Trace.columns[2])
+        let prompt = try tokens(bytes, fields[columnIndex[1]], column: columns[1])
+        let output = try tokens(bytes, fields[columnIndex[2]], column: columns[2])
         requests.append(Request(arrivalSeconds: seconds, promptTokens: prompt, outputTokens: output))
     }
 
     private mutating func readHeader(_ bytes: UnsafeRawBufferPointer) throws {
         let header = fields.map { String(decoding: UnsafeRawBufferPointer(rebasing: bytes[$0]), as: UTF8.self) }
-        let positions = Trace.columns.compactMap { header.firstIndex(of: $0) }
-        guard positions.count == Trace.columns.count else {
-            throw ClusterModelError.malformedTrace(
-                path: file, line: line, column: "header", value: "\"\(header.joined(separator: ",").prefix(80))\"",
-                allowed: "a header naming the columns \(Trace.columns.joined(separator: ", ")) (Azure LLM inference trace format)")
+        let format = Trace.formats.lazy.map { format in (format.columns, format.columns.compactMap { header.firstIndex(of: $0) }) }
+            .first { $0.1.count == $0.0.count }
+        guard let (names, positions) = format else {
+            let known = Trace.formats.map { "\($0.columns.joined(separator: ",")) (\($0.name))" }.joined(separator: "; ")
+            throw ClusterModelError.malformedTrace(path: file, line: line, column: "header", value: "\"\(header.joined(separator: ",").prefix(80))\"",
+                                                   allowed: "a header naming the columns of one of: \(known); other columns are ignored")
         }
         columnIndex = positions
+        columns = names
         fieldCount = header.count
     }
 
-    /// Splits at commas into trimmed byte ranges, reusing one array.
+    /// Splits at commas into trimmed byte ranges, reusing one array; a field in double quotes (RFC 4180)
+    /// is read without them (trace fields hold no commas or quotes of their own).
     private mutating func split(_ bytes: UnsafeRawBufferPointer, _ range: Range<Int>) {
         fields.removeAll(keepingCapacity: true)
         var start = range.lowerBound
@@ -102,6 +106,7 @@ struct TraceParser {
         var lower = range.lowerBound, upper = range.upperBound
         while lower < upper, bytes[lower] == UInt8(ascii: " ") || bytes[lower] == UInt8(ascii: "\t") { lower += 1 }
         while upper > lower, bytes[upper - 1] == UInt8(ascii: " ") || bytes[upper - 1] == UInt8(ascii: "\t") { upper -= 1 }
+        if upper - lower >= 2, bytes[lower] == UInt8(ascii: "\""), bytes[upper - 1] == UInt8(ascii: "\"") { return (lower + 1)..<(upper - 1) }
         return lower..<upper
     }
 

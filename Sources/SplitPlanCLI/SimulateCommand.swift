@@ -23,7 +23,7 @@ struct SimulateCommand: ParsableCommand {
     @Argument(help: "Scenario file (default: the bundled quick-start scenario).") var scenario: String?
     @OptionGroup var cluster: ClusterOptions
     @Option(help: "Model id, overriding the scenario's.") var model: String?
-    @Option(help: ArgumentHelp("Replay this trace (Azure format) instead of the scenario's workload.", valueName: "FILE")) var trace: String?
+    @Option(help: ArgumentHelp("Replay this trace (Azure, SplitwiseSim or generic arrival_s,prompt_tokens,output_tokens CSV; - for standard input) instead of the scenario's workload.", valueName: "FILE")) var trace: String?
     @Option(help: ArgumentHelp("Arrival rate, requests per second.", valueName: "REQ_PER_S")) var rate: Double?
     @Option(help: "Seconds of arrivals to simulate.") var duration: Double?
     @Option(help: "Random seed for generated arrivals.") var seed: UInt64 = 1

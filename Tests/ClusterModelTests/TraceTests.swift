@@ -82,6 +82,18 @@ import Testing
         #expect(abs(loaded.requests[119_999].arrivalSeconds - 1199.99) < 1e-6 && loaded.requests.last?.promptTokens == 7)
     }
 
+    /// SplitwiseSim's trace CSV, a generic arrival_s,prompt_tokens,output_tokens file and quoted (RFC 4180)
+    /// headers and fields all read as the same requests.
+    @Test(arguments: [
+        "request_id,request_type,application_id,arrival_timestamp,batch_size,prompt_size,token_size\n0,2,0,5.0,1,100,10\n1,2,0,6.5,1,200,20\n",
+        "arrival_s,prompt_tokens,output_tokens\n5,100,10\n6.5,200,20\n",
+        "\"TIMESTAMP\",\"ContextTokens\",\"GeneratedTokens\"\n\"5\",\"100\",\"10\"\n6.5,200,20\n",
+    ])
+    func otherTraceFormatsRead(text: String) throws {
+        #expect(try Trace.parse(text, file: "t.csv").requests == [Request(arrivalSeconds: 0, promptTokens: 100, outputTokens: 10),
+                                                                   Request(arrivalSeconds: 1.5, promptTokens: 200, outputTokens: 20)])
+    }
+
     @Test func emptyTraces() {
         for text in ["", "TIMESTAMP,ContextTokens,GeneratedTokens\n", "TIMESTAMP,ContextTokens,GeneratedTokens\n\n  \n"] {
             #expect(throws: ClusterModelError.emptyTrace(path: "e.csv")) { try Trace.parse(text, file: "e.csv") }
