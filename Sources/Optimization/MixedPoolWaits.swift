@@ -24,14 +24,13 @@ struct StallDistribution: Sendable {
         // Severity on the lattice: sizes beyond the slack land on one cell past it (they alone exceed it).
         // Dense by cell, then the occupied cells in order: this runs for every class, point and candidate.
         var byCell = [Double](repeating: 0, count: Self.latticeSteps + 2)
-        var occupied = [Bool](repeating: false, count: Self.latticeSteps + 2)
         for (size, weight) in zip(sizes, weights) where weight > 0 {
             let cells = (size / unit).rounded(.up)
             let cell = cells.isFinite && cells <= Double(Self.latticeSteps) ? Int(cells) : Self.latticeSteps + 1
             byCell[cell] += weight
-            occupied[cell] = true
         }
-        let severityCells = byCell.indices.filter { occupied[$0] }
+        // Only positive weights are added, so a cell holds mass exactly when it is positive.
+        let severityCells = byCell.indices.filter { byCell[$0] > 0 }
         let severityCount = severityCells.count
         var mass = [Double](repeating: 0, count: Self.latticeSteps + 1)
         mass[0] = exp(-meanCount)

@@ -21,7 +21,7 @@ extension ProvisioningPlanner {
     public func evaluate(_ request: PlanRequest, pools: [PoolCount], design: String) throws -> ProvisioningPlan {
         let context = try self.context(request)
         let objective = request.objective ?? request.scenario.objective
-        var best: (plan: ProvisioningPlan, latencies: () -> [ProvisioningPlan.Latency])?
+        var best: ProvisioningSolve.Deferred?
         for headroom in Self.tbtHeadroomLevels {
             let (input, counts) = try fixedInput(request, context: context, pools: pools, tbtHeadroom: headroom)
             var solve = ProvisioningSolve(input: input, solver: solver, options: options, slo: context.slo, objective: objective,

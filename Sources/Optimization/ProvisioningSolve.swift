@@ -19,9 +19,12 @@ struct ProvisioningSolve {
         return complete
     }
 
+    /// A plan without its predicted latencies, and how to compute them.
+    typealias Deferred = (plan: ProvisioningPlan, latencies: () -> [ProvisioningPlan.Latency])
+
     /// The plan without its predicted latencies, and how to compute them: a search over many candidate
     /// programs predicts them (a bisection per SLO) only for the plan it reports.
-    func runDeferringLatencies() throws -> (plan: ProvisioningPlan, latencies: () -> [ProvisioningPlan.Latency]) {
+    func runDeferringLatencies() throws -> Deferred {
         let none: () -> [ProvisioningPlan.Latency] = { [] }
         let demanded = input.classes.reduce(0) { $0 + $1.ratePerSecond }
         var formulation: ProvisioningFormulation

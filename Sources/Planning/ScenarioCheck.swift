@@ -31,8 +31,9 @@ public struct ScenarioCheck: Sendable {
     /// The run's wall-clock limit, for the checking simulations.
     public var deadline: Deadline?
 
-    public init(catalogOverride: Catalog?, makePlanner: @escaping @Sendable (Catalog) -> ProvisioningPlanner) {
+    public init(catalogOverride: Catalog?, deadline: Deadline? = nil, makePlanner: @escaping @Sendable (Catalog) -> ProvisioningPlanner) {
         self.catalogOverride = catalogOverride
+        self.deadline = deadline
         self.makePlanner = makePlanner
     }
 

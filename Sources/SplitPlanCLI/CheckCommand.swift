@@ -35,14 +35,15 @@ struct CheckCommand: ParsableCommand {
         }
         let override = try catalogOptions.catalog.map(CatalogOptions.overlay)
         let options = SolveOptions.within(deadline)
-        var checker = ScenarioCheck(catalogOverride: override) { ProvisioningPlanner(catalog: $0, solver: GLPKSolver(), options: options) }
-        checker.deadline = deadline
+        let checker = ScenarioCheck(catalogOverride: override, deadline: deadline) {
+            ProvisioningPlanner(catalog: $0, solver: GLPKSolver(), options: options)
+        }
         let progress = Progress(total: files.count, label: "checking")
-        let scenarioChecker = checker, zeroTimes = noTimings
+        let zeroTimes = noTimings
         // The files are checked side by side; the report lists them in the order given.
         let outcomes = try files.concurrentMap { file -> ScenarioCheck.Outcome in
             progress.step(file.lastPathComponent)
-            var outcome = scenarioChecker.check(file) { try Catalog.load(directory: try BundledResources.catalogDirectory()) }
+            var outcome = checker.check(file) { try Catalog.load(directory: try BundledResources.catalogDirectory()) }
             if zeroTimes { outcome.seconds = 0 }
             return outcome
         }

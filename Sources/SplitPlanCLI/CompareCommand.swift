@@ -78,16 +78,3 @@ struct CompareCommand: ParsableCommand {
         }
     }
 }
-
-enum DesignList {
-    static func parse(_ text: String) throws -> [Design] {
-        if text == "all" { return Design.allCases.filter { $0 != .auto } }
-        return try text.split(separator: ",").map { name in
-            guard let design = Design(rawValue: name.trimmingCharacters(in: .whitespaces)) else {
-                throw ClusterModelError.invalidValue(path: "command line", jsonPath: "--designs", value: "\"\(name)\"",
-                                                     allowed: "all, or a comma-separated list of " + Design.allCases.map(\.rawValue).joined(separator: ", "))
-            }
-            return design
-        }
-    }
-}

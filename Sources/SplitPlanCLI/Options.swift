@@ -76,3 +76,18 @@ struct CandidateOptions: ParsableArguments {
         return chosen
     }
 }
+
+/// A `--designs` list: `all` (every design but auto), or comma-separated ids.
+enum DesignList {
+    static func parse(_ text: String) throws -> [Design] {
+        if text == "all" { return Design.allCases.filter { $0 != .auto } }
+        // A design named twice is planned once, as in a scenario's `designs`.
+        return try text.split(separator: ",").map { name in
+            guard let design = Design(rawValue: name.trimmingCharacters(in: .whitespaces)) else {
+                throw ClusterModelError.invalidValue(path: "command line", jsonPath: "--designs", value: "\"\(name)\"",
+                                                     allowed: "all, or a comma-separated list of " + Design.allCases.map(\.rawValue).joined(separator: ", "))
+            }
+            return design
+        }.reduce(into: [Design]()) { if !$0.contains($1) { $0.append($1) } }
+    }
+}

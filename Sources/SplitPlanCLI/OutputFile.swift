@@ -3,7 +3,8 @@ import Foundation
 /// Where reports go: standard output (no path, or `-`), or a file. An existing file is replaced only with
 /// `force`; a symbolic link is written through (its target follows the same rules), a device or FIFO is
 /// written into, never renamed over; a regular file is replaced atomically (a temporary file in the same
-/// folder, then a rename), so an interrupted run leaves the old file whole. Write errors exit 74.
+/// folder, then a rename), so an interrupted run leaves the old file whole. An output that cannot be created exits 73, a
+/// failed write 74.
 enum OutputFile {
     static func write(_ text: String, to path: String?, force: Bool) throws {
         try write(Data(text.utf8), to: path, force: force)
@@ -45,25 +46,28 @@ enum OutputFile {
         }
     }
 
-    /// A file that could not be created (exit 73) or written (exit 74), with the cause in plain words.
+    /// A file that could not be created (exit 73: no folder, no permission, read-only, a folder in the
+    /// way) or written (exit 74: a full disk, an I/O error), with the cause in plain words.
     private static func failure(_ error: Error, path: String) -> CLIError {
-        let text = reason(error)
-        let creation = ["permission denied", "its folder does not exist", "the file system is read-only", "it is a folder"]
-        return creation.contains(text) ? .cannotCreate(path: path, reason: text) : .cannotWrite(path: path, reason: text)
+        let (text, isCreation) = cause(error)
+        return isCreation ? .cannotCreate(path: path, reason: text) : .cannotWrite(path: path, reason: text)
     }
 
-    /// A plain sentence for the common causes, instead of Foundation's domain and code.
-    private static func reason(_ error: Error) -> String {
+    private static func reason(_ error: Error) -> String { cause(error).text }
+
+    /// A plain sentence for the common causes, instead of Foundation's domain and code, and whether the
+    /// cause is one of creating the file rather than of writing to it.
+    private static func cause(_ error: Error) -> (text: String, isCreation: Bool) {
         let nsError = error as NSError
         let underlying = nsError.userInfo[NSUnderlyingErrorKey] as? NSError
         let posix: Int = (error as? POSIXError).map { Int($0.code.rawValue) } ?? underlying?.code ?? nsError.code
         switch posix {
-        case Int(ENOSPC), NSFileWriteOutOfSpaceError: return "no space left on the device"
-        case Int(EACCES), Int(EPERM), NSFileWriteNoPermissionError: return "permission denied"
-        case Int(ENOENT), NSFileNoSuchFileError: return "its folder does not exist"
-        case Int(EROFS), NSFileWriteVolumeReadOnlyError: return "the file system is read-only"
-        case Int(EISDIR): return "it is a folder"
-        default: return "the system refused the write (error \(posix))"
+        case Int(ENOSPC), NSFileWriteOutOfSpaceError: return ("no space left on the device", false)
+        case Int(EACCES), Int(EPERM), NSFileWriteNoPermissionError: return ("permission denied", true)
+        case Int(ENOENT), NSFileNoSuchFileError: return ("its folder does not exist", true)
+        case Int(EROFS), NSFileWriteVolumeReadOnlyError: return ("the file system is read-only", true)
+        case Int(EISDIR): return ("it is a folder", true)
+        default: return ("the system refused the write (error \(posix))", false)
         }
     }
 }

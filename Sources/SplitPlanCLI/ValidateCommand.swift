@@ -77,7 +77,6 @@ enum ValidationTargets {
     static func expand(_ paths: [String]) throws -> [Target] {
         try paths.flatMap { path -> [Target] in
             let url = InputFile.url(path)
-            if url == InputFile.standardInput { return [.scenario(url)] }
             var isDirectory: ObjCBool = false
             guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory) else {
                 throw ClusterModelError.fileNotFound(path: url.path, role: "scenario file or directory")

@@ -92,6 +92,9 @@ import Testing
         #expect(Set([json["design"] as? String] + alternatives.map { $0["design"] as? String }) == ["baseline-h100", "splitwise-hh"])
         let pools = try #require(json["pools"] as? [[String: Any]])
         #expect(pools.allSatisfy { $0["machine"] as? String == "dgx-h100" })
+        // A design named twice is planned once.
+        let twice = try planJSON(["--designs", "baseline-h100,baseline-h100"])
+        #expect((twice["alternatives"] as? [Any])?.isEmpty == true)
     }
 
     @Test func sameScenarioGivesIdenticalBytes() throws {
