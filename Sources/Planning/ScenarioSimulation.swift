@@ -75,6 +75,11 @@ public struct ScenarioSimulation: Sendable {
         return requests.last?.arrivalSeconds ?? 0
     }
 
+    /// Simulations of more requests than this run one at a time, however many run concurrently (compare,
+    /// check): at about 190 bytes a request, two near the ceiling would hold well over 1 GB at once.
+    public static let concurrentRequestLimit = 500_000
+    private static let largeRunGate = NSLock()
+
     public func run(pools: [PoolSpec], progress: ((Double) -> Void)? = nil) throws -> SimulationResult {
         let modelSpec = try catalog.model(model ?? scenario.model, file: scenario.file.path, jsonPath: "model")
         for (index, pool) in pools.enumerated() {
@@ -85,6 +90,9 @@ public struct ScenarioSimulation: Sendable {
             return RooflineModel(try Deployment(model: modelSpec, machine: machine, catalog: catalog, tensorParallel: scenario.tensorParallel))
         }
         let requests = try requests()
+        let large = requests.count > Self.concurrentRequestLimit
+        if large { Self.largeRunGate.lock() }
+        defer { if large { Self.largeRunGate.unlock() } }
         let start = DispatchTime.now().uptimeNanoseconds
         var settings = scenario.scheduler
         if let borrowing { settings.borrowing = borrowing }
