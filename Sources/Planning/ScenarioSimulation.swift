@@ -33,21 +33,26 @@ public struct ScenarioSimulation: Sendable {
 
     /// Most requests one simulation generates; the arrivals, per-request state and results are held in
     /// memory, about 190 bytes a request at peak (4.98 million requests on 350 DGX-H100s: 951 MB), so
-    /// the default keeps a run under about 800 MB.
-    public static let defaultMaximumRequests = 4_000_000
+    /// the default keeps a run under about 400 MB, and a command running several (compare, check)
+    /// under 1 GB.
+    public static let defaultMaximumRequests = 2_000_000
     public var maximumRequests = ScenarioSimulation.defaultMaximumRequests
 
     /// Refuses, before generating anything, a generated workload whose expected count passes the ceiling.
     func checkExpectedRequests() throws {
-        guard trace == nil, case .generated(let generated) = scenario.workload else { return }
-        let rate = ratePerSecond ?? generated.arrivals.ratePerSecond, seconds = durationSeconds ?? generated.durationSeconds
-        let expected = rate * seconds
+        guard let expected = expectedRequests() else { return }
         guard expected <= Double(maximumRequests) else {
             let formatted = expected < 1e15 ? String(format: "%.0f", expected) : String(format: "%.3g", expected)
             throw ClusterModelError.invalidValue(
                 path: "command line", jsonPath: "rate x duration", value: "\(formatted) expected requests",
                 allowed: "at most \(maximumRequests) requests per simulation: lower the rate or the duration, or raise --max-requests")
         }
+    }
+
+    /// A generated workload's expected count (rate x duration); nil for a trace replay.
+    func expectedRequests() -> Double? {
+        guard trace == nil, case .generated(let generated) = scenario.workload else { return nil }
+        return (ratePerSecond ?? generated.arrivals.ratePerSecond) * (durationSeconds ?? generated.durationSeconds)
     }
 
     public func requests() throws -> [Request] {
@@ -89,10 +94,11 @@ public struct ScenarioSimulation: Sendable {
             let machine = try catalog.machine(id, file: scenario.file.path, jsonPath: "slo.referenceMachine")
             return RooflineModel(try Deployment(model: modelSpec, machine: machine, catalog: catalog, tensorParallel: scenario.tensorParallel))
         }
-        let requests = try requests()
-        let large = requests.count > Self.concurrentRequestLimit
+        // Taken before the arrivals are generated, so two large runs never hold their arrivals at once.
+        let large = (expectedRequests() ?? 0) > Double(Self.concurrentRequestLimit)
         if large { Self.largeRunGate.lock() }
         defer { if large { Self.largeRunGate.unlock() } }
+        let requests = try requests()
         let start = DispatchTime.now().uptimeNanoseconds
         var settings = scenario.scheduler
         if let borrowing { settings.borrowing = borrowing }

@@ -195,4 +195,8 @@ func set(_ json: inout [String: Any], _ path: String, _ value: Any?) {
     #expect(message.count < 400 && message.hasPrefix("/data/xxx") && message.contains("…") && message.contains("/trace.csv: trace file not found"))
     let short = ClusterModelError.invalidValue(path: "s.json", jsonPath: "workload.x", value: "12", allowed: "a number").description
     #expect(short == "s.json: workload.x is 12; allowed: a number")
+    let digits = String(repeating: "9", count: 20_000_000)
+    let huge = ClusterModelError.invalidValue(path: "s.json", jsonPath: "workload.rate", value: digits, allowed: "a number").description
+    // 50 + 20 characters of the value, the marker "…(19999930 characters)…" and the rest of the sentence.
+    #expect(huge == "s.json: workload.rate is \(String(repeating: "9", count: 50))…(19999930 characters)…\(String(repeating: "9", count: 20)); allowed: a number")
 }

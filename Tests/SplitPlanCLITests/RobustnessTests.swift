@@ -94,11 +94,11 @@ import Testing
         #expect(text.contains("STOPPED AT THE TIME LIMIT") && text.contains("raise --time-limit") && !text.contains("INFEASIBLE"))
     }
 
-    /// `--time-limit` bounds the whole run: a simulation of 2 million requests (several seconds at any
+    /// `--time-limit` bounds the whole run: a simulation of 1.5 million requests (several seconds at any
     /// speed this code reaches) stops at 0.2 s, exits 3, says what to do and writes no report.
     @Test func timeLimitStopsALongSimulation() throws {
         let output = try scratchFile("s.txt")
-        #expect(SplitPlanCommand.run(quietly: ["simulate", "--pool", "mixed:dgx-h100=40", "--rate", "100", "--duration", "20000",
+        #expect(SplitPlanCommand.run(quietly: ["simulate", "--pool", "mixed:dgx-h100=40", "--rate", "100", "--duration", "15000",
                                                  "--time-limit", "0.2", "--output", output] + catalog) == 3)
         #expect(!FileManager.default.fileExists(atPath: output))
     }
