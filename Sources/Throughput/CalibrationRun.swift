@@ -9,17 +9,21 @@ public struct CalibrationRun: Sendable {
 
     public static func plan(samples: [ProfileSample], operatorSamples: [OperatorSample] = [], catalog: Catalog,
                             machine named: MachineID?, file: String) throws -> [CalibrationRun] {
-        let hardware = Array(Set(samples.map(\.hardware) + operatorSamples.map(\.hardware))).sorted()
+        var hardware = Array(Set(samples.map(\.hardware) + operatorSamples.map(\.hardware))).sorted()
+        let namedMachine = try named.map { try catalog.machine($0, file: "command line", jsonPath: "--machine") }
+        // A machine named over profiles of several GPUs calibrates on its own GPU's rows; one GPU's
+        // profiles may calibrate any machine (a stand-in while its own hardware is unmeasured).
+        if let namedMachine, hardware.count > 1 {
+            guard hardware.contains(namedMachine.gpu) else {
+                throw ThroughputError.noProfileRowsForMachine(path: file, machine: namedMachine.id.rawValue, gpu: namedMachine.gpu.rawValue,
+                                                              profiled: hardware.map(\.rawValue))
+            }
+            hardware = [namedMachine.gpu]
+        }
         return try hardware.map { gpu in
             let group = samples.filter { $0.hardware == gpu }
             let operators = operatorSamples.filter { $0.hardware == gpu }
-            if let named {
-                let machine = try catalog.machine(named, file: "command line", jsonPath: "--machine")
-                guard machine.gpu == gpu || hardware.count == 1 else {
-                    throw ThroughputError.unknownProfileHardware(path: file, hardware: gpu.rawValue, known: [machine.gpu.rawValue])
-                }
-                return CalibrationRun(machine: machine, samples: group, operatorSamples: operators)
-            }
+            if let namedMachine { return CalibrationRun(machine: namedMachine, samples: group, operatorSamples: operators) }
             guard let machine = catalog.sortedMachines.first(where: { $0.gpu == gpu }) else {
                 let known = catalog.sortedMachines.map(\.gpu.rawValue)
                 throw ThroughputError.unknownProfileHardware(path: file, hardware: gpu.rawValue, known: Array(Set(known)).sorted())

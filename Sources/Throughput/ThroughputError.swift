@@ -8,6 +8,7 @@ public enum ThroughputError: Error, Equatable, CustomStringConvertible, Sendable
     case emptyProfile(path: String, detail: String)
     case unknownProfileHardware(path: String, hardware: String, known: [String])
     case operatorProfileWithoutGPUFolder(path: String, known: [String])
+    case noProfileRowsForMachine(path: String, machine: String, gpu: String, profiled: [String])
 
     public var description: String {
         switch self {
@@ -24,6 +25,8 @@ public enum ThroughputError: Error, Equatable, CustomStringConvertible, Sendable
             return "\(path):\(line): \(column) is \(value); allowed: \(allowed)"
         case .emptyProfile(let path, let detail):
             return "\(path): no usable profile rows: \(detail)"
+        case .noProfileRowsForMachine(let path, let machine, let gpu, let profiled):
+            return "\(path): no rows of \(machine)'s GPU (\(gpu)); the profiles hold \(profiled.joined(separator: ", ")): name a machine of one of those, or drop --machine"
         case .unknownProfileHardware(let path, let hardware, let known):
             return "\(path): hardware '\(hardware)' matches no catalogue GPU with a machine; known GPUs: \(known.joined(separator: ", "))"
         case .operatorProfileWithoutGPUFolder(let path, let known):
