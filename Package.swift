@@ -35,13 +35,13 @@ let package = Package(
             exclude: ["README.md"]
         ),
         .executableTarget(name: "splitplan", dependencies: ["SplitPlanCLI"]),
-        .executableTarget(name: "SplitPlanBenchmarks", dependencies: ["ClusterModel", "Optimization", "GLPKBackend", "Simulation"]),
+        .executableTarget(name: "SplitPlanBenchmarks", dependencies: ["ClusterModel", "Throughput", "Optimization", "GLPKBackend", "Simulation"]),
         .executableTarget(name: "SplitPlanFuzz", dependencies: ["ClusterModel", .product(name: "ArgumentParser", package: "swift-argument-parser")],
                          exclude: ["README.md"]),
         .testTarget(name: "ClusterModelTests", dependencies: ["ClusterModel"]),
         .testTarget(name: "ThroughputTests", dependencies: ["ClusterModel", "Throughput"]),
         .testTarget(name: "OptimizationTests", dependencies: ["ClusterModel", "Throughput", "Optimization", "GLPKBackend"]),
         .testTarget(name: "SimulationTests", dependencies: ["ClusterModel", "Throughput", "Simulation"]),
-        .testTarget(name: "SplitPlanCLITests", dependencies: ["SplitPlanCLI", "ClusterModel", "Reporting"]),
+        .testTarget(name: "SplitPlanCLITests", dependencies: ["SplitPlanCLI", "ClusterModel", "Reporting", "Planning"]),
     ]
 )

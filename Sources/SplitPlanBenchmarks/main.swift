@@ -7,7 +7,17 @@ import Simulation
 // Prints solver and simulator figures: medians of repeated runs, release build.
 // Usage: splitplan-bench [REPEATS]   (planning and a Llama2-70B simulation)
 //        splitplan-bench simulator [REPEATS]   (the simulator at operating load, in a process of its own)
+//        splitplan-bench scale   (design auto over 4 to 64 machine types, and rates up to 100,000 req/s)
 let arguments = Array(CommandLine.arguments.dropFirst())
+if arguments.first == "scale" {
+    do {
+        try scaleBenchmark()
+        exit(0)
+    } catch {
+        FileHandle.standardError.write(Data("splitplan-bench: \(error)\n".utf8))
+        exit(1)
+    }
+}
 let simulatorOnly = arguments.first == "simulator"
 let repeats = max(Int((simulatorOnly ? arguments.dropFirst() : arguments[...]).first ?? "") ?? 7, 1)
 let root = URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
