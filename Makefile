@@ -2,7 +2,7 @@
 SWIFT ?= swift
 BIN := .build/release/splitplan
 
-.PHONY: deps build run test calibrate bench fuzz clean
+.PHONY: deps build run test calibrate bench fuzz man completions install check-install clean
 
 deps:
 	@scripts/install-deps.sh
@@ -27,11 +27,13 @@ calibrate: build
 	$(BIN) calibrate --profile Tests/Fixtures/llama2-70b-vllm-a100-h100.csv --operator-profile Tests/Fixtures/vidur --leave-one-out
 
 # Benchmarks: median planning time per shipped scenario and a 15-type x 64-class instance; then the
-# simulator at operating load (BLOOM-176B, 80 and 1280 req/s), in a process of its own for its memory.
+# simulator at operating load (BLOOM-176B, 80 and 1280 req/s), in a process of its own for its memory;
+# then planning at scale (design auto over 4-64 machine types, rates up to 100,000 req/s).
 bench: deps
 	$(SWIFT) build -c release --product splitplan-bench
 	.build/release/splitplan-bench 7
 	.build/release/splitplan-bench simulator 5
+	.build/release/splitplan-bench scale
 
 # Mutation fuzzing of the command line for FUZZ_SECONDS (default 60): mutated scenarios, catalogue files,
 # traces and plans, each case in a process of its own; failing cases are kept in .build/fuzz-findings.
@@ -40,6 +42,37 @@ FUZZ_SEED ?= 1
 fuzz: build
 	$(SWIFT) build -c release --product splitplan-fuzz
 	.build/release/splitplan-fuzz --seconds $(FUZZ_SECONDS) --seed $(FUZZ_SEED)
+
+# The man page, from the command-line definitions by swift-argument-parser's generate-manual tool.
+man: build
+	$(SWIFT) build -c release --product generate-manual
+	.build/release/generate-manual $(BIN) --output-directory .build/man
+
+# Shell completions: design ids are listed in the script, machine and model ids asked of the catalogue.
+completions: build
+	mkdir -p .build/completions
+	$(BIN) --generate-completion-script bash > .build/completions/splitplan.bash
+	$(BIN) --generate-completion-script zsh > .build/completions/_splitplan
+	$(BIN) --generate-completion-script fish > .build/completions/splitplan.fish
+
+# Installs under PREFIX (default /usr/local; DESTDIR for staging): the binary, the catalogue and the
+# scenarios it finds beside itself (share/splitplan), the man page and the completions.
+PREFIX ?= /usr/local
+install: man completions
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/splitplan $(DESTDIR)$(PREFIX)/share/man/man1 \
+		$(DESTDIR)$(PREFIX)/share/bash-completion/completions $(DESTDIR)$(PREFIX)/share/zsh/site-functions \
+		$(DESTDIR)$(PREFIX)/share/fish/vendor_completions.d
+	install -m 755 $(BIN) $(DESTDIR)$(PREFIX)/bin/splitplan
+	rm -rf $(DESTDIR)$(PREFIX)/share/splitplan/Catalog $(DESTDIR)$(PREFIX)/share/splitplan/Scenarios
+	cp -R Catalog Scenarios $(DESTDIR)$(PREFIX)/share/splitplan/
+	install -m 644 .build/man/splitplan.1 $(DESTDIR)$(PREFIX)/share/man/man1/splitplan.1
+	install -m 644 .build/completions/splitplan.bash $(DESTDIR)$(PREFIX)/share/bash-completion/completions/splitplan
+	install -m 644 .build/completions/_splitplan $(DESTDIR)$(PREFIX)/share/zsh/site-functions/_splitplan
+	install -m 644 .build/completions/splitplan.fish $(DESTDIR)$(PREFIX)/share/fish/vendor_completions.d/splitplan.fish
+
+# Installs into a scratch prefix and runs the installed binary from elsewhere (see the script).
+check-install:
+	scripts/check-install.sh
 
 clean:
 	rm -rf .build

@@ -10,13 +10,14 @@ extension Catalog {
         guard FileManager.default.fileExists(atPath: directory.path, isDirectory: &isDirectory), isDirectory.boolValue else {
             throw ClusterModelError.fileNotFound(path: directory.path, role: "catalogue directory")
         }
-        var origins: [String: String] = [:]
+        var origins: [String: String] = [:], digests: [String: String] = [:]
         func loadAll<T>(_ kind: String, _ make: (JSONCursor) throws -> T, id: (T) -> String) throws -> [T] {
             var items: [T] = []
             let folder = directory.appendingPathComponent(kind)
             if base != nil, !FileManager.default.fileExists(atPath: folder.path) { return [] }
             for file in try jsonFiles(in: folder) {
-                let item = try make(try JSONDocument.load(file))
+                let (json, sha256) = try JSONDocument.loadDigested(file)
+                let item = try make(json)
                 let key = "\(kind.dropLast()):\(id(item))"
                 if let other = origins[key] {
                     throw ClusterModelError.duplicateID(path: file.path, id: id(item), otherPath: other)
@@ -27,6 +28,7 @@ extension Catalog {
                         path: file.path, jsonPath: "id", value: "\"\(id(item))\"", allowed: "the file name without .json (\"\(stem)\")")
                 }
                 origins[key] = file.path
+                digests[key] = sha256
                 items.append(item)
             }
             guard !items.isEmpty || base != nil else {
@@ -41,10 +43,11 @@ extension Catalog {
             let replaced = Set(over.map(id))
             return under.filter { !replaced.contains(id($0)) } + over
         }
-        let catalog = base.map { base in
+        var catalog = base.map { base in
             Catalog(gpus: merged(base.sortedGPUs, gpus) { $0.id.rawValue }, machines: merged(base.sortedMachines, machines) { $0.id.rawValue },
                     models: merged(base.sortedModels, models) { $0.id.rawValue }, origins: base.origins.merging(origins) { $1 })
         } ?? Catalog(gpus: gpus, machines: machines, models: models, origins: origins)
+        catalog.entryDigests = (base?.entryDigests ?? [:]).merging(digests) { $1 }
         for machine in catalog.sortedMachines {
             let file = origins["machine:\(machine.id)"] ?? directory.path
             let gpu = try catalog.gpu(machine.gpu, file: file, jsonPath: "gpu")
@@ -78,8 +81,13 @@ public enum JSONDocument {
     public static let maximumBytes = 16 * 1_048_576
 
     public static func load(_ url: URL, role: String = "JSON file") throws -> JSONCursor {
+        try loadDigested(url, role: role).json
+    }
+
+    /// The document and the SHA-256 of its bytes, from one read (standard input cannot be read twice).
+    public static func loadDigested(_ url: URL, role: String = "JSON file") throws -> (json: JSONCursor, sha256: String) {
         let data = try readFile(url, role: role, maximumBytes: maximumBytes)
-        return JSONCursor(file: url.path, value: try JSONValue.parse(data, path: url.path))
+        return (JSONCursor(file: url.path, value: try JSONValue.parse(data, path: url.path)), SHA256.hex(data))
     }
 
     public static func readFile(_ url: URL, role: String, maximumBytes: Int) throws -> Data {

@@ -72,7 +72,7 @@ extension MachineSpec {
                            + "so 200; a DGX-H100 8 x 400 Gb/s NDR, so 400); the old per-machine key understated it 8-fold"),
     ]
 
-    init(json: JSONCursor) throws {
+    public init(json: JSONCursor) throws {
         for (old, (new, note)) in Self.renamedKeys.sorted(by: { $0.key < $1.key }) where try json.has(old) {
             throw ClusterModelError.renamedKey(path: json.file, jsonPath: json.path(appending: old), newKey: new, note: note)
         }

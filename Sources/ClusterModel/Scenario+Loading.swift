@@ -13,7 +13,7 @@ extension Scenario {
     /// working directory for standard input).
     /// References to catalogue ids are checked separately, by `checkReferences(in:)`.
     public static func load(_ url: URL) throws -> Scenario {
-        let json = try JSONDocument.load(url, role: "scenario file")
+        let (json, sha256) = try JSONDocument.loadDigested(url, role: "scenario file")
         _ = try json.object(expected: "a scenario object")
         try json.requireKeys(within: keys)
         try SchemaVersion.check(json)
@@ -43,6 +43,7 @@ extension Scenario {
         )
         scenario.catalogOverrides = try json.optionalChild("catalogOverrides").map(catalogOverrides) ?? []
         scenario.scheduler = try json.optionalChild("scheduler").map(SchedulerPolicy.init(json:)) ?? SchedulerPolicy()
+        scenario.sourceSHA256 = sha256
         return scenario
     }
 

@@ -20,6 +20,8 @@ public struct Scenario: Sendable, Equatable {
     public var catalogOverrides: [SettingOverride] = []
     public var scheduler = SchedulerPolicy()
     public var expect: Expectations?
+    /// SHA-256 of the file the scenario was read from (empty for one built in code).
+    public var sourceSHA256 = ""
 }
 
 extension Scenario {

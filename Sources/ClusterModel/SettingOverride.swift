@@ -29,7 +29,7 @@ public struct SettingOverride: Sendable, Equatable {
         ("promptWatts", \.promptWatts, .above(0, atMost: 1e6)), ("tokenWatts", \.tokenWatts, .above(0, atMost: 1e6)),
     ]
     public static let catalogKeys = "machine.<id>.(\(machineFields.map(\.name).joined(separator: "|"))), gpu.<id>.(\(gpuFields.map(\.name).joined(separator: "|")))"
-    public static let allowedKeys = catalogKeys + ", "
+    public static let allowedKeys = catalogKeys + ", any other value of a catalogue file as <gpu|machine|model>.<id>.<path>, "
         + "workload.rate, budget.costPerHourUSD, budget.powerKW, objective, slo.<ttft|tbt|e2e>.<p50|p90|p99>.<slowdown|seconds>"
 
     public init(key: String, value: String, source: String?, file: String, keyPath: String, idPath: String, valuePath: String) {
@@ -82,7 +82,7 @@ public struct SettingOverride: Sendable, Equatable {
         return number
     }
 
-    private func bad(_ allowed: String) -> ClusterModelError {
+    func bad(_ allowed: String) -> ClusterModelError {
         .invalidValue(path: file, jsonPath: valuePath, value: source == nil ? "\"\(value)\"" : value, allowed: allowed)
     }
 
@@ -92,16 +92,18 @@ public struct SettingOverride: Sendable, Equatable {
             throw ClusterModelError.invalidValue(path: file, jsonPath: keyPath, value: "\"\(key)\"", allowed: replacement)
         }
         switch (path.first, path.count) {
-        case ("machine", 3):
+        case ("machine", 3) where Self.machineFields.contains(where: { $0.name == path[2] }):
             guard let entry = Self.machineFields.first(where: { $0.name == path[2] }) else { throw unknownKey() }
             var machine = try catalog.machine(MachineID(path[1]), file: file, jsonPath: idPath)
             machine[keyPath: entry.field] = try number(entry.rule)
             catalog.machines[machine.id] = machine
-        case ("gpu", 3):
+        case ("gpu", 3) where Self.gpuFields.contains(where: { $0.name == path[2] }):
             guard let entry = Self.gpuFields.first(where: { $0.name == path[2] }) else { throw unknownKey() }
             var gpu = try catalog.gpu(GPUID(path[1]), file: file, jsonPath: idPath)
             gpu[keyPath: entry.field] = try number(entry.rule)
             catalog.gpus[gpu.id] = gpu
+        case _ where Self.isCatalogPatch(path) && source == nil:
+            try patchCatalog(&catalog, path: path)
         case ("workload", 2) where path[1] == "rate":
             let rate = try number(.ratePerSecond)
             switch scenario.workload {
@@ -128,6 +130,7 @@ public struct SettingOverride: Sendable, Equatable {
         default:
             throw unknownKey()
         }
+        if Self.isCatalogPatch(path) { catalog.appliedOverrides.append("\(key)=\(value)") }
     }
 
     private func unknownKey() -> ClusterModelError {

@@ -18,6 +18,8 @@ public struct Request: Sendable, Equatable {
 public struct Trace: Sendable, Equatable {
     public var file: String
     public var requests: [Request]
+    /// SHA-256 of the text the requests were read from (empty for a trace built in code).
+    public var sha256 = ""
 
     public init(file: String, requests: [Request]) {
         self.file = file
@@ -47,10 +49,14 @@ extension Trace {
     /// Reads the file in chunks, parsing as it goes: memory is the requests', not the text's.
     public static func load(_ url: URL) throws -> Trace {
         var parser = TraceParser(file: url.path)
+        var hasher = SHA256()
         try JSONDocument.readChunks(url, role: "trace file", maximumBytes: maximumBytes) { chunk in
+            hasher.update(chunk)
             try chunk.withUnsafeBytes { try parser.consume($0) }
         }
-        return try parser.finish()
+        var trace = try parser.finish()
+        trace.sha256 = hasher.hexDigest()
+        return trace
     }
 
     /// The formats a trace may come in, by header: the arrival time, prompt tokens and output tokens.
@@ -63,7 +69,9 @@ extension Trace {
     public static func parse(_ text: String, file: String) throws -> Trace {
         var parser = TraceParser(file: file)
         try Array(text.utf8).withUnsafeBytes { try parser.consume($0) }
-        return try parser.finish()
+        var trace = try parser.finish()
+        trace.sha256 = SHA256.hex(Array(text.utf8))
+        return trace
     }
 }
 

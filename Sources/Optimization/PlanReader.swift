@@ -42,7 +42,9 @@ struct PlanReader {
             }
             return ProvisioningPlan.Pool(role: count.role, machine: profile.option.machine.id.rawValue, count: Int(machines),
                                          powerCap: profile.option.powerCap.fraction, utilisation: utilisation,
-                                         utilisationCap: cap, decodeBatch: batch)
+                                         utilisationCap: cap, decodeBatch: batch,
+                                         costPerHourUSD: Double(Int(machines)) * profile.option.pricePerHourUSD,
+                                         powerKW: Double(Int(machines)) * profile.option.provisionedKW)
         }.sorted { ($0.role, $0.machine, $0.powerCap) < ($1.role, $1.machine, $1.powerCap) }
     }
 

@@ -12,6 +12,9 @@ public struct ProvisioningPlan: Sendable, Codable, Equatable {
         public var utilisationCap: Double
         /// Decode batch per instance (token and mixed pools).
         @NullEncodable public var decodeBatch: Int?
+        /// The pool's share of the plan's cost and provisioned power: count × the machine's price and power at its cap.
+        public var costPerHourUSD: Double
+        public var powerKW: Double
     }
 
     public struct Solver: Sendable, Codable, Equatable {

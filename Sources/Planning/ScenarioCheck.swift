@@ -21,6 +21,9 @@ public struct ScenarioCheck: Sendable {
         @NullEncodable public var stopped: String?
         public var expectations: [Expectation]
         public var seconds: Double
+        /// SHA-256 of the scenario file and of the catalogue it was checked with (empty when not read).
+        public var sha256 = ""
+        public var catalogSHA256 = ""
 
         public var passed: Bool { invalid == nil && stopped == nil && expectations.allSatisfy(\.passed) }
     }
@@ -30,6 +33,8 @@ public struct ScenarioCheck: Sendable {
     public var seed: UInt64 = 1
     /// The run's wall-clock limit, for the checking simulations.
     public var deadline: Deadline?
+    /// A trace whose arrivals and sizes replace every scenario's workload (`check --trace`).
+    public var traceOverride: URL?
 
     public init(catalogOverride: Catalog?, deadline: Deadline? = nil, makePlanner: @escaping @Sendable (Catalog) -> ProvisioningPlanner) {
         self.catalogOverride = catalogOverride
@@ -42,10 +47,13 @@ public struct ScenarioCheck: Sendable {
         var outcome = Outcome(file: url.path, scenario: url.deletingPathExtension().lastPathComponent, invalid: nil, stopped: nil,
                               expectations: [], seconds: 0)
         do {
-            let scenario = try Scenario.load(url)
+            var scenario = try Scenario.load(url)
             outcome.scenario = scenario.name
+            outcome.sha256 = scenario.sourceSHA256
+            if let traceOverride { scenario.workload = .trace(TraceWorkload(file: traceOverride)) }
             let catalog = try scenario.applyingCatalogOverrides(
                 to: catalogOverride ?? scenario.catalogDirectory.map { try Catalog.load(directory: $0) } ?? defaultCatalog())
+            outcome.catalogSHA256 = catalog.digest
             try scenario.checkReferences(in: catalog)
             try scenario.checkDeployable(in: catalog)
             let traces = try scenario.loadTraces()

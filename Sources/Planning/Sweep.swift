@@ -84,3 +84,30 @@ public struct Sweep: Sendable {
         return marked
     }
 }
+
+/// Which design wins where along a sweep: at each value the design serving the most requests (cost and
+/// power sweeps), or the cheapest (by power under a min-power objective) that serves the rate (rate
+/// sweeps); consecutive values with the same winner form one stretch.
+public struct SweepWinner: Sendable, Codable, Equatable {
+    public var fromValue: Double
+    public var toValue: Double
+    /// The winning design, nil where no design is feasible.
+    @NullEncodable public var design: String?
+
+    public static func stretches(_ points: [SweepPoint], axis: SweepAxis, byPower: Bool = false) -> [SweepWinner] {
+        let values = Array(Set(points.map(\.value))).sorted()
+        var stretches: [SweepWinner] = []
+        for value in values {
+            let feasible = points.filter { $0.value == value && $0.feasible && $0.requestsPerSecond > 0 }
+            let best: SweepPoint? = axis == .rate
+                ? feasible.min { (byPower ? $0.powerKW : $0.costPerHourUSD, $0.design) < (byPower ? $1.powerKW : $1.costPerHourUSD, $1.design) }
+                : feasible.max { ($0.requestsPerSecond, $1.design) < ($1.requestsPerSecond, $0.design) }
+            if let last = stretches.last, last.design == best?.design {
+                stretches[stretches.count - 1].toValue = value
+            } else {
+                stretches.append(SweepWinner(fromValue: value, toValue: value, design: best?.design))
+            }
+        }
+        return stretches
+    }
+}

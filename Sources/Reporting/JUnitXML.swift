@@ -26,11 +26,14 @@ public struct JUnitXML: Sendable {
         /// The file the suite checked.
         public var file: String
         public var cases: [TestCase]
+        /// JUnit `<properties>`: what the suite was computed from (version, digests).
+        public var properties: [(name: String, value: String)]
 
-        public init(name: String, file: String, cases: [TestCase]) {
+        public init(name: String, file: String, cases: [TestCase], properties: [(name: String, value: String)] = []) {
             self.name = name
             self.file = file
             self.cases = cases
+            self.properties = properties
         }
     }
 
@@ -54,6 +57,10 @@ public struct JUnitXML: Sendable {
         for suite in suites {
             xml += "  <testsuite name=\"\(Self.escape(suite.name))\" file=\"\(Self.escape(suite.file))\" \(Self.counts(suite.cases)) "
                 + "timestamp=\"\(Self.escape(timestamp))\" hostname=\"\(Self.escape(hostname))\">\n"
+            if !suite.properties.isEmpty {
+                xml += "    <properties>\n" + suite.properties.map { "      <property name=\"\(Self.escape($0.name))\" value=\"\(Self.escape($0.value))\"/>\n" }.joined()
+                    + "    </properties>\n"
+            }
             for testCase in suite.cases {
                 xml += "    <testcase classname=\"\(Self.escape(testCase.className))\" name=\"\(Self.escape(testCase.name))\" "
                     + "file=\"\(Self.escape(suite.file))\" time=\"\(Format.fixed(testCase.seconds, 3))\""

@@ -40,11 +40,38 @@ public enum SVGChart {
         return svg + "</svg>\n"
     }
 
-    /// Lines through points, one colour per line, with the axes' labels.
+    /// One stacked bar per category, a segment per series (zero segments left out), the total above it.
+    public static func stackedBars(title: String, unit: String, categories: [String], series: [Series]) -> String {
+        let totals = categories.indices.map { c in series.reduce(0.0) { $0 + (c < $1.values.count && $1.values[c].isFinite ? $1.values[c] : 0) } }
+        let maximum = niceCeiling((totals.max() ?? 1) * 1.08)
+        let plotWidth = width - left - right, plotHeight = height - top - bottom
+        let group = plotWidth / Double(max(categories.count, 1))
+        var svg = frame(title: title, unit: unit, maximum: maximum)
+        for (c, category) in categories.enumerated() {
+            let x0 = left + Double(c) * group + group * 0.2
+            var base = top + plotHeight
+            for (s, serie) in series.enumerated() where c < serie.values.count && serie.values[c].isFinite && serie.values[c] > 0 {
+                let h = plotHeight * serie.values[c] / maximum
+                base -= h
+                svg += rect(x: x0, y: base, w: group * 0.6, h: h, color: palette[s % palette.count],
+                            tip: "\(serie.name) \(category): \(format(serie.values[c])) \(unit)")
+            }
+            svg += label(x: x0 + group * 0.3, y: base - 6, text: "\(format(totals[c])) \(unit)", anchor: "middle")
+            svg += label(x: x0 + group * 0.3, y: height - bottom + 18, text: category, anchor: "middle")
+        }
+        svg += legend(series.map(\.name), dashedLast: false)
+        return svg + "</svg>\n"
+    }
+
+    /// Dash patterns by line, so that lines lying on each other stay distinguishable.
+    static let dashes = ["", "8 4", "2 3", "10 3 2 3", "5 5", "1 4"]
+
+    /// Lines through points, one colour, dash pattern and marker size per line, with the axes' labels; the
+    /// x axis spans the data (rounded outwards), not zero to the largest value.
     public static func lines(title: String, xLabel: String, yLabel: String, lines: [Line]) -> String {
         let points = lines.flatMap(\.points)
-        let xMax = niceCeiling(points.map(\.x).max() ?? 1), yMax = niceCeiling(points.map(\.y).max() ?? 1)
-        let xMin = min(0, points.map(\.x).min() ?? 0)
+        let yMax = niceCeiling(points.map(\.y).max() ?? 1)
+        let (xMin, xMax) = axisRange(low: points.map(\.x).min() ?? 0, high: points.map(\.x).max() ?? 1)
         let plotWidth = width - left - right, plotHeight = height - top - bottom
         var svg = frame(title: title, unit: yLabel, maximum: yMax)
         for tick in 0...5 {
@@ -57,14 +84,28 @@ public enum SVGChart {
             let path = line.points.sorted { $0.x < $1.x }.map { point in
                 "\(f(left + plotWidth * (point.x - xMin) / max(xMax - xMin, 1e-12))),\(f(top + plotHeight * (1 - point.y / yMax)))"
             }
-            svg += "<polyline fill=\"none\" stroke=\"\(color)\" stroke-width=\"2.5\" points=\"\(path.joined(separator: " "))\"/>\n"
+            let dash = dashes[index % dashes.count]
+            svg += "<polyline fill=\"none\" stroke=\"\(color)\" stroke-width=\"2.5\"\(dash.isEmpty ? "" : " stroke-dasharray=\"\(dash)\"") points=\"\(path.joined(separator: " "))\"/>\n"
             for point in path {
                 let xy = point.split(separator: ",")
-                svg += "<circle cx=\"\(xy[0])\" cy=\"\(xy[1])\" r=\"3.5\" fill=\"\(color)\"><title>\(HTML.escape(line.name))</title></circle>\n"
+                svg += "<circle cx=\"\(xy[0])\" cy=\"\(xy[1])\" r=\"\(f(5 - Double(index % 3)))\" fill=\"\(color)\"><title>\(HTML.escape(line.name))</title></circle>\n"
             }
         }
-        svg += legend(lines.map(\.name), dashedLast: false)
+        for (index, line) in lines.enumerated() {
+            let y = top + 8 + Double(index) * 20, x = width - right + 16
+            let dash = dashes[index % dashes.count]
+            svg += "<line x1=\"\(f(x))\" y1=\"\(f(y))\" x2=\"\(f(x + 16))\" y2=\"\(f(y))\" stroke=\"\(palette[index % palette.count])\" stroke-width=\"2.5\"\(dash.isEmpty ? "" : " stroke-dasharray=\"\(dash)\"")/>\n"
+            svg += label(x: x + 22, y: y + 4, text: line.name, anchor: "start")
+        }
         return svg + "</svg>\n"
+    }
+
+    /// An axis from below `low` to above `high` in round steps: the data fill the plot whatever its offset.
+    static func axisRange(low: Double, high: Double) -> (Double, Double) {
+        guard low.isFinite, high.isFinite, high > low else { return (min(0, low), niceCeiling(max(high, 1e-12))) }
+        let step = niceCeiling((high - low) / 5)
+        let lower = floor(low / step) * step, upper = ceil(high / step) * step
+        return (lower, upper > lower ? upper : lower + step)
     }
 
     private static func frame(title: String, unit: String, maximum: Double) -> String {

@@ -30,12 +30,17 @@ struct CalibrateCommand: ParsableCommand {
     @Option(name: .customLong("operator-profile"),
             help: ArgumentHelp("Measured per-operator (GEMM) profile: a CSV or a directory of them (repeatable).", valueName: "DIR_OR_CSV"))
     var operatorProfiles: [String] = []
-    @Option(help: "Machine id to calibrate (default: the catalogue machine of each profiled GPU).") var machine: String?
+    @Option(help: "Machine id to calibrate (default: the catalogue machine of each profiled GPU).", completion: CompletionIDs.machines) var machine: String?
     @Flag(help: "Only report the error of the catalogue's current constants; fit nothing.") var evaluate = false
     @Flag(name: .customLong("leave-one-out"),
           help: "Also fit the GEMM constants on all architectures but one and report the error on the one left out, for each.")
     var leaveOneOut = false
+    @Option(name: .customLong("write"), help: ArgumentHelp(
+        "Also write the machine's catalogue file with the fitted constants here (one machine: add --machine when the profiles cover several); saved as machines/<id>.json in a folder, it is a --catalog overlay.",
+        valueName: "FILE"))
+    var writeMachine: String?
 
+    @OptionGroup var timings: NoTimingsFlag
     @OptionGroup var catalogOptions: CatalogOptions
     @OptionGroup var output: ReportOutputOptions
 
@@ -46,6 +51,7 @@ struct CalibrateCommand: ParsableCommand {
         guard !leaveOneOut || !operatorProfiles.isEmpty else {
             throw ValidationError("--leave-one-out needs --operator-profile DIR_OR_CSV")
         }
+        guard writeMachine == nil || !evaluate else { throw ValidationError("--write needs fitted constants: drop --evaluate") }
     }
 
     func run() throws {
@@ -80,7 +86,15 @@ struct CalibrateCommand: ParsableCommand {
                                      errors: errors.map(CalibrationResult.Row.init),
                                      operatorErrors: operators.errorsByArchitecture(constants), leaveOneArchitectureOut: loao)
         }
+        if let writeMachine {
+            guard results.count == 1, let result = results.first else {
+                throw ValidationError("--write writes one machine, and the profiles cover \(results.count) (\(results.map(\.machine).joined(separator: ", "))): add --machine ID")
+            }
+            let machine = try catalog.machine(MachineID(result.machine), file: "command line", jsonPath: "--machine")
+            try OutputFile.write(try MachineFileWriter.text(machine, calibration: result.calibration, catalog: catalog), to: writeMachine, force: output.force)
+        }
+        let provenance = Provenance(catalog: catalog, inputs: try inputs.flatMap(Provenance.Input.files))
         try output.write(text: CalibrationTables.render(results, fitted: !evaluate), tables: CalibrationTables.tables(results, fitted: !evaluate),
-                         json: results, title: "SplitPlan calibration")
+                         json: NamedList(name: "fits", items: results), provenance: provenance, title: "SplitPlan calibration")
     }
 }

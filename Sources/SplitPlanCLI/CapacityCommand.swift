@@ -25,11 +25,13 @@ struct CapacityCommand: ParsableCommand {
 
     @Argument(help: "Scenario file (default: the bundled quick-start scenario).") var scenario: String?
     @OptionGroup var cluster: ClusterOptions
-    @Option(help: "Model id, overriding the scenario's.") var model: String?
+    @Option(help: "Model id, overriding the scenario's.", completion: CompletionIDs.models) var model: String?
     @Option(help: "Seconds of arrivals in each simulation (default: the scenario's).") var duration: Double?
     @Option(help: "Number of seeds (1, 2, ... N); the capacity is their median.") var seeds: Int = 3
     @Option(help: "Relative width at which the bisection stops (0.02 = 2 %).") var tolerance: Double = 0.02
     @OptionGroup var limit: RunLimitOptions
+    @OptionGroup var workload: WorkloadOptions
+    @OptionGroup var settings: SettingOptions
     @Flag(name: .customLong("no-timings"), help: "Accepted for symmetry with other commands: this report has no timings.") var noTimings = false
     @OptionGroup var catalogOptions: CatalogOptions
     @OptionGroup var output: ReportOutputOptions
@@ -41,13 +43,13 @@ struct CapacityCommand: ParsableCommand {
 
     func run() throws {
         let deadline = limit.start()
-        let session = try ScenarioSession(path: scenario, catalogOptions: catalogOptions)
+        let session = try ScenarioSession(path: scenario, catalogOptions: catalogOptions, trace: workload.trace, settings: try settings.overrides())
         if let duration, !NumberRule.positive.accepts(duration) {
             throw ClusterModelError.invalidValue(path: "command line", jsonPath: "--duration", value: NumberFormatting.compact(duration),
                                                  allowed: NumberRule.positive.description)
         }
         if let model { _ = try session.catalog.model(ModelID(model), file: "command line", jsonPath: "--model") }
-        let pools = try cluster.pools(session, model: model)
+        let (pools, planInput) = try cluster.pools(session, model: model)
         let request = PlanRequest(scenario: session.scenario, traces: session.traces, model: model.map(ModelID.init))
         let planner = ProvisioningPlanner(catalog: session.catalog, solver: GLPKSolver(), options: .within(deadline))
         var simulation = ScenarioSimulation(scenario: session.scenario, catalog: session.catalog, traces: session.traces,
@@ -58,6 +60,7 @@ struct CapacityCommand: ParsableCommand {
         let report = try CapacityReport(pools: pools, request: request, planner: planner, search: search)
         let tables = CapacityText.tables(report)
         try output.write(text: CapacityText.render(report), tables: tables, json: report,
+                         provenance: Provenance(catalog: session.catalog, inputs: session.inputs + (planInput.map { [$0] } ?? []), settings: settings.settings),
                          title: "SplitPlan capacity: \(report.scenario)")
     }
 }

@@ -16,12 +16,14 @@ struct CatalogCommand: ParsableCommand {
         subcommands: [CatalogShowCommand.self]
     )
 
+    @OptionGroup var timings: NoTimingsFlag
     @OptionGroup var catalogOptions: CatalogOptions
     @OptionGroup var output: ReportOutputOptions
 
     func run() throws {
         let catalog = try catalogOptions.load()
-        try output.write(tables: CatalogTables.tables(catalog), json: CatalogListing(catalog), title: "SplitPlan catalogue")
+        try output.write(tables: CatalogTables.tables(catalog), json: CatalogListing(catalog), provenance: Provenance(catalog: catalog, inputs: []),
+                         title: "SplitPlan catalogue")
     }
 }
 
@@ -32,9 +34,10 @@ struct CatalogShowCommand: ParsableCommand {
         discussion: "Example: splitplan catalog show llama2-70b"
     )
 
-    @Argument(help: "A machine, GPU or model id.")
+    @Argument(help: "A machine, GPU or model id.", completion: CompletionIDs.entries)
     var id: String
 
+    @OptionGroup var timings: NoTimingsFlag
     @OptionGroup var catalogOptions: CatalogOptions
     @OptionGroup var output: ReportOutputOptions
 
@@ -45,6 +48,7 @@ struct CatalogShowCommand: ParsableCommand {
                 + catalog.models.keys.map(\.rawValue)).sorted()
             throw ValidationError("no catalogue entry '\(id)'; known: \(known.joined(separator: ", "))")
         }
-        try output.write(tables: [entry.table()], json: entry.fields, title: "SplitPlan catalogue: \(id)")
+        try output.write(tables: [entry.table()], json: entry.fields, provenance: Provenance(catalog: catalog, inputs: []),
+                         title: "SplitPlan catalogue: \(id)")
     }
 }

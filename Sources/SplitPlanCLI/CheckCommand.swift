@@ -21,6 +21,7 @@ struct CheckCommand: ParsableCommand {
 
     @Argument(help: "Scenario files or directories (default: the bundled scenarios).") var paths: [String] = []
     @Option(help: ArgumentHelp("Also write JUnit XML here.", valueName: "FILE")) var junit: String?
+    @OptionGroup var workload: WorkloadOptions
     @Flag(name: .customLong("no-timings"), help: "Report times as 0, so repeated runs print identical bytes.") var noTimings = false
     @OptionGroup var limit: RunLimitOptions
     @OptionGroup var catalogOptions: CatalogOptions
@@ -35,9 +36,11 @@ struct CheckCommand: ParsableCommand {
         }
         let override = try catalogOptions.catalog.map(CatalogOptions.overlay)
         let options = SolveOptions.within(deadline)
-        let checker = ScenarioCheck(catalogOverride: override, deadline: deadline) {
+        var configured = ScenarioCheck(catalogOverride: override, deadline: deadline) {
             ProvisioningPlanner(catalog: $0, solver: GLPKSolver(), options: options)
         }
+        configured.traceOverride = workload.trace.map(InputFile.url)
+        let checker = configured
         let progress = Progress(total: files.count, label: "checking")
         let zeroTimes = noTimings
         // The files are checked side by side; the report lists them in the order given.
@@ -48,8 +51,11 @@ struct CheckCommand: ParsableCommand {
             return outcome
         }
         progress.finish()
+        let provenance = Provenance(catalogDigests: outcomes.map(\.catalogSHA256).filter { !$0.isEmpty },
+                                    inputs: outcomes.map { Provenance.Input(path: $0.file, sha256: $0.sha256) }, settings: [])
         try output.write(text: CheckText.render(outcomes, colour: output.output == nil && Terminal.allowsEscapes(isTerminal: isatty(STDOUT_FILENO) == 1)),
-                         tables: [CheckText.table(outcomes)], json: outcomes, title: "SplitPlan check")
+                         tables: [CheckText.table(outcomes)], json: NamedList(name: "scenarios", items: outcomes), provenance: provenance,
+                         title: "SplitPlan check")
         if let junit { try OutputFile.write(CheckText.junit(outcomes, started: started, noTimings: noTimings).render(), to: junit, force: output.force) }
         if outcomes.contains(where: { $0.invalid != nil }) { throw ExitCode(ExitStatus.badInput) }
         if outcomes.contains(where: { $0.stopped != nil }) { throw ExitCode(ExitStatus.timeLimit) }
@@ -93,7 +99,7 @@ enum CheckText {
     /// One suite per scenario file. `timestamp` and `hostname` are fixed under --no-timings, so that the
     /// report, like every output, is byte-identical across runs.
     static func junit(_ outcomes: [ScenarioCheck.Outcome], started: Date, noTimings: Bool) -> JUnitXML {
-        let suites = outcomes.map { outcome -> JUnitXML.Suite in
+        var suites = outcomes.map { outcome -> JUnitXML.Suite in
             if let invalid = outcome.invalid {
                 return JUnitXML.Suite(name: outcome.scenario, file: outcome.file, cases: [
                     JUnitXML.TestCase(className: outcome.scenario, name: "valid", seconds: outcome.seconds, error: invalid, type: "invalid")])
@@ -108,6 +114,10 @@ enum CheckText {
                                   failure: expectation.passed ? nil : "\(outcome.scenario): \(expectation.name): expected \(expectation.expected), got \(expectation.actual)",
                                   type: expectation.passed ? nil : "expectation")
             })
+        }
+        for (index, outcome) in outcomes.enumerated() {
+            suites[index].properties = [("splitplan.version", SplitPlanCommand.version), ("scenario.sha256", outcome.sha256),
+                                        ("catalog.sha256", outcome.catalogSHA256)]
         }
         let formatter = ISO8601DateFormatter()
         formatter.timeZone = TimeZone(identifier: "UTC")

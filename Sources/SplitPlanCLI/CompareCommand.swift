@@ -21,9 +21,9 @@ struct CompareCommand: ParsableCommand {
 
     @Argument(help: "Scenario files (default: the bundled quick-start scenario).") var scenarios: [String] = []
     @OptionGroup var candidates: CandidateOptions
-    @Option(help: "Design the ratios are against (default: baseline-h100 when compared, else the first).") var baseline: String?
-    @Option(name: .customLong("set"), help: ArgumentHelp("What-if override KEY=VALUE, repeated (e.g. machine.dgx-h100.pricePerHourUSD=26).", valueName: "KEY=VALUE"))
-    var overrides: [String] = []
+    @Option(help: "Design the ratios are against (default: baseline-h100 when compared, else the first).", completion: CompletionIDs.designs) var baseline: String?
+    @OptionGroup var settings: SettingOptions
+    @OptionGroup var workload: WorkloadOptions
     @Option(name: [.customLong("duration"), .customLong("simulate-seconds")],
             help: "Seconds of arrivals to simulate per plan, as in simulate and capacity; 0 to skip simulation.") var simulateSeconds: Double = 60
     @Flag(name: .customLong("no-timings"), help: "Report solver and simulation times as 0, so repeated runs print identical bytes.")
@@ -38,9 +38,9 @@ struct CompareCommand: ParsableCommand {
 
     func run() throws {
         let deadline = limit.start()
-        let whatIfs = try overrides.map(SettingOverride.init(commandLine:))
+        let whatIfs = try settings.overrides()
         let sessions = try (scenarios.isEmpty ? [nil] : scenarios.map { Optional($0) }).map { path -> ScenarioSession in
-            var session = try ScenarioSession(path: path, catalogOptions: catalogOptions)
+            var session = try ScenarioSession(path: path, catalogOptions: catalogOptions, trace: workload.trace)
             session.scenario = try candidates.apply(to: session.scenario, catalog: session.catalog)
             return session
         }
@@ -59,7 +59,7 @@ struct CompareCommand: ParsableCommand {
             if !whatIfs.isEmpty {
                 let (catalog, scenario) = try SettingOverride.apply(whatIfs, catalog: session.catalog, scenario: session.scenario)
                 rows += try comparison.rows(scenario: scenario, catalog: catalog, traces: session.traces, designs: list,
-                                            variant: overrides.joined(separator: " "), progress: progress.step)
+                                            variant: settings.settings.joined(separator: " "), progress: progress.step)
             }
         }
         progress.finish()
@@ -73,7 +73,8 @@ struct CompareCommand: ParsableCommand {
             }
         }
         let tables = CompareReport.tables(rows, baseline: reference, whatIf: !whatIfs.isEmpty)
-        try output.write(tables: tables, json: rows) {
+        let provenance = Provenance(catalogs: sessions.map(\.catalog), inputs: sessions.flatMap(\.inputs), settings: settings.settings)
+        try output.write(tables: tables, json: NamedList(name: "rows", items: rows), provenance: provenance) {
             CompareReport.html(rows, tables: tables, baseline: reference, scenarios: sessions.map(\.scenario.name))
         }
     }

@@ -50,13 +50,19 @@ enum CompareReport {
                 let names = group.map(\.plan.design)
                 let suffix = variant == "baseline" ? "" : " (\(variant))"
                 body.append("<h2>\(HTML.escape(scenario + suffix))</h2>")
-                body.append(HTML.figure(SVGChart.bars(title: "Cost per pool", unit: "USD/h", categories: names, series: series(group, cost: true)),
-                                   caption: "Hourly cost of each design's pools, by role."))
-                body.append(HTML.figure(SVGChart.bars(title: "Provisioned power per pool", unit: "kW", categories: names, series: series(group, cost: false)),
-                                   caption: "Provisioned power of each design's pools, by role."))
+                body.append(HTML.figure(SVGChart.stackedBars(title: "Cost by pool role", unit: "USD/h", categories: names, series: series(group, \.costPerHourUSD)),
+                                   caption: "Hourly cost of each design's pools, stacked by role; the total above each bar."))
+                body.append(HTML.figure(SVGChart.stackedBars(title: "Provisioned power by pool role", unit: "kW", categories: names, series: series(group, \.powerKW)),
+                                   caption: "Provisioned power of each design's pools, stacked by role; the total above each bar."))
                 body.append(HTML.figure(SVGChart.bars(title: "Requests per second", unit: "req/s", categories: names,
-                                                 series: [SVGChart.Series(name: "planned rate", values: group.map(\.plan.requestsPerSecond))]),
+                                                 series: [SVGChart.Series(name: "rate", values: group.map(\.plan.requestsPerSecond))]),
                                    caption: "The rate each design serves within the SLOs and the budget."))
+                body.append(HTML.figure(SVGChart.bars(title: "Requests per second per USD/h", unit: "req/s per USD/h", categories: names,
+                                                 series: [SVGChart.Series(name: "per USD/h", values: group.map { $0.plan.requestsPerSecond / $0.plan.costPerHourUSD })]),
+                                   caption: "Throughput bought per dollar-hour: higher is cheaper per request."))
+                body.append(HTML.figure(SVGChart.bars(title: "Requests per second per kW", unit: "req/s per kW", categories: names,
+                                                 series: [SVGChart.Series(name: "per kW", values: group.map { $0.plan.requestsPerSecond / $0.plan.powerKW })]),
+                                   caption: "Throughput per kilowatt of provisioned power: higher serves more within a power budget."))
                 let simulated = group.filter { $0.simulated?.slowdown != nil }
                 if let first = simulated.first?.simulated {
                     for check in first.slo where check.percentile == "p99" || check.percentile == "p50" {
@@ -74,14 +80,11 @@ enum CompareReport {
                              body: body)
     }
 
-    private static func series(_ group: [ComparisonRow], cost: Bool) -> [SVGChart.Series] {
+    /// Each role's total of a pool figure, per design.
+    private static func series(_ group: [ComparisonRow], _ figure: KeyPath<ProvisioningPlan.Pool, Double>) -> [SVGChart.Series] {
         ["prompt", "token", "mixed"].map { role in
             SVGChart.Series(name: role, values: group.map { row in
-                row.plan.pools.filter { $0.role.rawValue == role }.reduce(0.0) { total, pool in
-                    let share = cost ? row.plan.costPerHourUSD : row.plan.powerKW
-                    let machines = Double(row.plan.pools.reduce(0) { $0 + $1.count })
-                    return total + (machines > 0 ? share * Double(pool.count) / machines : 0)
-                }
+                row.plan.pools.filter { $0.role.rawValue == role }.reduce(0.0) { $0 + $1[keyPath: figure] }
             })
         }
     }

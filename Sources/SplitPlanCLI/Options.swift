@@ -48,9 +48,11 @@ struct RunLimitOptions: ParsableArguments {
 /// the catalogue (exit 65).
 struct CandidateOptions: ParsableArguments {
     @Option(name: [.customLong("designs"), .customLong("design")],
-            help: ArgumentHelp("Designs, comma-separated, or `all` (default: the scenario's); --design is the same option.", valueName: "LIST"))
+            help: ArgumentHelp("Designs, comma-separated, or `all` (default: the scenario's); --design is the same option.", valueName: "LIST"),
+            completion: CompletionIDs.designs)
     var designs: String?
-    @Option(help: ArgumentHelp("Candidate machine ids, comma-separated (default: the scenario's, else every catalogue machine).", valueName: "LIST"))
+    @Option(help: ArgumentHelp("Candidate machine ids, comma-separated (default: the scenario's, else every catalogue machine).", valueName: "LIST"),
+            completion: CompletionIDs.machines)
     var machines: String?
 
     func validate() throws {
@@ -90,4 +92,43 @@ enum DesignList {
             return design
         }.reduce(into: [Design]()) { if !$0.contains($1) { $0.append($1) } }
     }
+}
+
+/// `--trace FILE`: the workload replayed from a trace (arrival times and sizes) instead of the scenario's,
+/// the same in plan, simulate, capacity, compare, sweep and check.
+struct WorkloadOptions: ParsableArguments {
+    @Option(help: ArgumentHelp(
+        "Take the workload from this trace (Azure, SplitwiseSim or generic arrival_s,prompt_tokens,output_tokens CSV; - for standard input): its arrivals and sizes replace the scenario's.",
+        valueName: "FILE"))
+    var trace: String?
+}
+
+/// `--set KEY=VALUE`: overrides of scenario and catalogue values for this run (any catalogue value, by
+/// `<gpu|machine|model>.<id>.<path>`). In compare each list of overrides is a what-if variant beside the
+/// scenario as written.
+struct SettingOptions: ParsableArguments {
+    @Option(name: .customLong("set"), help: ArgumentHelp(
+        "Override KEY=VALUE, repeated: machine.dgx-h100.pricePerHourUSD=26, machine.dgx-a100.calibration.computeEfficiency=0.6, workload.rate=40, slo.ttft.p99.seconds=2.",
+        valueName: "KEY=VALUE"))
+    var settings: [String] = []
+
+    func overrides() throws -> [SettingOverride] { try settings.map(SettingOverride.init(commandLine:)) }
+}
+
+/// `--no-timings` where a report has no times to zero: accepted, so that every command takes it.
+struct NoTimingsFlag: ParsableArguments {
+    @Flag(name: .customLong("no-timings"), help: "Accepted for symmetry with other commands: this report has no timings.") var noTimings = false
+}
+
+/// What shell completion offers for ids: the catalogue's, read when the shell asks (so a catalogue set
+/// by $SPLITPLAN_CATALOG is offered too), and the designs.
+enum CompletionIDs {
+    static let designs = CompletionKind.list(["all"] + Design.allCases.map(\.rawValue))
+    static let machines = CompletionKind.custom { _, _, _ in catalog().map { $0.machines.keys.map(\.rawValue).sorted() } ?? [] }
+    static let models = CompletionKind.custom { _, _, _ in catalog().map { $0.models.keys.map(\.rawValue).sorted() } ?? [] }
+    static let entries = CompletionKind.custom { _, _, _ in
+        catalog().map { ($0.machines.keys.map(\.rawValue) + $0.gpus.keys.map(\.rawValue) + $0.models.keys.map(\.rawValue)).sorted() } ?? []
+    }
+
+    private static func catalog() -> Catalog? { try? Catalog.load(directory: BundledResources.catalogDirectory()) }
 }

@@ -12,6 +12,7 @@ enum OutputFile {
 
     static func write(_ data: Data, to path: String?, force: Bool) throws {
         guard let path, path != "-" else {
+            if let capture = Terminal.capture { return capture.appendOutput(String(decoding: data, as: UTF8.self)) }
             guard !Terminal.quiet else { return }
             do {
                 try FileHandle.standardOutput.write(contentsOf: data)

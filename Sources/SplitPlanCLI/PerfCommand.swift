@@ -18,8 +18,8 @@ struct PerfCommand: ParsableCommand {
             """
     )
 
-    @Option(help: "Model id.") var model: String
-    @Option(help: "Machine id.") var machine: String
+    @Option(help: "Model id.", completion: CompletionIDs.models) var model: String
+    @Option(help: "Machine id.", completion: CompletionIDs.machines) var machine: String
     @Option(help: "Tensor-parallel degree (default: every GPU of the machine).") var tp: Int?
     @Option(name: .customLong("power-cap-fraction"), help: ArgumentHelp("Power cap as a fraction of the machine's power (one its powerCaps allow), as the @CAP of a --pool; --power-cap elsewhere is a fleet budget in kW.", valueName: "FRACTION"))
     var powerCap: Double = 1
@@ -27,6 +27,7 @@ struct PerfCommand: ParsableCommand {
     @Option(help: "Batch size: prompts prefilled together, and sequences per decode step.") var batch: Int?
     @Option(help: "Context tokens per sequence for the decode step (default: prompt tokens, else 1024).") var context: Int?
 
+    @OptionGroup var timings: NoTimingsFlag
     @OptionGroup var catalogOptions: CatalogOptions
     @OptionGroup var output: ReportOutputOptions
 
@@ -46,10 +47,12 @@ struct PerfCommand: ParsableCommand {
         if promptTokens != nil || batch != nil {
             let prompt = promptTokens ?? 1024, size = batch ?? 1
             let summary = PerformanceSummary(model: performance, promptTokens: prompt, batch: size, contextTokens: context ?? prompt)
-            try output.write(text: PerfTables.point(summary), tables: [PerfTables.pointTable(summary)], json: summary, title: "SplitPlan perf")
+            try output.write(text: PerfTables.point(summary), tables: [PerfTables.pointTable(summary)], json: summary,
+                             provenance: Provenance(catalog: catalog, inputs: []), title: "SplitPlan perf")
         } else {
             let sweep = PerfSweep(performance, contextTokens: context ?? 1024)
             try output.write(text: PerfTables.sweep(sweep), tables: PerfTables.sweepTables(sweep), json: sweep,
+                             provenance: Provenance(catalog: catalog, inputs: []),
                              title: "SplitPlan perf: \(sweep.summary.model) on \(sweep.summary.machine)")
         }
     }

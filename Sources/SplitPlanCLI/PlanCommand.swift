@@ -23,7 +23,7 @@ struct PlanCommand: ParsableCommand {
     )
 
     @Argument(help: "Scenario file (default: the bundled quick-start scenario).") var scenario: String?
-    @Option(help: "Model id, overriding the scenario's.") var model: String?
+    @Option(help: "Model id, overriding the scenario's.", completion: CompletionIDs.models) var model: String?
     @OptionGroup var candidates: CandidateOptions
     @Option(help: "Objective: min-cost, min-power or max-throughput.") var objective: Objective?
     @Option(name: .customLong("cost-cap"), help: ArgumentHelp("Cost cap, USD per hour.", valueName: "USD_PER_HOUR")) var costCap: Double?
@@ -37,6 +37,8 @@ struct PlanCommand: ParsableCommand {
     @Option(help: "Random seed for the verifying simulation's arrivals.") var seed: UInt64 = 1
     @Flag(name: .customLong("no-timings"), help: "Report solver and simulation times as 0, so repeated runs print identical bytes.")
     var noTimings = false
+    @OptionGroup var workload: WorkloadOptions
+    @OptionGroup var settings: SettingOptions
     @OptionGroup var catalogOptions: CatalogOptions
     @OptionGroup var output: ReportOutputOptions
 
@@ -48,7 +50,7 @@ struct PlanCommand: ParsableCommand {
                                                      allowed: rule.description)
             }
         }
-        let session = try ScenarioSession(path: scenario, catalogOptions: catalogOptions)
+        let session = try ScenarioSession(path: scenario, catalogOptions: catalogOptions, trace: workload.trace, settings: try settings.overrides())
         let chosen = try candidates.apply(to: session.scenario, catalog: session.catalog)
         // One design asked for is planned as that design; several as the scenario's list.
         let design = candidates.designList.flatMap { $0.count == 1 ? $0[0] : nil }
@@ -79,7 +81,8 @@ struct PlanCommand: ParsableCommand {
         }
         let report = PlanReport(scenario: session.scenario.name, plans: plans, verification: verification)
         try output.write(text: PlanText.render(report, markdown: false), markdown: PlanText.render(report, markdown: true),
-                         tables: [PlanText.poolTable(report)], json: report) { PlanText.html(report) }
+                         tables: [PlanText.poolTable(report)], json: report,
+                         provenance: Provenance(catalog: session.catalog, inputs: session.inputs, settings: settings.settings)) { PlanText.html(report) }
         if let best = plans.first, best.solver.status == .timeLimit || (best.feasible && best.solver.status == .feasible) {
             throw ExitCode(ExitStatus.timeLimit)
         }

@@ -20,9 +20,12 @@ struct ClusterOptions: ParsableArguments {
     }
 
     /// The pools, checked against the scenario (a plan of another scenario or model is refused) and the catalogue.
-    func pools(_ session: ScenarioSession, model: String?) throws -> [PoolSpec] {
-        try plan.map { try PoolArguments.fromPlan($0, scenario: session.scenario, model: model) }
-            ?? PoolArguments.parse(pool, catalog: session.catalog)
+    func pools(_ session: ScenarioSession, model: String?) throws -> (pools: [PoolSpec], plan: Provenance.Input?) {
+        if let plan {
+            let (pools, sha256) = try PoolArguments.fromPlan(plan, scenario: session.scenario, model: model)
+            return (pools, Provenance.Input(path: InputFile.url(plan).path, sha256: sha256))
+        }
+        return (try PoolArguments.parse(pool, catalog: session.catalog), nil)
     }
 }
 
@@ -51,8 +54,8 @@ enum PoolArguments {
     }
 
     /// A plan's pools, refusing a plan made for another scenario or model, or an infeasible one.
-    static func fromPlan(_ path: String, scenario: Scenario, model: String?) throws -> [PoolSpec] {
-        let json = try JSONDocument.load(InputFile.url(path), role: "plan file")
+    static func fromPlan(_ path: String, scenario: Scenario, model: String?) throws -> (pools: [PoolSpec], sha256: String) {
+        let (json, sha256) = try JSONDocument.loadDigested(InputFile.url(path), role: "plan file")
         let planned = try json.child("scenario", expected: "the scenario name the plan was made for").string()
         guard planned == scenario.name else {
             throw ClusterModelError.invalidValue(path: path, jsonPath: "scenario", value: "\"\(planned)\"",
@@ -66,11 +69,11 @@ enum PoolArguments {
         guard try json.child("feasible", expected: "true or false").bool() else {
             throw ClusterModelError.invalidValue(path: path, jsonPath: "feasible", value: "false", allowed: "a feasible plan (it has no pools)")
         }
-        return try json.child("pools", expected: "an array of pools").elements().map { pool in
+        return (try json.child("pools", expected: "an array of pools").elements().map { pool in
             PoolSpec(role: try pool.child("role", expected: "prompt, token or mixed").choice(Role.self),
                      machine: try pool.child("machine", expected: "a machine id").identifier(MachineID.self),
                      powerCap: try pool.number("powerCap", .above(0, atMost: 1)),
                      count: try pool.integer("count", .atLeast(0, atMost: 100_000)))
-        }
+        }, sha256)
     }
 }

@@ -22,8 +22,9 @@ struct SimulateCommand: ParsableCommand {
 
     @Argument(help: "Scenario file (default: the bundled quick-start scenario).") var scenario: String?
     @OptionGroup var cluster: ClusterOptions
-    @Option(help: "Model id, overriding the scenario's.") var model: String?
-    @Option(help: ArgumentHelp("Replay this trace (Azure, SplitwiseSim or generic arrival_s,prompt_tokens,output_tokens CSV; - for standard input) instead of the scenario's workload.", valueName: "FILE")) var trace: String?
+    @Option(help: "Model id, overriding the scenario's.", completion: CompletionIDs.models) var model: String?
+    @OptionGroup var workload: WorkloadOptions
+    @OptionGroup var settings: SettingOptions
     @Option(help: ArgumentHelp("Arrival rate, requests per second.", valueName: "REQ_PER_S")) var rate: Double?
     @Option(help: "Seconds of arrivals to simulate.") var duration: Double?
     @Option(help: "Random seed for generated arrivals.") var seed: UInt64 = 1
@@ -40,7 +41,7 @@ struct SimulateCommand: ParsableCommand {
 
     func run() throws {
         let deadline = limit.start()
-        let session = try ScenarioSession(path: scenario, catalogOptions: catalogOptions)
+        let session = try ScenarioSession(path: scenario, catalogOptions: catalogOptions, settings: try settings.overrides())
         for (flag, value, rule) in [("--rate", rate, NumberRule.ratePerSecond), ("--duration", duration, .positive)] {
             if let value, !rule.accepts(value) {
                 throw ClusterModelError.invalidValue(path: "command line", jsonPath: flag, value: NumberFormatting.compact(value),
@@ -48,9 +49,11 @@ struct SimulateCommand: ParsableCommand {
             }
         }
         if let model { _ = try session.catalog.model(ModelID(model), file: "command line", jsonPath: "--model") }
-        let pools = try cluster.pools(session, model: model)
+        let (pools, planInput) = try cluster.pools(session, model: model)
+        // A replayed trace keeps its own times (--rate rescales them); the scenario's workload is not read.
+        let replay = try workload.trace.map { try Trace.load(InputFile.url($0)) }
         var simulation = ScenarioSimulation(scenario: session.scenario, catalog: session.catalog, traces: session.traces,
-                                            model: model.map(ModelID.init), trace: try trace.map { try Trace.load(InputFile.url($0)) },
+                                            model: model.map(ModelID.init), trace: replay,
                                             ratePerSecond: rate, durationSeconds: duration, seed: seed)
         simulation.maximumRequests = maxRequests
         simulation.borrowing = cluster.borrowing
@@ -59,12 +62,15 @@ struct SimulateCommand: ParsableCommand {
         var result = try simulation.run(pools: pools, progress: progress.fraction)
         progress.finish()
         if noTimings { result.wallSeconds = 0 }
+        let provenance = Provenance(catalog: session.catalog,
+                                    inputs: session.inputs + [planInput, replay.map { Provenance.Input(path: $0.file, sha256: $0.sha256) }].compactMap { $0 },
+                                    settings: settings.settings)
         if output.format == .text {
             try OutputFile.write(SimulationText.render(result, scenario: session.scenario.name,
                                                               reference: session.scenario.slo.referenceMachine?.rawValue), to: output.output, force: output.force)
         } else {
             let tables = SimulationText.tables(result)
-            try output.write(tables: tables, json: result) { SimulationText.html(result, tables: tables, scenario: session.scenario.name) }
+            try output.write(tables: tables, json: result, provenance: provenance) { SimulationText.html(result, tables: tables, scenario: session.scenario.name) }
         }
         if !result.sloMet { throw ExitCode(ExitStatus.infeasible) }
     }

@@ -64,8 +64,23 @@ enum SimulationText {
                      rows: [["\(result.preemptions)", "\(result.preemptedRequests)", "\(result.mixedRoutedRequests)"]])]
     }
 
+    /// The cluster simulated, as its title names it: `25 × prompt dgx-h100, 15 × token dgx-h100@0.7`.
+    static func clusterName(_ result: SimulationResult) -> String {
+        result.pools.map { "\($0.count) × \($0.role.rawValue) \($0.machine)\($0.powerCap < 1 ? "@\(Format.fixed($0.powerCap, 2))" : "")" }
+            .joined(separator: ", ")
+    }
+
     static func html(_ result: SimulationResult, tables: [ReportTable], scenario: String) -> String {
         var body: [String] = []
+        let verdict = result.slo.isEmpty ? "no SLOs" : result.sloMet ? "every SLO met" : "SLOs missed: "
+            + result.slo.filter { !$0.met }.map { "\($0.metric) \($0.percentile)" }.joined(separator: ", ")
+        body.append("<p><strong>\(HTML.escape(verdict))</strong>; \(Format.integer(result.completed)) of \(Format.integer(result.requests)) requests completed, "
+            + "\(Format.fixed(result.completedRequestsPerSecond, 2)) req/s in the measurement window; \(Format.integer(result.preemptions)) KV preemptions.</p>")
+        // Percentiles in a table, not a chart: TBT (milliseconds) and E2E (seconds) share no useful axis.
+        body.append(ReportTable(title: "Latency (seconds)", headers: ["metric", "p50", "p90", "p99"],
+                                rows: [("TTFT", result.ttft), ("TBT", result.tbt), ("E2E", result.e2e)].map {
+                                    [$0.0, Format.fixed($0.1.p50, 4), Format.fixed($0.1.p90, 4), Format.fixed($0.1.p99, 4)]
+                                }).html())
         if !result.slo.isEmpty {
             body.append(HTML.figure(SVGChart.bars(title: "Simulated latency against the SLOs", unit: result.slo.first?.unit ?? "",
                                                      categories: result.slo.map { "\($0.metric) \($0.percentile)" },
@@ -76,8 +91,8 @@ enum SimulationText {
         body.append(HTML.figure(SVGChart.bars(title: "Energy by pool", unit: "kWh", categories: result.pools.map { "\($0.role.rawValue) \($0.machine)" },
                                                  series: [SVGChart.Series(name: "energy", values: result.pools.map(\.energyKWh))]),
                     caption: "Energy from each pool's time in prefill, decode and idle."))
-        body += tables.map { $0.html() }
-        return HTML.document(title: "SplitPlan simulation: \(scenario)",
-                             subtitle: "\(result.completed) of \(result.requests) requests completed; SLOs \(result.sloMet ? "met" : "missed")", body: body)
+        body += tables.filter { $0.title != "Latency (seconds)" }.map { $0.html() }
+        return HTML.document(title: "SplitPlan simulation: \(clusterName(result))",
+                             subtitle: "scenario \(scenario): \(Format.integer(result.requests)) requests over \(Format.fixed(result.simulatedSeconds, 0)) s simulated", body: body)
     }
 }

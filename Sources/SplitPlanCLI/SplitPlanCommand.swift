@@ -7,6 +7,9 @@ import Throughput
 
 /// The root command only lists the subcommands; each lives in its own file.
 public struct SplitPlanCommand: ParsableCommand {
+    /// The tool's version, as `--version` prints it and every machine-readable report carries it.
+    public static let version = "0.2.0"
+
     public static let configuration = CommandConfiguration(
         commandName: "splitplan",
         abstract: "Provision LLM inference clusters that split prompt and token phases.",
@@ -16,7 +19,7 @@ public struct SplitPlanCommand: ParsableCommand {
             64 usage error, 65 bad input data, 66 an input file that does not exist, 73 an output that
             cannot be created, 74 an output that could not be written.
             """,
-        version: "0.1.0",
+        version: SplitPlanCommand.version,
         subcommands: [PlanCommand.self, SimulateCommand.self, CapacityCommand.self, CompareCommand.self, SweepCommand.self, CheckCommand.self, CatalogCommand.self, ValidateCommand.self, PerfCommand.self, CalibrateCommand.self]
     )
 
@@ -54,6 +57,13 @@ public struct SplitPlanCommand: ParsableCommand {
     /// test suites, whose output stays clean while they exercise every failure.
     public static func run(quietly arguments: [String]) -> Int32 {
         Terminal.$quiet.withValue(true) { run(arguments: arguments) }
+    }
+
+    /// As `run(arguments:)`, with what would reach standard output and standard error returned instead.
+    public static func run(capturing arguments: [String]) -> (status: Int32, standardOutput: String, standardError: String) {
+        let capture = Terminal.Capture()
+        let status = Terminal.$capture.withValue(capture) { run(arguments: arguments) }
+        return (status, capture.output, capture.error)
     }
 
     private static func report(_ message: String, code: Int32) -> Int32 {
@@ -110,16 +120,30 @@ public enum CLIError: Error, CustomStringConvertible {
 enum Terminal {
     /// Set by `SplitPlanCommand.run(quietly:)`.
     @TaskLocal static var quiet = false
+    /// Set by `SplitPlanCommand.run(capturing:)`: what would reach the terminal is kept here instead.
+    @TaskLocal static var capture: Capture?
+
+    final class Capture: @unchecked Sendable {
+        private let lock = NSLock()
+        private var outputText = "", errorText = ""
+        var output: String { lock.withLock { outputText } }
+        var error: String { lock.withLock { errorText } }
+        func appendOutput(_ text: String) { lock.withLock { outputText += text } }
+        func appendError(_ text: String) { lock.withLock { errorText += text } }
+    }
 
     /// A line of a report on standard output (held back when quiet).
     static func writeOutput(_ line: String) {
+        if let capture { return capture.appendOutput(line + "\n") }
         guard !quiet else { return }
         print(line)
     }
 
     static func writeError(_ message: String) {
+        let line = message.hasSuffix("\n") ? message : message + "\n"
+        if let capture { return capture.appendError(line) }
         guard !quiet else { return }
-        FileHandle.standardError.write(Data((message.hasSuffix("\n") ? message : message + "\n").utf8))
+        FileHandle.standardError.write(Data(line.utf8))
     }
 
     /// Escape sequences (colour, the progress line) only on a terminal that takes them: not when

@@ -28,6 +28,8 @@ struct SweepCommand: ParsableCommand {
     @OptionGroup var candidates: CandidateOptions
     @Flag(name: .customLong("no-timings"), help: "Accepted for symmetry with other commands: this report has no timings.") var noTimings = false
     @OptionGroup var limit: RunLimitOptions
+    @OptionGroup var workload: WorkloadOptions
+    @OptionGroup var settings: SettingOptions
     @OptionGroup var catalogOptions: CatalogOptions
     @OptionGroup var output: ReportOutputOptions
 
@@ -44,7 +46,7 @@ struct SweepCommand: ParsableCommand {
         guard bounds.count == 2, NumberRule.positive.accepts(bounds[0]), NumberRule.positive.accepts(bounds[1]), bounds[0] < bounds[1] else {
             throw ClusterModelError.invalidValue(path: "command line", jsonPath: flag, value: "\"\(text)\"", allowed: "LOW...HIGH with 0 < LOW < HIGH, e.g. 500...3000")
         }
-        let session = try ScenarioSession(path: scenario, catalogOptions: catalogOptions)
+        let session = try ScenarioSession(path: scenario, catalogOptions: catalogOptions, trace: workload.trace, settings: try settings.overrides())
         let scenario = try candidates.apply(to: session.scenario, catalog: session.catalog)
         let list = scenario.designs
         let progress = Progress(total: list.count * steps, label: "sweeping")
@@ -59,7 +61,12 @@ struct SweepCommand: ParsableCommand {
                                     [point.design, Format.fixed(point.value, 2), point.feasible ? "yes" : "no", Format.fixed(point.requestsPerSecond, 2),
                                      Format.fixed(point.costPerHourUSD, 2), Format.fixed(point.powerKW, 1), point.onFrontier ? "*" : "", point.pools]
                                 })
-        try output.write(tables: [table], json: points) {
+        let winners = SweepWinner.stretches(points, axis: axis, byPower: scenario.objective == .minPower)
+        let criterion = axis == .rate ? (scenario.objective == .minPower ? "the lowest power" : "the lowest cost") : "the most requests per second"
+        let winnerTable = ReportTable(title: "Which design wins where (\(criterion))", headers: ["from \(axis.unit)", "to \(axis.unit)", "design"],
+                                      rows: winners.map { [Format.fixed($0.fromValue, 2), Format.fixed($0.toValue, 2), $0.design ?? "none feasible"] })
+        try output.write(tables: [winnerTable, table], json: SweepReport(winners: winners, points: points),
+                         provenance: Provenance(catalog: session.catalog, inputs: session.inputs, settings: settings.settings)) {
             let byPower = axis == .powerCap
             let lines = Dictionary(grouping: points.filter(\.onFrontier), by: \.design).sorted { $0.key < $1.key }.map { design, frontier in
                 SVGChart.Line(name: design, points: frontier.map { (x: byPower ? $0.powerKW : $0.costPerHourUSD, y: $0.requestsPerSecond) })
@@ -68,7 +75,13 @@ struct SweepCommand: ParsableCommand {
                                        xLabel: byPower ? "provisioned power (kW)" : "cost (USD/h)", yLabel: "req/s", lines: lines)
             return HTML.document(title: "SplitPlan sweep: \(session.scenario.name)",
                                  subtitle: "\(axis.rawValue) from \(Format.fixed(bounds[0], 1)) to \(Format.fixed(bounds[1], 1)) \(axis.unit) in \(steps) steps",
-                                 body: [HTML.figure(chart, caption: "Each design's frontier: no cheaper plan of it serves more."), table.html()])
+                                 body: [winnerTable.html(), HTML.figure(chart, caption: "Each design's frontier: no cheaper plan of it serves more."), table.html()])
         }
     }
+}
+
+/// The sweep as JSON: which design wins where, and every point.
+struct SweepReport: Encodable {
+    var winners: [SweepWinner]
+    var points: [SweepPoint]
 }

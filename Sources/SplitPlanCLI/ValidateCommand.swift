@@ -19,6 +19,7 @@ struct ValidateCommand: ParsableCommand {
     @Argument(help: "Scenario files or directories.")
     var files: [String]
 
+    @OptionGroup var timings: NoTimingsFlag
     @OptionGroup var catalogOptions: CatalogOptions
 
     func validate() throws {

@@ -7,6 +7,15 @@ enum Repository {
     static func path(_ relative: String) -> String { root.appendingPathComponent(relative).path }
 }
 
+/// The tables of a CSV report: each section's `# title` and its lines (header first), the provenance last.
+func csvSections(_ text: String) -> [(title: String, lines: [String])] {
+    var sections: [(title: String, lines: [String])] = []
+    for line in text.components(separatedBy: "\r\n") where !line.isEmpty {
+        if line.hasPrefix("# ") { sections.append((String(line.dropFirst(2)), [])) } else if !sections.isEmpty { sections[sections.count - 1].lines.append(line) }
+    }
+    return sections
+}
+
 func scratchFile(_ name: String, _ text: String? = nil) throws -> String {
     let directory = FileManager.default.temporaryDirectory.appendingPathComponent("splitplan-cli-\(UUID().uuidString)")
     try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)

@@ -19,7 +19,7 @@ import Testing
     /// every plan meets its SLOs in simulation; ratios are against Baseline-H100.
     @Test func compareDesignsWithRatios() throws {
         let json = try run(["compare", coding, "--designs", "all", "--simulate-seconds", "30"], format: "json")
-        let rows = try #require(try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [[String: Any]])
+        let rows = try #require((try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any])?["rows"] as? [[String: Any]])
         #expect(rows.count == 6)
         func row(_ design: String) -> [String: Any]? { rows.first { ($0["plan"] as? [String: Any])?["design"] as? String == design } }
         let baseline = try #require(row("baseline-h100"))
@@ -36,7 +36,10 @@ import Testing
     /// A 30 % cheaper DGX-H100 lowers the cost of the same pools by 30 %.
     @Test func whatIfShowsDeltas() throws {
         let csv = try run(["compare", "--designs", "splitwise-hh", "--set", "machine.dgx-h100.pricePerHourUSD=26.6", "--simulate-seconds", "0"], format: "csv")
-        let lines = csv.split(separator: "\r\n").map { $0.split(separator: ",", omittingEmptySubsequences: false) }
+        let sections = csvSections(csv)
+        #expect(sections.count == 2 && sections.last?.title == "provenance")
+        let body: [String] = sections.first?.lines ?? []
+        let lines = body.map { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) }
         #expect(lines.count == 3 && lines[0].contains("delta USD/h"))
         let cost = try #require(lines[0].firstIndex(of: "USD/h"))
         let before = try #require(Double(lines[1][cost])), after = try #require(Double(lines[2][cost]))
@@ -48,7 +51,7 @@ import Testing
     @Test func whatIfRatiosCompareWithTheUnmodifiedBaseline() throws {
         let json = try run(["compare", "--designs", "baseline-h100", "--set", "machine.dgx-h100.pricePerHourUSD=26.6",
                             "--simulate-seconds", "0"], format: "json")
-        let rows = try #require(try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [[String: Any]])
+        let rows = try #require((try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any])?["rows"] as? [[String: Any]])
         #expect(rows.count == 2)
         let variant = try #require(rows.first { ($0["variant"] as? String) != "baseline" })
         #expect(abs((variant["costRatio"] as? Double ?? 0) - 0.7) < 1e-9)
@@ -63,8 +66,12 @@ import Testing
 
     @Test func sweepMarksAFrontierThatGrowsWithTheCap() throws {
         let json = try run(["sweep", coding, "--power-cap", "100...400", "--steps", "4", "--designs", "splitwise-hh"], format: "json")
-        let points = try #require(try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [[String: Any]])
+        let report = try #require(try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any])
+        let points = try #require(report["points"] as? [[String: Any]])
         #expect(points.count == 4)
+        // One design: it wins wherever it is feasible.
+        let winners = try #require(report["winners"] as? [[String: Any]])
+        #expect(winners.count == 1 && winners.first?["design"] as? String == "splitwise-hh")
         let rates = points.compactMap { $0["requestsPerSecond"] as? Double }
         #expect(rates == rates.sorted() && (rates.last ?? 0) > (rates.first ?? 0))
         for point in points { #expect((point["powerKW"] as? Double ?? 1e9) <= (point["value"] as? Double ?? 0) + 1e-6) }
@@ -99,7 +106,7 @@ import Testing
 
     @Test func planCSVHasOneRowPerPool() throws {
         let csv = try run(["plan", "--design", "splitwise-hh"], format: "csv")
-        let lines = csv.split(separator: "\r\n")
+        let lines = csvSections(csv).first?.lines ?? []
         #expect(lines.first?.hasPrefix("design,feasible,role,machine,count") == true)
         #expect(lines.count == 3 && lines[1].hasPrefix("splitwise-hh,true,prompt,dgx-h100,") && lines[2].hasPrefix("splitwise-hh,true,token,dgx-h100,"))
     }
