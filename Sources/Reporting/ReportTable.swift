@@ -11,14 +11,18 @@ public struct ReportTable: Sendable {
     }
 
     /// Aligned text: columns whose every cell reads as a number (or is empty) right-aligned, the rest left.
-    public func text() -> String {
+    /// Columns whose every cell reads as a number (or is empty) are right-aligned, the rest left.
+    var alignments: [TextTable.Alignment] {
         func numeric(_ cell: String) -> Bool {
             let bare = cell.replacingOccurrences(of: ",", with: "").replacingOccurrences(of: " %", with: "")
             return cell.isEmpty || cell == "-" || Double(bare) != nil
         }
-        let alignments: [TextTable.Alignment] = headers.indices.map { column in
+        return headers.indices.map { column in
             rows.allSatisfy { column < $0.count && numeric($0[column]) } && !rows.isEmpty ? .right : .left
         }
+    }
+
+    public func text() -> String {
         var table = TextTable(title: title, headers: headers, alignments: alignments)
         rows.forEach { table.append($0) }
         return table.render()
@@ -46,8 +50,13 @@ public struct ReportTable: Sendable {
 
     public func html() -> String {
         var out = title.map { "<h2>\(HTML.escape($0))</h2>\n" } ?? ""
-        out += "<table>\n<thead><tr>" + headers.map { "<th>\(HTML.escape($0))</th>" }.joined() + "</tr></thead>\n<tbody>\n"
-        for row in rows { out += "<tr>" + row.map { "<td>\(HTML.escape($0))</td>" }.joined() + "</tr>\n" }
+        // Text columns read from the left, numbers line up on the right.
+        let left = alignments.map { $0 == .left }
+        func cell(_ tag: String, _ text: String, _ column: Int) -> String {
+            column > 0 && column < left.count && left[column] ? "<\(tag) class=\"text\">\(HTML.escape(text))</\(tag)>" : "<\(tag)>\(HTML.escape(text))</\(tag)>"
+        }
+        out += "<table>\n<thead><tr>" + headers.enumerated().map { cell("th", $1, $0) }.joined() + "</tr></thead>\n<tbody>\n"
+        for row in rows { out += "<tr>" + row.enumerated().map { cell("td", $1, $0) }.joined() + "</tr>\n" }
         return out + "</tbody>\n</table>\n"
     }
 }
@@ -78,7 +87,7 @@ public enum HTML {
         .subtitle { color: #5b6775; margin-top: 0; }
         table { border-collapse: collapse; width: 100%; font-size: 0.9rem; }
         th, td { border-bottom: 1px solid #dde3ea; padding: 0.35rem 0.6rem; text-align: right; }
-        th:first-child, td:first-child { text-align: left; } th { background: #f3f6f9; }
+        th:first-child, td:first-child, th.text, td.text { text-align: left; } th { background: #f3f6f9; }
         figure { margin: 1.5rem 0; } figcaption { color: #5b6775; font-size: 0.85rem; }
         footer { margin-top: 3rem; color: #8a94a0; font-size: 0.8rem; }
         </style>

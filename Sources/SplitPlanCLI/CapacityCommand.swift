@@ -61,6 +61,6 @@ struct CapacityCommand: ParsableCommand {
         let tables = CapacityText.tables(report)
         try output.write(text: CapacityText.render(report), tables: tables, json: report,
                          provenance: Provenance(catalog: session.catalog, inputs: session.inputs + (planInput.map { [$0] } ?? []), settings: settings.settings),
-                         title: "SplitPlan capacity: \(report.scenario)")
+                         title: "SplitPlan capacity: \(report.scenario)") { CapacityText.html(report) }
     }
 }

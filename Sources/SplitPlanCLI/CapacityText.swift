@@ -21,6 +21,20 @@ enum CapacityText {
         return out + "\n" + tables(report)[1].text()
     }
 
+    /// The page: the cluster in the title, the summary sentence, the figures one per row (the CSV table
+    /// is too wide to read on a page), then each seed's bracket.
+    static func html(_ report: CapacityReport) -> String {
+        let capacity = tables(report)[0]
+        let figures = ReportTable(title: "Capacity", headers: ["figure", "value"],
+                                  rows: zip(capacity.headers, capacity.rows.first ?? []).map { [$0, $1] })
+        // The text report's sentences, without its first line (the title says it) and its table.
+        let sentences = render(report).components(separatedBy: "\n\n").prefix(2).joined(separator: "\n").split(separator: "\n")
+        let summary = sentences.map { "<p>\(HTML.escape(String($0)))</p>" }
+        return HTML.document(title: "SplitPlan capacity: \(poolSummary(report.pools))",
+                             subtitle: "scenario \(report.scenario), model \(report.model)",
+                             body: Array(summary.dropFirst()) + [figures.html(), tables(report)[1].html()])
+    }
+
     /// The summary first (the CSV form), then each seed's bracket.
     static func tables(_ report: CapacityReport) -> [ReportTable] {
         let simulated = report.simulated

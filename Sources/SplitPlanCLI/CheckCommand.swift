@@ -55,7 +55,13 @@ struct CheckCommand: ParsableCommand {
                                     inputs: outcomes.map { Provenance.Input(path: $0.file, sha256: $0.sha256) }, settings: [])
         try output.write(text: CheckText.render(outcomes, colour: output.output == nil && Terminal.allowsEscapes(isTerminal: isatty(STDOUT_FILENO) == 1)),
                          tables: [CheckText.table(outcomes)], json: NamedList(name: "scenarios", items: outcomes), provenance: provenance,
-                         title: "SplitPlan check")
+                         title: "SplitPlan check") {
+            let checks = outcomes.flatMap(\.expectations)
+            let summary = "\(checks.filter(\.passed).count) of \(checks.count) expectations pass in \(outcomes.count) scenario file(s)"
+                + (outcomes.contains { $0.invalid != nil } ? "; \(outcomes.filter { $0.invalid != nil }.count) invalid" : "")
+                + (outcomes.contains { $0.stopped != nil } ? "; \(outcomes.filter { $0.stopped != nil }.count) stopped at the time limit" : "")
+            return HTML.document(title: "SplitPlan check", subtitle: summary, body: [CheckText.table(outcomes).html()])
+        }
         if let junit { try OutputFile.write(CheckText.junit(outcomes, started: started, noTimings: noTimings).render(), to: junit, force: output.force) }
         if outcomes.contains(where: { $0.invalid != nil }) { throw ExitCode(ExitStatus.badInput) }
         if outcomes.contains(where: { $0.stopped != nil }) { throw ExitCode(ExitStatus.timeLimit) }

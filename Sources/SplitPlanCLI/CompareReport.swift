@@ -26,6 +26,7 @@ enum CompareReport {
         var headers = ["scenario", "variant", "design", "feasible", "pools", "USD/h", "kW", rate, "SLOs simulated", "mixed pool (simulated)",
                        whatIf ? "vs \(baseline.rawValue), unmodified" : "vs \(baseline.rawValue)"]
         if whatIf { headers += ["delta USD/h", "delta req/s"] }
+        headers.append("why (binding constraints; for an infeasible plan the least relaxation)")
         let table = ReportTable(title: "Designs compared (ratios against \(baseline.rawValue))", headers: headers, rows: rows.map { row in
             var cells = [row.scenario, row.variant, row.plan.design, row.plan.feasible ? "yes" : "no", row.plan.poolSummary,
                          Format.fixed(row.plan.costPerHourUSD, 2), Format.fixed(row.plan.powerKW, 1), Format.fixed(row.plan.requestsPerSecond, 2),
@@ -36,6 +37,7 @@ enum CompareReport {
                 cells += [base.map { Format.fixed(row.plan.costPerHourUSD - $0.plan.costPerHourUSD, 2) } ?? "-",
                           base.map { Format.fixed(row.plan.requestsPerSecond - $0.plan.requestsPerSecond, 2) } ?? "-"]
             }
+            cells.append(PlanText.whyLines(row.plan).joined(separator: "; "))
             return cells
         })
         return [table]
@@ -71,7 +73,8 @@ enum CompareReport {
                                                          categories: simulated.map(\.plan.design),
                                                          series: [SVGChart.Series(name: "simulated", values: values)],
                                                          targets: simulated.map { _ in check.target }),
-                                           caption: "Latency of each design's plan in simulation; the dashed line is the SLO."))
+                                           caption: "Latency of each design's plan in simulation; the dashed line is the SLO."
+                                               + (check.unit == "slowdown" ? " A slowdown is a request's latency divided by the same request's latency alone on the scenario's reference machine (1.00 = as fast as alone)." : "")))
                     }
                 }
             }

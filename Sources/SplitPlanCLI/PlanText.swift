@@ -92,22 +92,43 @@ enum PlanText {
                     })
     }
 
+    /// What decided the plan: the constraints at their bounds, and for an infeasible question the least
+    /// relaxation that makes it feasible.
+    static func whyLines(_ plan: ProvisioningPlan) -> [String] {
+        var lines = ["binding constraints: " + (plan.bindingConstraints.isEmpty ? "none" : plan.bindingConstraints.joined(separator: ", "))]
+        if let relaxation = plan.relaxation {
+            lines.append(relaxation.note)
+            if let cost = relaxation.costPerHourUSD { lines.append("least cost cap that is feasible: \(Format.fixed(cost, 2)) USD/h") }
+            if let power = relaxation.powerKW { lines.append("least power cap that is feasible: \(Format.fixed(power, 1)) kW") }
+            if let rate = relaxation.maxRequestsPerSecond { lines.append("largest rate the caps allow: \(Format.fixed(rate, 2)) req/s") }
+        }
+        return lines
+    }
+
     static func html(_ report: PlanReport) -> String {
         guard let best = report.plans.first else { return HTML.document(title: "SplitPlan plan", subtitle: "no designs", body: []) }
         var body = [poolTable(report).html()]
+        body.append("<h2>Why this plan</h2>\n<ul>\n" + whyLines(best).map { "<li>\(HTML.escape($0))</li>\n" }.joined() + "</ul>")
         let designs = report.plans.filter(\.feasible)
         if !designs.isEmpty {
-            body.append(HTML.figure(SVGChart.bars(title: "Cost and power by design", unit: "USD/h or kW", categories: designs.map(\.design),
-                                                     series: [SVGChart.Series(name: "USD/h", values: designs.map(\.costPerHourUSD)),
-                                                              SVGChart.Series(name: "kW", values: designs.map(\.powerKW))]),
-                        caption: "Hourly cost and provisioned power of each design's plan."))
+            func byRole(_ figure: KeyPath<ProvisioningPlan.Pool, Double>) -> [SVGChart.Series] {
+                ["prompt", "token", "mixed"].map { role in
+                    SVGChart.Series(name: role, values: designs.map { $0.pools.filter { $0.role.rawValue == role }.reduce(0.0) { $0 + $1[keyPath: figure] } })
+                }
+            }
+            body.append(HTML.figure(SVGChart.stackedBars(title: "Cost by pool role", unit: "USD/h", categories: designs.map(\.design), series: byRole(\.costPerHourUSD)),
+                                    caption: "Hourly cost of each design's plan, stacked by role; the total above each bar."))
+            body.append(HTML.figure(SVGChart.stackedBars(title: "Provisioned power by pool role", unit: "kW", categories: designs.map(\.design), series: byRole(\.powerKW)),
+                                    caption: "Provisioned power of each design's plan, stacked by role; the total above each bar."))
         }
         if !best.latencies.isEmpty {
+            let slowdown = best.latencies.contains { $0.unit == "slowdown" }
+                ? " A slowdown is a request's latency divided by the same request's latency alone on the scenario's reference machine (1.00 = as fast as alone)." : ""
             body.append(HTML.figure(SVGChart.bars(title: "Predicted latency of \(best.design) against the SLOs", unit: best.latencies.first?.unit ?? "",
                                                      categories: best.latencies.map { "\($0.metric) \($0.percentile)" },
                                                      series: [SVGChart.Series(name: "predicted", values: best.latencies.map(\.predicted))],
                                                      targets: best.latencies.map(\.target)),
-                        caption: "The queueing approximation's prediction; the dashed lines are the SLOs."))
+                        caption: "The queueing approximation's prediction; the dashed lines are the SLOs." + slowdown))
         }
         let verdict = best.feasible ? "feasible: \(Format.fixed(best.costPerHourUSD, 2)) USD/h, \(Format.fixed(best.powerKW, 1)) kW, \(Format.fixed(best.requestsPerSecond, 2)) req/s"
             : "infeasible: \(best.relaxation?.note ?? "")"

@@ -70,7 +70,9 @@ struct SimulateCommand: ParsableCommand {
                                                               reference: session.scenario.slo.referenceMachine?.rawValue), to: output.output, force: output.force)
         } else {
             let tables = SimulationText.tables(result)
-            try output.write(tables: tables, json: result, provenance: provenance) { SimulationText.html(result, tables: tables, scenario: session.scenario.name) }
+            try output.write(tables: tables, json: result, provenance: provenance) {
+                SimulationText.html(result, tables: tables, scenario: session.scenario.name, reference: session.scenario.slo.referenceMachine?.rawValue)
+            }
         }
         if !result.sloMet { throw ExitCode(ExitStatus.infeasible) }
     }

@@ -70,7 +70,7 @@ enum SimulationText {
             .joined(separator: ", ")
     }
 
-    static func html(_ result: SimulationResult, tables: [ReportTable], scenario: String) -> String {
+    static func html(_ result: SimulationResult, tables: [ReportTable], scenario: String, reference: String? = nil) -> String {
         var body: [String] = []
         let verdict = result.slo.isEmpty ? "no SLOs" : result.sloMet ? "every SLO met" : "SLOs missed: "
             + result.slo.filter { !$0.met }.map { "\($0.metric) \($0.percentile)" }.joined(separator: ", ")
@@ -86,7 +86,11 @@ enum SimulationText {
                                                      categories: result.slo.map { "\($0.metric) \($0.percentile)" },
                                                      series: [SVGChart.Series(name: "simulated", values: result.slo.map { $0.achieved ?? .nan })],
                                                      targets: result.slo.map(\.target)),
-                        caption: "Percentiles over all completed requests; the dashed lines are the SLOs."))
+                        caption: "Percentiles over all completed requests; the dashed lines are the SLOs."
+                            + (result.slo.contains { $0.unit == "slowdown" }
+                                ? " A slowdown is a request's latency divided by the same request's latency alone on "
+                                    + (reference.map { "a \($0)" } ?? "the reference machine") + " (1.00 = as fast as alone); the seconds are in the latency table."
+                                : "")))
         }
         body.append(HTML.figure(SVGChart.bars(title: "Energy by pool", unit: "kWh", categories: result.pools.map { "\($0.role.rawValue) \($0.machine)" },
                                                  series: [SVGChart.Series(name: "energy", values: result.pools.map(\.energyKWh))]),
