@@ -43,10 +43,12 @@ fuzz: build
 	$(SWIFT) build -c release --product splitplan-fuzz
 	.build/release/splitplan-fuzz --seconds $(FUZZ_SECONDS) --seed $(FUZZ_SEED)
 
-# The man page, from the command-line definitions by swift-argument-parser's generate-manual tool.
+# The man page, from the command-line definitions by swift-argument-parser's generate-manual tool, dated
+# by the last commit so that the same source gives the same page.
 man: build
 	$(SWIFT) build -c release --product generate-manual
-	.build/release/generate-manual $(BIN) --output-directory .build/man
+	mkdir -p .build/man
+	.build/release/generate-manual $(BIN) --date "$$(git log -1 --format=%cs 2>/dev/null || date +%F)" --output-directory .build/man
 
 # Shell completions: design ids are listed in the script, machine and model ids asked of the catalogue.
 completions: build

@@ -22,6 +22,8 @@ done
 bash_completion="$prefix/share/bash-completion/completions/splitplan"
 grep -q "splitwise-hh" "$bash_completion" || fail "bash completion does not offer design ids"
 grep -q -- "---completion" "$bash_completion" || fail "bash completion does not ask the binary for catalogue ids"
+# What the shell asks when completing `splitplan perf --machine <TAB>`: the catalogue's machine ids.
+(cd / && "$prefix/bin/splitplan" ---completion perf -- --machine 1 0 | grep -qx "dgx-h100") || fail "completion does not offer machine ids"
 [ -s "$prefix/share/zsh/site-functions/_splitplan" ] || fail "no zsh completion"
 [ -s "$prefix/share/fish/vendor_completions.d/splitplan.fish" ] || fail "no fish completion"
 echo "check-install: installed under a scratch prefix; plan, --version, man page and completions checked"
