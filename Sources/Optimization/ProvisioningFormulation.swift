@@ -71,6 +71,8 @@ public struct ProvisioningFormulation: Sendable {
     /// split pools would not reach it. One binary chooses the kind (only when the design allows both).
     /// Machines of one option in one role, at most, when the scenario states no availability.
     public static let largestPool = 100_000
+    /// Machines of each kind, at most, where one binary chooses between mixed and split pools (design auto).
+    public static let largestChoosingFleet = 10_000
 
     /// The rows of that choice: logic, not capacity, so never reported as binding.
     static let poolKindRows: Set<String> = ["mixed-pools-only-if-chosen", "split-pools-only-if-not"]
@@ -79,8 +81,9 @@ public struct ProvisioningFormulation: Sendable {
         let mixed = counts.filter { $0.role == .mixed }, split = counts.filter { $0.role != .mixed }
         guard !mixed.isEmpty, !split.isEmpty else { return }
         // The bound must stay small enough that GLPK's integrality tolerance (1e-5) cannot leave one machine
-        // through: 1e4 · 1e-5 = 0.1 of a machine.
-        let bound = 10_000.0
+        // through: 1e4 · 1e-5 = 0.1 of a machine. (At 1e5 the relaxation is so weak that a 30,000-machine
+        // plan takes GLPK minutes.) So a design that weighs both kinds considers fleets up to this size.
+        let bound = Double(Self.largestChoosingFleet)
         let usesMixed = model.addVariable("uses-mixed-pools", kind: .integer, lower: 0, upper: 1)
         model.addConstraint("mixed-pools-only-if-chosen", mixed.map { LinearExpression($0.variable) }.sum() + (-bound) * usesMixed, upper: 0)
         model.addConstraint("split-pools-only-if-not", split.map { LinearExpression($0.variable) }.sum() + bound * usesMixed, upper: bound)

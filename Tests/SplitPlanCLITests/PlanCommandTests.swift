@@ -13,6 +13,21 @@ import Testing
         return try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
     }
 
+    /// Design auto weighs mixed against split pools for fleets of up to 10,000 machines of a kind: at
+    /// 100,000 req/s (about 30,000 machines) it says so and names the way on; one design plans that fleet,
+    /// about ten times the one for 10,000 req/s (queueing caps are near their limit at such sizes).
+    @Test func fleetsBeyondTheChoosingLimitPlanAsOneDesign() throws {
+        let (status, text, _) = SplitPlanCommand.run(capturing: ["plan", "--rate", "100000"] + catalog)
+        #expect(status == 2 && text.contains("more than 10000 machines of one kind") && text.contains("plan one design"), "\(text)")
+        var machines: [Double: Int] = [:]
+        for rate in [10_000.0, 100_000] {
+            let pools = try #require(try planJSON(["--rate", String(rate), "--design", "baseline-h100"])["pools"] as? [[String: Any]])
+            machines[rate] = pools.compactMap { $0["count"] as? Int }.reduce(0, +)
+        }
+        let ratio = Double(machines[100_000] ?? 0) / Double(max(machines[10_000] ?? 1, 1))
+        #expect(ratio > 9.5 && ratio < 10.5, "\(machines)")
+    }
+
     @Test func defaultScenarioPlansWithTheDocumentedKeys() throws {
         let json = try planJSON([])
         for key in ["feasible", "design", "objective", "pools", "costPerHourUSD", "powerKW", "requestsPerSecond", "solver"] {
