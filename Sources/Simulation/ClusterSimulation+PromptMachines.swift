@@ -52,9 +52,7 @@ extension ClusterSimulation {
             finish(request)
             return
         }
-        let model = pools[servers[index].pool].performance.deployment.model
-        let transfer = KVTransfer(model: model, from: pools[servers[index].pool].performance.deployment.machine,
-                                  to: pools[servers[target].pool].performance.deployment.machine)
+        let transfer = transfers[servers[index].pool * pools.count + servers[target].pool]
         let prefill = pools[servers[index].pool].performance.prefillSeconds(promptTokens: prompt)
         let linkSeconds = transfer.totalSeconds(promptTokens: prompt)
         let aloneEnd = now + transfer.linkTailSeconds(promptTokens: prompt, prefillSeconds: prefill)

@@ -50,6 +50,8 @@ public final class ClusterSimulation {
     // machine's instances share its NICs, so these are per machine, not per server.
     var sendLinkFreeSeconds: [Double] = []
     var receiveLinkFreeSeconds: [Double] = []
+    /// The KV link between each pair of pools, by source × pool count + target: built once, not per handoff.
+    var transfers: [KVTransfer] = []
     /// Join-shortest-queue: one tree per role (prompt, token, mixed), each over every instance.
     var loadTrees: [LoadTree] = []
 
@@ -77,6 +79,12 @@ public final class ClusterSimulation {
         // Nothing is queued at first; minus infinity lets a transfer's link time start during its prefill.
         sendLinkFreeSeconds = Array(repeating: -.infinity, count: machines)
         receiveLinkFreeSeconds = Array(repeating: -.infinity, count: machines)
+        transfers = pools.flatMap { source in
+            pools.map { target in
+                KVTransfer(model: source.performance.deployment.model, from: source.performance.deployment.machine,
+                           to: target.performance.deployment.machine)
+            }
+        }
         let count = requests.count
         holder = Array(repeating: -1, count: count)
         stage = Array(repeating: .routed, count: count)

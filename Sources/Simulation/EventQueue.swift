@@ -21,32 +21,40 @@ struct EventQueue<Payload> {
 
     mutating func push(_ payload: Payload, at time: Double) {
         assert(time.isFinite, "events must have finite times")
-        heap.append(Entry(time: time, sequence: nextSequence, payload: payload))
+        let entry = Entry(time: time, sequence: nextSequence, payload: payload)
         nextSequence += 1
-        var child = heap.count - 1
-        while child > 0 {
-            let parent = (child - 1) / 2
-            guard heap[child].precedes(heap[parent]) else { break }
-            heap.swapAt(child, parent)
-            child = parent
+        heap.append(entry)
+        // Move the hole up rather than swapping: one write per level.
+        heap.withUnsafeMutableBufferPointer { slots in
+            var child = slots.count - 1
+            while child > 0 {
+                let parent = (child - 1) / 2
+                guard entry.precedes(slots[parent]) else { break }
+                slots[child] = slots[parent]
+                child = parent
+            }
+            slots[child] = entry
         }
     }
 
     mutating func pop() -> (time: Double, payload: Payload)? {
         guard let first = heap.first else { return nil }
         let last = heap.removeLast()
-        if !heap.isEmpty {
-            heap[0] = last
+        guard !heap.isEmpty else { return (first.time, first.payload) }
+        // Sift the hole at the root down, then drop the last entry into it.
+        heap.withUnsafeMutableBufferPointer { slots in
+            let count = slots.count
             var parent = 0
             while true {
-                let left = 2 * parent + 1, right = left + 1
-                var smallest = parent
-                if left < heap.count, heap[left].precedes(heap[smallest]) { smallest = left }
-                if right < heap.count, heap[right].precedes(heap[smallest]) { smallest = right }
-                if smallest == parent { break }
-                heap.swapAt(parent, smallest)
-                parent = smallest
+                let left = 2 * parent + 1
+                guard left < count else { break }
+                let right = left + 1
+                let smaller = right < count && slots[right].precedes(slots[left]) ? right : left
+                guard slots[smaller].precedes(last) else { break }
+                slots[parent] = slots[smaller]
+                parent = smaller
             }
+            slots[parent] = last
         }
         return (first.time, first.payload)
     }
