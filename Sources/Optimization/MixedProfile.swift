@@ -30,7 +30,14 @@ public struct MixedProfile: Sendable {
     /// Machine-time share busy (prefill or decode) at that load.
     public var busyShareAtCapacity: Double
     let state: MixedPoolState
-    let pool: MixedPoolModel
+    private(set) var pool: MixedPoolModel
+
+    /// The same profile for another machine of identical performance (another price of one server).
+    func serving(_ option: MachineOption) -> MixedProfile {
+        var copy = self
+        copy.pool.profile.option = option
+        return copy
+    }
 
     public init?(_ profile: ServiceProfile, classes: [WorkloadClass], slo: SLOTargets, tbtHeadroom headroom: Double = 1, servers: Int = 1) {
         guard profile.tokenCapable else { return nil }

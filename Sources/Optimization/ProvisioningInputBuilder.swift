@@ -7,6 +7,17 @@ final class ProfileCache {
     var service: [String: ServiceProfile] = [:]
     var mixed: [String: MixedProfile?] = [:]
     var promptCap: [String: Double?] = [:]
+
+    /// What a profile depends on: the machine without its id, name, price and sources, and the cap. Machines
+    /// that differ only in price (list, reserved and spot prices of one server) share their profiles.
+    static func performanceKey(_ machine: MachineSpec, _ cap: PowerCap) -> String {
+        var twin = machine
+        twin.id = MachineID("-")
+        twin.name = ""
+        twin.pricePerHourUSD = 0
+        twin.sources = [:]
+        return "\(twin)|\(cap.fraction)|\(cap.gpuPowerLimitWatts)"
+    }
 }
 
 /// Turns a scenario, a design and the workload classes into the program's precomputed input.
@@ -42,10 +53,11 @@ struct ProvisioningInputBuilder {
                     let deployment = try Deployment(model: model, machine: machine, catalog: catalog,
                                                     tensorParallel: scenario.tensorParallel, powerCapFraction: cap.fraction)
                     let option = MachineOption(machine: machine, powerCap: cap, performance: RooflineModel(deployment))
-                    let key = "\(option.label)/\(tbtHeadroom)"
-                    let profile = cache.service[key] ?? ServiceProfile(option: option, classes: classes, slo: slo, tbtHeadroom: tbtHeadroom,
+                    let key = "\(ProfileCache.performanceKey(machine, cap))/\(tbtHeadroom)"
+                    var profile = cache.service[key] ?? ServiceProfile(option: option, classes: classes, slo: slo, tbtHeadroom: tbtHeadroom,
                                                                        promptTokenBudget: scenario.scheduler.promptTokenBudget)
                     cache.service[key] = profile
+                    profile.option = option
                     profiles.append(profile)
                 } catch let error as ThroughputError where design == .auto {
                     _ = error // a machine that cannot host the model is simply not a candidate for `auto`
@@ -66,18 +78,20 @@ struct ProvisioningInputBuilder {
         var mixed: [Int: MixedProfile] = [:]
         for (index, profile) in profiles.enumerated() {
             if allows(.prompt, profile), !tokenIndices.isEmpty {
-                let key = "\(profile.option.label)/\(tbtHeadroom)/\(servers(profile, .prompt))/\(slowestDecode)"
+                let performance = ProfileCache.performanceKey(profile.option.machine, profile.option.powerCap)
+                let key = "\(performance)/\(tbtHeadroom)/\(servers(profile, .prompt))/\(slowestDecode)"
                 let cap = cache.promptCap[key] ?? profile.promptUtilisation(classes: classes, slo: slo, timePerOutputToken: slowestDecode,
                                                                             servers: servers(profile, .prompt))
                 cache.promptCap[key] = cap
                 promptCaps[index] = cap
             }
             if allows(.mixed, profile) {
-                let key = "\(profile.option.label)/\(tbtHeadroom)/\(servers(profile, .mixed))"
+                let performance = ProfileCache.performanceKey(profile.option.machine, profile.option.powerCap)
+                let key = "\(performance)/\(tbtHeadroom)/\(servers(profile, .mixed))"
                 let mixedProfile = cache.mixed[key] ?? MixedProfile(profile, classes: classes, slo: slo, tbtHeadroom: tbtHeadroom,
                                                                     servers: servers(profile, .mixed))
                 cache.mixed[key] = mixedProfile
-                mixed[index] = mixedProfile
+                mixed[index] = mixedProfile.map { $0.serving(profile.option) }
             }
         }
         return ProvisioningInput(design: design, classes: classes, profiles: profiles, promptUtilisation: promptCaps,

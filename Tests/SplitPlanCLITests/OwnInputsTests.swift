@@ -103,6 +103,29 @@ import Testing
                                                "--output", try scratchFile("r.txt")] + catalog) == 64)
     }
 
+    /// A machine that differs from another only in price (a spot price of the same server) shares its
+    /// profiles but keeps its own price: beside the list machine it takes every pool (any list machine
+    /// could be swapped for its cheaper twin), each machine priced at 19 USD/h.
+    @Test func aCheaperTwinKeepsItsOwnPrice() throws {
+        let overlay = FileManager.default.temporaryDirectory.appendingPathComponent("splitplan-twin-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: overlay.appendingPathComponent("machines"), withIntermediateDirectories: true)
+        let original = try String(contentsOfFile: Repository.path("Catalog/machines/dgx-h100.json"), encoding: .utf8)
+        try original.replacingOccurrences(of: "\"id\": \"dgx-h100\"", with: "\"id\": \"dgx-h100-spot\"")
+            .replacingOccurrences(of: "\"pricePerHourUSD\": 38,", with: "\"pricePerHourUSD\": 19,")
+            .write(to: overlay.appendingPathComponent("machines/dgx-h100-spot.json"), atomically: true, encoding: .utf8)
+        func plan(_ machines: String) throws -> (pools: [[String: Any]], cost: Double) {
+            let output = try scratchFile("plan.json")
+            #expect(SplitPlanCommand.run(quietly: ["plan", scenario, "--designs", "auto", "--machines", machines, "--format", "json",
+                                                   "--output", output, "--catalog", overlay.path]) == 0)
+            let plan = try json(output)
+            return (try #require(plan["pools"] as? [[String: Any]]), plan["costPerHourUSD"] as? Double ?? -1)
+        }
+        let both = try plan("dgx-h100,dgx-h100-spot")
+        #expect(both.pools.allSatisfy { $0["machine"] as? String == "dgx-h100-spot" })
+        let machines = both.pools.compactMap { $0["count"] as? Int }.reduce(0, +)
+        #expect(abs(both.cost - 19 * Double(machines)) < 1e-9)
+    }
+
     @Test func completionOffersDesigns() throws {
         let (status, text, _) = SplitPlanCommand.run(capturing: ["--generate-completion-script", "bash"])
         #expect(status == 0)
