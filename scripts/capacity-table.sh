@@ -15,7 +15,8 @@ for scenario in Scenarios/splitwise-*.json; do
   for design in baseline-a100 baseline-h100 splitwise-aa splitwise-hh splitwise-ha splitwise-hhcap; do
     "$bin" plan "$scenario" --design "$design" --format json --no-timings --output "$work/plan.json" --force >/dev/null || continue
     "$bin" capacity "$scenario" --plan "$work/plan.json" --seeds "$seeds" --format csv --output "$work/capacity.csv" --force
-    IFS=, read -r pools _ _ predicted simulated low high _ error < <(tail -n 1 "$work/capacity.csv" | tr -d '\r')
+    # Line 3: the Capacity section's row, under its "# Capacity" title and header.
+    IFS=, read -r pools _ _ predicted simulated low high _ error < <(sed -n 3p "$work/capacity.csv" | tr -d '\r')
     printf '| %s | %s | %s | %.1f | %.1f | %.1f–%.1f | %+.1f %% |\n' "${name#splitwise-}" "$design" "$pools" "$predicted" "$simulated" "$low" "$high" "$error"
   done
 done

@@ -7,18 +7,23 @@ enum CapacityText {
         pools.map { "\($0.role.rawValue):\($0.machine)\($0.powerCap < 1 ? "@\($0.powerCap)" : "")=\($0.count)" }.joined(separator: " ")
     }
 
-    static func render(_ report: CapacityReport) -> String {
+    /// The cost line, then the simulated capacity and the planner's prediction: the text report's head
+    /// and the HTML page's summary.
+    static func summaryLines(_ report: CapacityReport) -> [String] {
         let simulated = report.simulated
-        var out = "Capacity: \(report.scenario) (\(report.model)), pools \(poolSummary(report.pools))\n"
-        out += "\(Format.fixed(report.costPerHourUSD, 2)) USD/h, \(Format.fixed(report.powerKW, 1)) kW provisioned\n\n"
-        out += "simulated capacity  \(Format.fixed(simulated.requestsPerSecond, 2)) req/s (median of \(simulated.seeds.count) seeds; "
-        out += "range \(Format.fixed(simulated.minRequestsPerSecond, 2))–\(Format.fixed(simulated.maxRequestsPerSecond, 2)), "
-        out += "spread \(Format.fixed(simulated.seedSpreadPercent, 1)) %; bisection to \(Format.fixed(100 * simulated.relativeTolerance, 1)) %; "
-        out += "\(Format.fixed(simulated.durationSeconds, 0)) s of arrivals each)\n"
-        out += "planner's prediction \(Format.fixed(report.predictedRequestsPerSecond, 2)) req/s"
-        if let error = report.predictionErrorPercent { out += " (\(error >= 0 ? "+" : "")\(Format.fixed(error, 1)) % against simulation)" }
-        out += "\n"
-        return out + "\n" + tables(report)[1].text()
+        var capacity = "simulated capacity  \(Format.fixed(simulated.requestsPerSecond, 2)) req/s (median of \(simulated.seeds.count) seeds; "
+        capacity += "range \(Format.fixed(simulated.minRequestsPerSecond, 2))–\(Format.fixed(simulated.maxRequestsPerSecond, 2)), "
+        capacity += "spread \(Format.fixed(simulated.seedSpreadPercent, 1)) %; bisection to \(Format.fixed(100 * simulated.relativeTolerance, 1)) %; "
+        capacity += "\(Format.fixed(simulated.durationSeconds, 0)) s of arrivals each)"
+        var predicted = "planner's prediction \(Format.fixed(report.predictedRequestsPerSecond, 2)) req/s"
+        if let error = report.predictionErrorPercent { predicted += " (\(error >= 0 ? "+" : "")\(Format.fixed(error, 1)) % against simulation)" }
+        return ["\(Format.fixed(report.costPerHourUSD, 2)) USD/h, \(Format.fixed(report.powerKW, 1)) kW provisioned", capacity, predicted]
+    }
+
+    static func render(_ report: CapacityReport) -> String {
+        let lines = summaryLines(report)
+        let head = "Capacity: \(report.scenario) (\(report.model)), pools \(poolSummary(report.pools))\n\(lines[0])\n\n"
+        return head + lines.dropFirst().joined(separator: "\n") + "\n\n" + tables(report)[1].text()
     }
 
     /// The page: the cluster in the title, the summary sentence, the figures one per row (the CSV table
@@ -27,9 +32,7 @@ enum CapacityText {
         let capacity = tables(report)[0]
         let figures = ReportTable(title: "Capacity", headers: ["figure", "value"],
                                   rows: zip(capacity.headers, capacity.rows.first ?? []).map { [$0, $1] })
-        // The text report's sentences, without its first line (the title says it) and its table.
-        let sentences = render(report).components(separatedBy: "\n\n").prefix(2).joined(separator: "\n").split(separator: "\n")
-        let summary = sentences.map { "<p>\(HTML.escape(String($0)))</p>" }
+        let summary = summaryLines(report).map { "<p>\(HTML.escape($0))</p>" }
         return HTML.document(title: "SplitPlan capacity: \(poolSummary(report.pools))",
                              subtitle: "scenario \(report.scenario), model \(report.model)",
                              body: Array(summary.dropFirst()) + [figures.html(), tables(report)[1].html()])

@@ -52,9 +52,11 @@ enum CompareReport {
                 let names = group.map(\.plan.design)
                 let suffix = variant == "baseline" ? "" : " (\(variant))"
                 body.append("<h2>\(HTML.escape(scenario + suffix))</h2>")
-                body.append(HTML.figure(SVGChart.stackedBars(title: "Cost by pool role", unit: "USD/h", categories: names, series: series(group, \.costPerHourUSD)),
+                body.append(HTML.figure(SVGChart.stackedBars(title: "Cost by pool role", unit: "USD/h", categories: names,
+                                                             series: roleSeries(group.map(\.plan), \.costPerHourUSD)),
                                    caption: "Hourly cost of each design's pools, stacked by role; the total above each bar."))
-                body.append(HTML.figure(SVGChart.stackedBars(title: "Provisioned power by pool role", unit: "kW", categories: names, series: series(group, \.powerKW)),
+                body.append(HTML.figure(SVGChart.stackedBars(title: "Provisioned power by pool role", unit: "kW", categories: names,
+                                                             series: roleSeries(group.map(\.plan), \.powerKW)),
                                    caption: "Provisioned power of each design's pools, stacked by role; the total above each bar."))
                 body.append(HTML.figure(SVGChart.bars(title: "Requests per second", unit: "req/s", categories: names,
                                                  series: [SVGChart.Series(name: "rate", values: group.map(\.plan.requestsPerSecond))]),
@@ -83,11 +85,12 @@ enum CompareReport {
                              body: body)
     }
 
-    /// Each role's total of a pool figure, per design.
-    private static func series(_ group: [ComparisonRow], _ figure: KeyPath<ProvisioningPlan.Pool, Double>) -> [SVGChart.Series] {
-        ["prompt", "token", "mixed"].map { role in
-            SVGChart.Series(name: role, values: group.map { row in
-                row.plan.pools.filter { $0.role.rawValue == role }.reduce(0.0) { $0 + $1[keyPath: figure] }
+    /// Each role's total of a pool figure, one value per plan: the segments of the stacked cost and power
+    /// charts of `plan` and `compare`.
+    static func roleSeries(_ plans: [ProvisioningPlan], _ figure: KeyPath<ProvisioningPlan.Pool, Double>) -> [SVGChart.Series] {
+        Role.allCases.map { role in
+            SVGChart.Series(name: role.rawValue, values: plans.map { plan in
+                plan.pools.filter { $0.role == role }.reduce(0.0) { $0 + $1[keyPath: figure] }
             })
         }
     }

@@ -111,14 +111,9 @@ enum PlanText {
         body.append("<h2>Why this plan</h2>\n<ul>\n" + whyLines(best).map { "<li>\(HTML.escape($0))</li>\n" }.joined() + "</ul>")
         let designs = report.plans.filter(\.feasible)
         if !designs.isEmpty {
-            func byRole(_ figure: KeyPath<ProvisioningPlan.Pool, Double>) -> [SVGChart.Series] {
-                ["prompt", "token", "mixed"].map { role in
-                    SVGChart.Series(name: role, values: designs.map { $0.pools.filter { $0.role.rawValue == role }.reduce(0.0) { $0 + $1[keyPath: figure] } })
-                }
-            }
-            body.append(HTML.figure(SVGChart.stackedBars(title: "Cost by pool role", unit: "USD/h", categories: designs.map(\.design), series: byRole(\.costPerHourUSD)),
+            body.append(HTML.figure(SVGChart.stackedBars(title: "Cost by pool role", unit: "USD/h", categories: designs.map(\.design), series: CompareReport.roleSeries(designs, \.costPerHourUSD)),
                                     caption: "Hourly cost of each design's plan, stacked by role; the total above each bar."))
-            body.append(HTML.figure(SVGChart.stackedBars(title: "Provisioned power by pool role", unit: "kW", categories: designs.map(\.design), series: byRole(\.powerKW)),
+            body.append(HTML.figure(SVGChart.stackedBars(title: "Provisioned power by pool role", unit: "kW", categories: designs.map(\.design), series: CompareReport.roleSeries(designs, \.powerKW)),
                                     caption: "Provisioned power of each design's plan, stacked by role; the total above each bar."))
         }
         if !best.latencies.isEmpty {
