@@ -12,7 +12,7 @@ import sys
 
 NULLABLE = {"achieved", "costRatio", "decodeBatch", "design", "failingRequestsPerSecond", "final", "gap", "invalid",
             "maxRequestsPerSecond", "objectiveValue", "powerRatio", "predictionErrorPercent", "relaxation", "simulated",
-            "slowdown", "stopped", "throughputRatio", "verification", "leaveOneArchitectureOut"}
+            "slowdown", "staticPlan", "costSavingPercent", "energySavingPercent", "sloMet", "stopped", "throughputRatio", "verification", "leaveOneArchitectureOut"}
 
 
 def kind(value):

@@ -3,7 +3,7 @@ import Foundation
 extension Scenario {
     static let keys = [
         "schemaVersion", "name", "description", "catalog", "model", "tensorParallel", "workload", "slo", "budget",
-        "objective", "designs", "machines", "availability", "catalogOverrides", "scheduler", "expect",
+        "objective", "designs", "machines", "availability", "catalogOverrides", "scheduler", "demand", "schedule", "expect",
     ]
 
     /// Longest workload a scenario may ask for: one year.
@@ -43,6 +43,12 @@ extension Scenario {
         )
         scenario.catalogOverrides = try json.optionalChild("catalogOverrides").map(catalogOverrides) ?? []
         scenario.scheduler = try json.optionalChild("scheduler").map(SchedulerPolicy.init(json:)) ?? SchedulerPolicy()
+        scenario.demand = try json.optionalChild("demand").map { try DemandCurve(json: $0, base: base) }
+        scenario.schedule = try json.optionalChild("schedule").map(ScheduleSettings.init(json:)) ?? ScheduleSettings()
+        if scenario.expect?.schedule != nil, scenario.demand == nil {
+            throw ClusterModelError.missingKey(path: url.path, jsonPath: "demand",
+                                               expected: "a demand curve: expect.schedule bounds the schedule that follows it")
+        }
         scenario.sourceSHA256 = sha256
         return scenario
     }
@@ -95,6 +101,7 @@ extension Scenario {
                 if case .trace(let file) = distribution { files.append(file) }
             }
         }
+        if let demand, case .trace(let file, _) = demand.rates { files.append(file) }
         var traces: [URL: Trace] = [:]
         for file in files where traces[file] == nil {
             traces[file] = try Trace.load(file)
@@ -256,7 +263,8 @@ extension Budget {
 
 extension Expectations {
     init(json: JSONCursor, designs: [Design]) throws {
-        try json.requireKeys(within: ["feasible", "maxCostPerHourUSD", "maxPowerKW", "minRequestsPerSecond", "design", "sloMetInSimulation", "ratios"])
+        try json.requireKeys(within: ["feasible", "maxCostPerHourUSD", "maxPowerKW", "minRequestsPerSecond", "design", "sloMetInSimulation", "ratios",
+                                      "schedule"])
         ratios = try json.optionalChild("ratios").map { list in
             try list.elements(expected: "an array of {design, baseline, figure, atLeast, atMost, claim}").map { try DesignRatio(json: $0, designs: designs) }
         } ?? []
@@ -266,5 +274,19 @@ extension Expectations {
         minRequestsPerSecond = try json.optionalNumber("minRequestsPerSecond", .nonNegative)
         design = try json.optionalChild("design")?.choice(Design.self)
         sloMetInSimulation = try json.optionalChild("sloMetInSimulation")?.bool()
+        schedule = try json.optionalChild("schedule").map(ScheduleExpectations.init(json:))
+    }
+}
+
+extension ScheduleExpectations {
+    static let keys = ["maxCostUSD", "maxEnergyKWh", "minCostSavingPercent", "sloMetInEveryPeriod"]
+
+    init(json: JSONCursor) throws {
+        _ = try json.object(expected: "a schedule expectation {\(Self.keys.joined(separator: ", "))}")
+        try json.requireKeys(within: Self.keys)
+        maxCostUSD = try json.optionalNumber("maxCostUSD", .above(0))
+        maxEnergyKWh = try json.optionalNumber("maxEnergyKWh", .above(0))
+        minCostSavingPercent = try json.optionalNumber("minCostSavingPercent", .atLeast(-1e6, atMost: 100))
+        sloMetInEveryPeriod = try json.optionalChild("sloMetInEveryPeriod")?.bool()
     }
 }

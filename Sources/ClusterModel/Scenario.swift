@@ -19,6 +19,10 @@ public struct Scenario: Sendable, Equatable {
     /// Catalogue values this scenario replaces, each with its source (e.g. a paper's power accounting).
     public var catalogOverrides: [SettingOverride] = []
     public var scheduler = SchedulerPolicy()
+    /// Load over time, for schedules: one rate per period.
+    public var demand: DemandCurve?
+    /// How a schedule may move machines between roles and rent them by the period.
+    public var schedule = ScheduleSettings()
     public var expect: Expectations?
     /// SHA-256 of the file the scenario was read from (empty for one built in code).
     public var sourceSHA256 = ""
@@ -71,6 +75,20 @@ public struct Expectations: Sendable, Equatable {
     public var sloMetInSimulation: Bool?
     /// Figures of one design as multiples of another's, each design planned on the scenario.
     public var ratios: [DesignRatio] = []
+    /// What the best schedule over the scenario's demand curve must achieve.
+    public var schedule: ScheduleExpectations?
+}
+
+/// `expect.schedule`: bounds on the best design's schedule over the demand curve.
+public struct ScheduleExpectations: Sendable, Equatable {
+    public var maxCostUSD: Double?
+    public var maxEnergyKWh: Double?
+    /// Least saving of cost against the static plan for the peak, in percent.
+    public var minCostSavingPercent: Double?
+    /// Simulate every period (re-planning those that miss) and expect every SLO met in each.
+    public var sloMetInEveryPeriod: Bool?
+
+    public init() {}
 }
 
 public enum Workload: Sendable, Equatable {

@@ -30,7 +30,8 @@ public struct SettingOverride: Sendable, Equatable {
     ]
     public static let catalogKeys = "machine.<id>.(\(machineFields.map(\.name).joined(separator: "|"))), gpu.<id>.(\(gpuFields.map(\.name).joined(separator: "|")))"
     public static let allowedKeys = catalogKeys + ", any other value of a catalogue file as <gpu|machine|model>.<id>.<path>, "
-        + "workload.rate, budget.costPerHourUSD, budget.powerKW, objective, slo.<ttft|tbt|e2e>.<p50|p90|p99>.<slowdown|seconds>"
+        + "workload.rate, budget.costPerHourUSD, budget.powerKW, objective, slo.<ttft|tbt|e2e>.<p50|p90|p99>.<slowdown|seconds>, "
+        + "schedule.<drainSeconds|maxRoleChangesPerPeriod|onDemandPriceFactor|cyclic>"
 
     public init(key: String, value: String, source: String?, file: String, keyPath: String, idPath: String, valuePath: String) {
         self.key = key
@@ -115,6 +116,13 @@ public struct SettingOverride: Sendable, Equatable {
             }
         case ("budget", 2) where path[1] == "costPerHourUSD": scenario.budget.costPerHourUSD = try number(.positive)
         case ("budget", 2) where path[1] == "powerKW": scenario.budget.powerKW = try number(.positive)
+        case ("schedule", 2) where path[1] == "drainSeconds": scenario.schedule.drainSeconds = try number(.atLeast(0, atMost: Scenario.maximumDurationSeconds))
+        case ("schedule", 2) where path[1] == "maxRoleChangesPerPeriod":
+            scenario.schedule.maxRoleChangesPerPeriod = Int(try number(NumberRule.atLeast(0, atMost: 1e6).integral))
+        case ("schedule", 2) where path[1] == "onDemandPriceFactor": scenario.schedule.onDemandPriceFactor = try number(.above(0, atMost: 1000))
+        case ("schedule", 2) where path[1] == "cyclic":
+            guard let flag = Bool(value) else { throw bad("true or false") }
+            scenario.schedule.cyclic = flag
         case ("objective", 1):
             guard let objective = Objective(rawValue: value) else { throw bad(Objective.allCases.map(\.rawValue).joined(separator: ", ")) }
             scenario.objective = objective

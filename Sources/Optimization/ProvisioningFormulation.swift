@@ -25,6 +25,8 @@ public struct ProvisioningFormulation: Sendable {
     public var flows: [Flow] = []
     public var alpha: VariableID
     public var budgetRows: [ConstraintID] = []
+    /// Prepended to every variable and row name: one program may hold several blocks (periods of a schedule).
+    public let prefix: String
 
     public enum Goal: Sendable { case minCost, minPower, maxScale }
 
@@ -33,8 +35,13 @@ public struct ProvisioningFormulation: Sendable {
 
     /// `fixedScale`: α's value (1 serves the scenario's rate); nil lets α vary (max-throughput).
     /// `fixedCounts`: machine counts to hold, by pool key, missing pools held at 0 (to find what rate a plan sustains).
-    public init(_ input: ProvisioningInput, goal: Goal, fixedScale: Double?, fixedCounts: [String: Double]? = nil, enforceBudget: Bool = true) {
-        alpha = model.addVariable("alpha", lower: fixedScale ?? 0, upper: fixedScale ?? 1e6)
+    /// `base`, `prefix`: the program to add this block to, and the names' prefix that keeps blocks apart.
+    /// `integerCounts` false: counts may be fractional (machine time), when whole machines are counted elsewhere.
+    public init(_ input: ProvisioningInput, goal: Goal, fixedScale: Double?, fixedCounts: [String: Double]? = nil, enforceBudget: Bool = true,
+                into base: LinearModel = LinearModel(), prefix: String = "", integerCounts: Bool = true) {
+        model = base
+        self.prefix = prefix
+        alpha = self.model.addVariable(prefix + "alpha", lower: fixedScale ?? 0, upper: fixedScale ?? 1e6)
         for (index, profile) in input.profiles.enumerated() {
             let label = profile.option.label
             var roles: [Role] = []
@@ -44,12 +51,12 @@ public struct ProvisioningFormulation: Sendable {
             for role in roles {
                 let limit = Double(input.availability[profile.option.machine.id] ?? Self.largestPool)
                 let fixed = fixedCounts.map { $0[Self.poolKey(label, role)] ?? 0 }
-                let variable = model.addVariable("n[\(label),\(role)]", kind: fixed == nil ? .integer : .continuous,
+                let variable = model.addVariable(prefix + "n[\(label),\(role)]", kind: fixed == nil && integerCounts ? .integer : .continuous,
                                                  lower: fixed ?? 0, upper: fixed ?? limit)
                 counts.append(Count(profile: index, role: role, variable: variable, label: label))
                 for k in input.classes.indices {
                     flows.append(Flow(profile: index, role: role, workloadClass: k,
-                                      variable: model.addVariable("f[\(k),\(label),\(role)]")))
+                                      variable: model.addVariable(prefix + "f[\(k),\(label),\(role)]")))
                 }
             }
         }
@@ -84,9 +91,9 @@ public struct ProvisioningFormulation: Sendable {
         // through: 1e4 · 1e-5 = 0.1 of a machine. (At 1e5 the relaxation is so weak that a 30,000-machine
         // plan takes GLPK minutes.) So a design that weighs both kinds considers fleets up to this size.
         let bound = Double(Self.largestChoosingFleet)
-        let usesMixed = model.addVariable("uses-mixed-pools", kind: .integer, lower: 0, upper: 1)
-        model.addConstraint("mixed-pools-only-if-chosen", mixed.map { LinearExpression($0.variable) }.sum() + (-bound) * usesMixed, upper: 0)
-        model.addConstraint("split-pools-only-if-not", split.map { LinearExpression($0.variable) }.sum() + bound * usesMixed, upper: bound)
+        let usesMixed = model.addVariable(prefix + "uses-mixed-pools", kind: .integer, lower: 0, upper: 1)
+        model.addConstraint(prefix + "mixed-pools-only-if-chosen", mixed.map { LinearExpression($0.variable) }.sum() + (-bound) * usesMixed, upper: 0)
+        model.addConstraint(prefix + "split-pools-only-if-not", split.map { LinearExpression($0.variable) }.sum() + bound * usesMixed, upper: bound)
     }
 
     private func flows(role: Role? = nil, profile: Int? = nil, workloadClass: Int? = nil) -> [Flow] {
@@ -97,10 +104,10 @@ public struct ProvisioningFormulation: Sendable {
     private mutating func addDemand(_ input: ProvisioningInput) {
         for (k, workload) in input.classes.enumerated() {
             let served = flows(workloadClass: k).filter { $0.role != .token }.map { LinearExpression($0.variable) }.sum()
-            model.addConstraint("demand[\(k)]", served + (-workload.ratePerSecond) * alpha, lower: 0, upper: 0)
+            model.addConstraint(prefix + "demand[\(k)]", served + (-workload.ratePerSecond) * alpha, lower: 0, upper: 0)
             let prompts = flows(role: .prompt, workloadClass: k).map { LinearExpression($0.variable) }.sum()
             let tokens = flows(role: .token, workloadClass: k).map { LinearExpression($0.variable) }.sum()
-            model.addConstraint("handoff[\(k)]", tokens + (-1) * prompts, lower: 0, upper: 0)
+            model.addConstraint(prefix + "handoff[\(k)]", tokens + (-1) * prompts, lower: 0, upper: 0)
         }
     }
 
@@ -119,20 +126,20 @@ public struct ProvisioningFormulation: Sendable {
             switch count.role {
             case .prompt:
                 let cap = input.promptUtilisation[count.profile] ?? 0
-                model.addConstraint("prompt-capacity[\(label)]", total { profile.promptWork[$0] } + (-cap) * machines, upper: 0)
-                model.addConstraint("kv-send[\(label)]", total(kvGB) + (-networkGBps) * machines, upper: 0)
+                model.addConstraint(prefix + "prompt-capacity[\(label)]", total { profile.promptWork[$0] } + (-cap) * machines, upper: 0)
+                model.addConstraint(prefix + "kv-send[\(label)]", total(kvGB) + (-networkGBps) * machines, upper: 0)
             case .token:
                 let cap = profile.tokenUtilisation
-                model.addConstraint("token-capacity[\(label)]", total { profile.tokenWork[$0] } + (-cap) * machines, upper: 0)
-                model.addConstraint("kv-memory[\(label)]", total { profile.kvTokenSeconds[$0] / 1e6 } + (-cap * profile.kvCapacityTokens / 1e6) * machines, upper: 0)
-                model.addConstraint("kv-receive[\(label)]", total(kvGB) + (-networkGBps) * machines, upper: 0)
+                model.addConstraint(prefix + "token-capacity[\(label)]", total { profile.tokenWork[$0] } + (-cap) * machines, upper: 0)
+                model.addConstraint(prefix + "kv-memory[\(label)]", total { profile.kvTokenSeconds[$0] / 1e6 } + (-cap * profile.kvCapacityTokens / 1e6) * machines, upper: 0)
+                model.addConstraint(prefix + "kv-receive[\(label)]", total(kvGB) + (-networkGBps) * machines, upper: 0)
             case .mixed:
                 guard let mixed = input.mixedProfiles[count.profile] else { continue }
                 // Little's law: requests held (rate × mean E2E) within the occupancy at which every percentile holds.
                 let instances = Double(profile.option.deployment.instancesPerMachine)
-                model.addConstraint("mixed-occupancy[\(label)]", total { mixed.holdingSeconds[$0] }
+                model.addConstraint(prefix + "mixed-occupancy[\(label)]", total { mixed.holdingSeconds[$0] }
                                         + (-mixed.occupancyPerInstance * instances) * machines, upper: 0)
-                model.addConstraint("kv-memory[\(label),mixed]", total { mixed.kvTokenSeconds[$0] / 1e6 }
+                model.addConstraint(prefix + "kv-memory[\(label),mixed]", total { mixed.kvTokenSeconds[$0] / 1e6 }
                                         + (-profile.tokenUtilisation * profile.kvCapacityTokens / 1e6) * machines, upper: 0)
             }
         }
@@ -140,15 +147,15 @@ public struct ProvisioningFormulation: Sendable {
 
     private mutating func addBudgetsAndAvailability(_ input: ProvisioningInput, enforceBudget: Bool) {
         if enforceBudget, let cap = input.budget.costPerHourUSD {
-            budgetRows.append(model.addConstraint("cost-cap", counts.map { input.profiles[$0.profile].option.pricePerHourUSD * $0.variable }.sum(), upper: cap))
+            budgetRows.append(model.addConstraint(prefix + "cost-cap", counts.map { input.profiles[$0.profile].option.pricePerHourUSD * $0.variable }.sum(), upper: cap))
         }
         if enforceBudget, let cap = input.budget.powerKW {
-            budgetRows.append(model.addConstraint("power-cap", counts.map { input.profiles[$0.profile].option.provisionedKW * $0.variable }.sum(), upper: cap))
+            budgetRows.append(model.addConstraint(prefix + "power-cap", counts.map { input.profiles[$0.profile].option.provisionedKW * $0.variable }.sum(), upper: cap))
         }
         for (machine, limit) in input.availability.sorted(by: { $0.key < $1.key }) {
             let machines = counts.filter { input.profiles[$0.profile].option.machine.id == machine }
             guard !machines.isEmpty else { continue }
-            model.addConstraint("availability[\(machine)]", machines.map { LinearExpression($0.variable) }.sum(), upper: Double(limit))
+            model.addConstraint(prefix + "availability[\(machine)]", machines.map { LinearExpression($0.variable) }.sum(), upper: Double(limit))
         }
     }
 }

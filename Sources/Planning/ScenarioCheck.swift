@@ -63,6 +63,7 @@ public struct ScenarioCheck: Sendable {
             }
             outcome.expectations = try evaluate(scenario, plan: plans.first, catalog: catalog, traces: traces)
                 + Self.ratios(scenario.expect?.ratios ?? [], plans: plans)
+                + scheduleExpectations(scenario, catalog: catalog, traces: traces)
         } catch let error as SimulationError {
             outcome.stopped = error.description
         } catch {

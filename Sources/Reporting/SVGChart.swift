@@ -40,8 +40,10 @@ public enum SVGChart {
         return svg + "</svg>\n"
     }
 
-    /// One stacked bar per category, a segment per series (zero segments left out), the total above it.
-    public static func stackedBars(title: String, unit: String, categories: [String], series: [Series]) -> String {
+    /// One stacked bar per category, a segment per series (zero segments left out), the total above it
+    /// (for up to 16 categories); `line`, if given, is drawn across the bars on its own axis at the right.
+    public static func stackedBars(title: String, unit: String, categories: [String], series: [Series],
+                                   line: (series: Series, unit: String)? = nil) -> String {
         let totals = categories.indices.map { c in series.reduce(0.0) { $0 + (c < $1.values.count && $1.values[c].isFinite ? $1.values[c] : 0) } }
         let maximum = niceCeiling((totals.max() ?? 1) * 1.08)
         let plotWidth = width - left - right, plotHeight = height - top - bottom
@@ -56,10 +58,23 @@ public enum SVGChart {
                 svg += rect(x: x0, y: base, w: group * 0.6, h: h, color: palette[s % palette.count],
                             tip: "\(serie.name) \(category): \(format(serie.values[c])) \(unit)")
             }
-            svg += label(x: x0 + group * 0.3, y: base - 6, text: "\(format(totals[c])) \(unit)", anchor: "middle")
+            if categories.count <= 16 { svg += label(x: x0 + group * 0.3, y: base - 6, text: "\(format(totals[c])) \(unit)", anchor: "middle") }
             svg += label(x: x0 + group * 0.3, y: height - bottom + 18, text: category, anchor: "middle")
         }
-        svg += legend(series.map(\.name), dashedLast: false)
+        var names = series.map(\.name)
+        if let line {
+            let lineMax = niceCeiling((line.series.values.filter(\.isFinite).max() ?? 1) * 1.08)
+            let path = line.series.values.enumerated().map { c, value in
+                "\(f(left + Double(c) * group + group * 0.5)),\(f(top + plotHeight * (1 - min(value / lineMax, 1))))"
+            }
+            svg += "<polyline fill=\"none\" stroke=\"#1d2733\" stroke-width=\"2.5\" stroke-dasharray=\"8 4\" points=\"\(path.joined(separator: " "))\"/>\n"
+            for tick in 0...5 {
+                svg += label(x: width - right + 4, y: top + plotHeight * (1 - Double(tick) / 5) + 4, text: format(lineMax * Double(tick) / 5), anchor: "start")
+            }
+            svg += label(x: width - right + 4, y: top - 8, text: line.unit, anchor: "start")
+            names.append(line.series.name)
+        }
+        svg += legend(names, dashedLast: false, offset: line == nil ? 0 : 40, lineLast: line != nil)
         return svg + "</svg>\n"
     }
 
@@ -121,11 +136,13 @@ public enum SVGChart {
         return svg
     }
 
-    private static func legend(_ names: [String], dashedLast: Bool) -> String {
+    private static func legend(_ names: [String], dashedLast: Bool, offset: Double = 0, lineLast: Bool = false) -> String {
         var svg = ""
         for (index, name) in names.enumerated() {
-            let y = top + 8 + Double(index) * 20, x = width - right + 16
-            if dashedLast && index == names.count - 1 {
+            let y = top + 8 + Double(index) * 20, x = width - right + 16 + offset
+            if lineLast && index == names.count - 1 {
+                svg += "<line x1=\"\(f(x))\" y1=\"\(f(y))\" x2=\"\(f(x + 14))\" y2=\"\(f(y))\" stroke=\"#1d2733\" stroke-width=\"2.5\" stroke-dasharray=\"8 4\"/>\n"
+            } else if dashedLast && index == names.count - 1 {
                 svg += "<line x1=\"\(f(x))\" y1=\"\(f(y))\" x2=\"\(f(x + 14))\" y2=\"\(f(y))\" stroke=\"#c0392b\" stroke-width=\"2\" stroke-dasharray=\"6 3\"/>\n"
             } else {
                 svg += "<rect x=\"\(f(x))\" y=\"\(f(y - 6))\" width=\"14\" height=\"12\" fill=\"\(palette[index % palette.count])\"/>\n"

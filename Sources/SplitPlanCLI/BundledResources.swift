@@ -17,6 +17,12 @@ enum BundledResources {
                    hint: "pass a scenario file").appendingPathComponent("quickstart.json")
     }
 
+    /// The bundled example day, the default of `schedule`.
+    static func exampleDayScenario() throws -> URL {
+        try locate("Scenarios", marker: "day-conversation-llama2-70b.json", what: "bundled scenarios",
+                   hint: "pass a scenario file with a demand curve").appendingPathComponent("day-conversation-llama2-70b.json")
+    }
+
     private static func locate(_ name: String, marker: String, what: String, hint: String) throws -> URL {
         var looked: [String] = []
         for root in roots() {

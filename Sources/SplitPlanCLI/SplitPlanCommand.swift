@@ -20,7 +20,7 @@ public struct SplitPlanCommand: ParsableCommand {
             cannot be created, 74 an output that could not be written.
             """,
         version: SplitPlanCommand.version,
-        subcommands: [PlanCommand.self, SimulateCommand.self, CapacityCommand.self, CompareCommand.self, SweepCommand.self, CheckCommand.self, CatalogCommand.self, ValidateCommand.self, PerfCommand.self, CalibrateCommand.self]
+        subcommands: [PlanCommand.self, SimulateCommand.self, CapacityCommand.self, CompareCommand.self, SweepCommand.self, ScheduleCommand.self, CheckCommand.self, CatalogCommand.self, ValidateCommand.self, PerfCommand.self, CalibrateCommand.self]
     )
 
     public init() {}
