@@ -7,6 +7,17 @@ final class ProfileCache {
     var service: [String: ServiceProfile] = [:]
     var mixed: [String: MixedProfile?] = [:]
     var promptCap: [String: Double?] = [:]
+    /// Performance keys by machine id and cap: a request's catalogue is fixed, and describing a whole
+    /// machine takes reflection, too slow to repeat for every period and pool-size round.
+    private var keys: [String: String] = [:]
+
+    func performanceKey(_ machine: MachineSpec, _ cap: PowerCap) -> String {
+        let id = "\(machine.id.rawValue)|\(cap.fraction)|\(cap.gpuPowerLimitWatts)"
+        if let known = keys[id] { return known }
+        let key = Self.performanceKey(machine, cap)
+        keys[id] = key
+        return key
+    }
 
     /// What a profile depends on: the machine without its id, name, price and sources, and the cap. Machines
     /// that differ only in price (list, reserved and spot prices of one server) share their profiles.
@@ -53,7 +64,7 @@ struct ProvisioningInputBuilder {
                     let deployment = try Deployment(model: model, machine: machine, catalog: catalog,
                                                     tensorParallel: scenario.tensorParallel, powerCapFraction: cap.fraction)
                     let option = MachineOption(machine: machine, powerCap: cap, performance: RooflineModel(deployment))
-                    let key = "\(ProfileCache.performanceKey(machine, cap))/\(tbtHeadroom)"
+                    let key = "\(cache.performanceKey(machine, cap))/\(tbtHeadroom)"
                     var profile = cache.service[key] ?? ServiceProfile(option: option, classes: classes, slo: slo, tbtHeadroom: tbtHeadroom,
                                                                        promptTokenBudget: scenario.scheduler.promptTokenBudget)
                     cache.service[key] = profile
@@ -78,7 +89,7 @@ struct ProvisioningInputBuilder {
         var mixed: [Int: MixedProfile] = [:]
         for (index, profile) in profiles.enumerated() {
             if allows(.prompt, profile), !tokenIndices.isEmpty {
-                let performance = ProfileCache.performanceKey(profile.option.machine, profile.option.powerCap)
+                let performance = cache.performanceKey(profile.option.machine, profile.option.powerCap)
                 let key = "\(performance)/\(tbtHeadroom)/\(servers(profile, .prompt))/\(slowestDecode)"
                 let cap = cache.promptCap[key] ?? profile.promptUtilisation(classes: classes, slo: slo, timePerOutputToken: slowestDecode,
                                                                             servers: servers(profile, .prompt))
@@ -86,7 +97,7 @@ struct ProvisioningInputBuilder {
                 promptCaps[index] = cap
             }
             if allows(.mixed, profile) {
-                let performance = ProfileCache.performanceKey(profile.option.machine, profile.option.powerCap)
+                let performance = cache.performanceKey(profile.option.machine, profile.option.powerCap)
                 let key = "\(performance)/\(tbtHeadroom)/\(servers(profile, .mixed))"
                 let mixedProfile = cache.mixed[key] ?? MixedProfile(profile, classes: classes, slo: slo, tbtHeadroom: tbtHeadroom,
                                                                     servers: servers(profile, .mixed))

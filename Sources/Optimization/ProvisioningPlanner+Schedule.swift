@@ -35,6 +35,11 @@ extension ProvisioningPlanner {
         let schedules = try designs.enumerated().map { index, design in
             try schedule(request, context: context, design: design, designIndex: index, objective: objective)
         }
+        return Self.ranked(schedules, objective: objective)
+    }
+
+    /// Feasible first, then by the horizon's cost (min-cost) or energy (min-power); ties keep their order.
+    public static func ranked(_ schedules: [Schedule], objective: Objective) -> [Schedule] {
         let key = { (schedule: Schedule) in objective == .minCost ? schedule.costUSD : schedule.energyKWh }
         return schedules.enumerated().sorted { lhs, rhs in
             if lhs.element.feasible != rhs.element.feasible { return lhs.element.feasible }

@@ -17,10 +17,16 @@ extension ProvisioningPlanner {
         for headroom in Self.tbtHeadroomLevels {
             var servers = [[String: Int]](repeating: [:], count: planned.count)
             var first: (Schedule, ScheduleFormulation)?, accepted: (Schedule, ScheduleFormulation)?
+            // Inputs by pool sizes: a round's check of its sizes is the next round's program.
+            var built: [[String: Int]: ProvisioningInput] = [:]
+            func input(_ sizes: [String: Int]) throws -> ProvisioningInput {
+                if let known = built[sizes] { return known }
+                let made = try prepare(request.plan, context: context, design: design, designIndex: designIndex, tbtHeadroom: headroom, poolServers: sizes)
+                built[sizes] = made
+                return made
+            }
             for _ in 0..<Self.poolSizeRounds {
-                let inputs = try planned.indices.map { p in
-                    try prepare(request.plan, context: context, design: design, designIndex: designIndex, tbtHeadroom: headroom, poolServers: servers[p])
-                }
+                let inputs = try servers.map(input)
                 let periods = zip(inputs, planned).map { ScheduleFormulation.Period(input: $0, scale: $1 / base) }
                 let formulation = ScheduleFormulation(periods: periods, periodSeconds: request.periodSeconds, settings: request.settings,
                                                       budget: budget, availability: request.plan.scenario.availability, goal: goal)
@@ -38,7 +44,7 @@ extension ProvisioningPlanner {
                 for p in inputs.indices {
                     let sizes = Self.instances(formulation.assignments[p], result: result)
                     own.append(sizes)
-                    let check = try prepare(request.plan, context: context, design: design, designIndex: designIndex, tbtHeadroom: headroom, poolServers: sizes)
+                    let check = try input(sizes)
                     var serving: [String: Double] = [:]
                     for assignment in formulation.assignments[p] { serving[assignment.key, default: 0] += result.value(assignment.serving) }
                     let sustained = try ProvisioningSolve.sustainedScale(input: check, counts: serving, solver: solver, options: options) * base

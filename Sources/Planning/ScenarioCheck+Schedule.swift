@@ -11,7 +11,7 @@ extension ScenarioCheck {
         let rates = try demand.ratesPerSecond(traces: traces, file: scenario.file.path)
         var request = ScheduleRequest(plan: PlanRequest(scenario: scenario, traces: traces), ratesPerSecond: rates,
                                       periodSeconds: demand.periodSeconds, settings: scenario.schedule)
-        guard var schedule = try planner.schedule(request).first else { return [] }
+        guard var schedule = try planner.schedulesConcurrently(request).first else { return [] }
         var verified: Bool?
         if expect.sloMetInEveryPeriod != nil, schedule.feasible {
             request.plan.design = Design(rawValue: schedule.design)

@@ -65,7 +65,7 @@ struct ScheduleCommand: ParsableCommand {
         let plan = PlanRequest(scenario: chosen, traces: session.traces, design: design, objective: objective, budget: budget, model: model.map(ModelID.init))
         var request = ScheduleRequest(plan: plan, ratesPerSecond: rates, periodSeconds: demand.periodSeconds, settings: chosen.schedule)
         let planner = ProvisioningPlanner(catalog: session.catalog, solver: GLPKSolver(), options: .within(deadline))
-        var schedules = try planner.schedule(request)
+        var schedules = try planner.schedulesConcurrently(request)
         var verification: ScheduleVerifier.Outcome?
         if verify, let best = schedules.first, best.feasible {
             request.plan.design = Design(rawValue: best.design)
