@@ -16,7 +16,7 @@ seconds=600
   name=$(basename "$scenario" .json)
   "$bin" compare "$scenario" --designs all --duration "$seconds" --format json --output "$out/$name.json" --force
 done
-[ -s "$out/budgets.tsv" ] || jq -r '.[] | [.scenario, .plan.design, .plan.requestsPerSecond, .plan.costPerHourUSD, .plan.powerKW, ([.plan.pools[] | "\(.role):\(.machine)=\(.count)"] | join(" "))] | @tsv' \
+[ -s "$out/budgets.tsv" ] || jq -r '.rows[] | [.scenario, .plan.design, .plan.requestsPerSecond, .plan.costPerHourUSD, .plan.powerKW, ([.plan.pools[] | "\(.role):\(.machine)=\(.count)"] | join(" "))] | @tsv' \
   "$out"/splitwise-*.json > "$out/budgets.tsv"
 
 # 2. Iso-throughput: the cheapest Splitwise-AA and the leanest Splitwise-HHcap cluster that serve

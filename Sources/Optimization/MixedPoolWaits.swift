@@ -67,11 +67,15 @@ struct IterationResidual: Sendable {
     var shared: [(seconds: Double, probability: Double)]
 
     /// `stallWeights`: the share of all arrivals whose prompt adds `stallSizes` (they need not sum to 1).
-    init(step: Double, stallSizes: [Double], stallWeights: [Double], chunkIterationsPerSecond rate: Double) {
-        // Share of time in iterations that carry a chunk: rate × their mean length, at most all of it.
+    /// `servers`: the instances an arrival chooses among by pending prompt tokens (join-shortest-queue):
+    /// it meets a chunk only when every one of them is prefilling.
+    init(step: Double, stallSizes: [Double], stallWeights: [Double], chunkIterationsPerSecond rate: Double, servers: Int = 1) {
+        // Share of time an instance spends in iterations that carry a chunk: rate × their mean length.
         let chunked = zip(stallSizes, stallWeights).map { (stall: $0.0, weight: $0.1) }
         let meanChunked = chunked.reduce(0) { $0 + $1.weight * (step + $1.stall) }
-        let chunkedShare = min(1, rate * meanChunked)
+        let busyShare = min(1, rate * meanChunked)
+        // All prefilling at once: the chance that an arrival waits in an M/G/S queue of chunk work.
+        let chunkedShare = busyShare >= 1 ? 1 : Queueing.erlangC(servers: max(servers, 1), offeredLoad: Double(max(servers, 1)) * busyShare)
         let biased = chunked.map { (stall: $0.stall, probability: meanChunked > 0 ? chunkedShare * $0.weight * (step + $0.stall) / meanChunked : 0) }
         lengths = [(step, 1 - chunkedShare)] + biased.map { (step + $0.stall, $0.probability) }
         shared = [(0, 1 - chunkedShare)] + biased.map { ($0.stall, $0.probability) }

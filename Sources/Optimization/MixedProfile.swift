@@ -161,20 +161,20 @@ struct MixedPoolModel: Sendable {
         let stallWeights = classes.map(\.share)
         let stalls = StallDistribution(sizes: stallSizes, weights: stallWeights)
         let rate = meanDecode > 0 ? others / meanDecode : 0
-        // Join-shortest-queue on KV tokens sends an arrival to the instance holding the fewest: about
-        // `others` requests of the mean context. A prompt longer than that load cannot be on the chosen
-        // instance (its tokens alone would make the instance heavier than the others), so only shorter
-        // prompts' chunks can be in progress there, or share the arrival's first iteration.
-        let chosenLoadTokens = others * Double(meanContextTokens)
-        var nearbySizes: [Double] = [], nearbyWeights: [Double] = []
+        // Join-shortest-queue on pending tokens (the prompt tokens not yet prefilled, one more per request
+        // held, as the simulator and Splitwise's own simulator route) sends an arrival to an instance with
+        // no prefill ahead of it whenever there is one: it meets another prompt's chunks only when every
+        // instance is prefilling, and then any prompt's.
+        var chunkSizes: [Double] = [], chunkWeights: [Double] = []
         for (k, points) in pointIterations.enumerated() {
-            for (j, point) in points.enumerated() where Double(classes[k].promptPoints[j]) <= chosenLoadTokens {
-                nearbySizes.append(point.added)
-                nearbyWeights.append(classes[k].share / Double(points.count))
+            for point in points {
+                chunkSizes.append(point.added)
+                chunkWeights.append(classes[k].share / Double(points.count))
             }
         }
-        let (binnedSizes, binnedWeights) = IterationResidual.binned(sizes: nearbySizes, weights: nearbyWeights, bins: 12)
-        let residual = IterationResidual(step: step, stallSizes: binnedSizes, stallWeights: binnedWeights, chunkIterationsPerSecond: rate)
+        let (binnedSizes, binnedWeights) = IterationResidual.binned(sizes: chunkSizes, weights: chunkWeights, bins: 12)
+        let residual = IterationResidual(step: step, stallSizes: binnedSizes, stallWeights: binnedWeights, chunkIterationsPerSecond: rate,
+                                         servers: servers)
         // Alone, a prompt is prefilled by itself; beside running decodes, in mixed iterations after the
         // iteration in progress.
         let ttft = classes.indices.map { k in

@@ -104,8 +104,16 @@ public struct ProvisioningPlanner: Sendable {
                                                               model: context.model.id).runDeferringLatencies()
                 totalSeconds += plan.solver.seconds
                 totalSolves += plan.solver.solves + 1
-                first = first ?? (plan, input, latencies)
-                guard plan.feasible else { break }
+                if first.map({ !$0.plan.feasible && plan.feasible }) ?? true { first = (plan, input, latencies) }
+                guard plan.feasible else {
+                    // Single-machine caps are so cautious that a capped question can look infeasible when it is
+                    // not: take the pool sizes of the uncapped plan and go on from there, the caps enforced.
+                    if servers.isEmpty, let seeded = try uncappedPoolServers(input, context: context, objective: objective) {
+                        servers = seeded
+                        continue
+                    }
+                    break
+                }
                 let own = Self.poolServers(plan, input: input)
                 let check = try prepare(request, context: context, design: design, designIndex: designIndex, tbtHeadroom: headroom, poolServers: own)
                 let counts = Dictionary(plan.pools.map { (ProvisioningFormulation.poolKey(Self.label($0), $0.role), Double($0.count)) }, uniquingKeysWith: +)
@@ -123,6 +131,18 @@ public struct ProvisioningPlanner: Sendable {
         chosen.plan.solver.solves = totalSolves
         chosen.plan.latencies = chosen.latencies()
         return (chosen.plan, chosen.input)
+    }
+
+    /// Pool sizes of the cheapest plan without the budget and availability caps (nil when there is none, or
+    /// nothing was capped): where a capped fixed point can start.
+    private func uncappedPoolServers(_ input: ProvisioningInput, context: PlanningContext, objective: Objective) throws -> [String: Int]? {
+        guard input.budget != Budget() || !input.availability.isEmpty else { return nil }
+        var open = input
+        open.budget = Budget()
+        open.availability = [:]
+        let plan = try ProvisioningSolve(input: open, solver: solver, options: options, slo: context.slo,
+                                         objective: objective == .minPower ? .minPower : .minCost, model: context.model.id).runDeferringLatencies().plan
+        return plan.feasible ? Self.poolServers(plan, input: open) : nil
     }
 
     /// For an infeasible budget: the least cost (or power) cap that serves the rate, and the largest rate the

@@ -12,7 +12,7 @@ extension ClusterSimulation {
         let fits: (Int) -> Bool = { self.servers[$0].kvCapacityBlocks >= firstBlocks }
         let promptChoice = leastLoaded(.prompt) { self.servers[$0].pendingPromptTokens }
         let tokenChoice = leastLoaded(.token, fitting: fits, load: kvLoadTokens)
-        let mixedChoice = leastLoaded(.mixed, fitting: fits, load: kvLoadTokens)
+        let mixedChoice = leastLoaded(.mixed, fitting: fits, load: pendingTokens)
         let promptOverflow = promptChoice.map { servers[$0].pendingPromptTokens > settings.promptOverflowTokens } ?? true
         let tokenOverflow = borrows && (tokenChoice.map(kvOverflows) ?? true)
         if let promptServer = promptChoice, let tokenServer = tokenChoice, !promptOverflow, !tokenOverflow {
@@ -100,10 +100,23 @@ extension ClusterSimulation {
         servers[index].queuedTokens + servers[index].usedBlocks * settings.kvBlockTokens
     }
 
+    /// A mixed instance's join-shortest-queue load, as Splitwise's simulator counts it (its mixed-pool and
+    /// token-JSQ schedulers' `sched_pending_tokens`): the prompt tokens not yet prefilled, plus one for
+    /// every request it holds. A prompt then goes where no prefill is ahead of it, when such an instance
+    /// exists; by KV held alone, a short prompt barely adds to its instance's load, so the next arrivals
+    /// follow it there and queue behind its chunks (more so the more arrivals per iteration the pool gets).
+    func pendingTokens(_ index: Int) -> Int {
+        servers[index].promptWorkTokens + servers[index].waiting.count + servers[index].prefilling.count + servers[index].running.count
+    }
+
     /// Records a server's join-shortest-queue load, in the tree of the role it plays, after it changed.
     func refreshLoad(_ index: Int) {
         let role = servers[index].role
-        let load = role == .prompt ? servers[index].pendingPromptTokens : kvLoadTokens(index)
+        let load = switch role {
+        case .prompt: servers[index].pendingPromptTokens
+        case .mixed: pendingTokens(index)
+        case .token: kvLoadTokens(index)
+        }
         loadTrees[role.treeIndex].update(position: index, load: load)
     }
 

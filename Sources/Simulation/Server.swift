@@ -93,6 +93,7 @@ struct RequestDeque {
     private var head = 0
 
     var isEmpty: Bool { head == items.count }
+    var count: Int { items.count - head }
     var first: Int? { isEmpty ? nil : items[head] }
 
     mutating func append(_ request: Int) { items.append(request) }

@@ -15,8 +15,9 @@ import Testing
         return try String(contentsOfFile: output, encoding: .utf8)
     }
 
-    /// At iso-power on the coding trace, every split design out-serves Baseline-H100 (Splitwise's claim) and
-    /// every plan meets its SLOs in simulation; ratios are against Baseline-H100.
+    /// At iso-power on the coding trace, Splitwise-HH and -HHcap out-serve Baseline-H100 (Splitwise's claim),
+    /// Splitwise-HA serves as much per dollar or more, Splitwise-AA out-serves Baseline-A100, and every plan
+    /// meets its SLOs in simulation; ratios are against Baseline-H100.
     @Test func compareDesignsWithRatios() throws {
         let json = try run(["compare", coding, "--designs", "all", "--simulate-seconds", "30"], format: "json")
         let rows = try #require((try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any])?["rows"] as? [[String: Any]])
@@ -24,10 +25,13 @@ import Testing
         func row(_ design: String) -> [String: Any]? { rows.first { ($0["plan"] as? [String: Any])?["design"] as? String == design } }
         let baseline = try #require(row("baseline-h100"))
         #expect(baseline["throughputRatio"] as? Double == 1)
-        for design in ["splitwise-hh", "splitwise-hhcap", "splitwise-ha"] {
+        for design in ["splitwise-hh", "splitwise-hhcap"] {
             let ratio = try #require(row(design)?["throughputRatio"] as? Double)
             #expect(ratio > 1.1, "\(design): \(ratio)")
         }
+        let ha = try #require(row("splitwise-ha")), haThroughput = try #require(ha["throughputRatio"] as? Double)
+        let haCost = try #require(ha["costRatio"] as? Double)
+        #expect(haThroughput / haCost > 1.05, "splitwise-ha: \(haThroughput)x throughput at \(haCost)x cost")
         let aa = try #require(row("splitwise-aa")?["plan"] as? [String: Any]), a100 = try #require(row("baseline-a100")?["plan"] as? [String: Any])
         #expect((aa["requestsPerSecond"] as? Double ?? 0) > (a100["requestsPerSecond"] as? Double ?? 0))
         for entry in rows { #expect(((entry["simulated"] as? [String: Any])?["sloMet"] as? Bool) == true) }
