@@ -160,7 +160,16 @@ struct MixedPoolModel: Sendable {
         let stallSizes = classes.map { chunkedIterations(promptTokens: $0.promptTokens, decodeBatch: decodeBatch).added }
         let stallWeights = classes.map(\.share)
         let stalls = StallDistribution(sizes: stallSizes, weights: stallWeights)
-        let rate = meanDecode > 0 ? others / meanDecode : 0
+        // Little's law per instance: A requests held for a prefill and a decode each arrive at A / held.
+        // An arrival stalls the decodes beside it on the emptiest instance, E⌊N/S⌋ of the A an instance
+        // holds, so a decoding request is stalled at (A / held) · E⌊N/S⌋ / A = E⌊N/S⌋ / held.
+        let meanPrefill = classes.indices.reduce(0.0) { total, k in
+            total + classes[k].share * chunkedPrefill[k].reduce(0, +) / Double(max(chunkedPrefill[k].count, 1))
+        }
+        let held = meanDecode + meanPrefill
+        let perInstance = occupancy / Double(max(servers, 1))
+        let rate = held > 0 ? others / held : 0
+        let arrivals = held > 0 ? perInstance / held : 0
         // Join-shortest-queue on pending tokens (the prompt tokens not yet prefilled, one more per request
         // held, as the simulator and Splitwise's own simulator route) sends an arrival to an instance with
         // no prefill ahead of it whenever there is one: it meets another prompt's chunks only when every
@@ -173,7 +182,7 @@ struct MixedPoolModel: Sendable {
             }
         }
         let (binnedSizes, binnedWeights) = IterationResidual.binned(sizes: chunkSizes, weights: chunkWeights, bins: 12)
-        let residual = IterationResidual(step: step, stallSizes: binnedSizes, stallWeights: binnedWeights, chunkIterationsPerSecond: rate,
+        let residual = IterationResidual(step: step, stallSizes: binnedSizes, stallWeights: binnedWeights, chunkIterationsPerSecond: arrivals,
                                          servers: servers)
         // Alone, a prompt is prefilled by itself; beside running decodes, in mixed iterations after the
         // iteration in progress.
