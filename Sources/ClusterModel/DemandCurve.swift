@@ -36,6 +36,15 @@ public struct DemandCurve: Sendable, Equatable {
         }
     }
 
+    /// For a curve binned from a trace, each whole period's window of it (its arrivals and request sizes,
+    /// at the curve's rate scale); nil for rates given as numbers.
+    public func periodWorkloads(count: Int) -> [Workload]? {
+        guard case .trace(let file, let scale) = rates else { return nil }
+        return (0..<count).map { period in
+            .trace(TraceWorkload(file: file, rateScale: scale, startSeconds: Double(period) * periodSeconds, durationSeconds: periodSeconds))
+        }
+    }
+
     /// Requests per second in each whole period of the trace, counted from its first arrival; a last
     /// partial period is left out (its rate would be under-counted).
     static func binned(_ trace: Trace, periodSeconds: Double, rateScale: Double, file: String) throws -> [Double] {

@@ -8,6 +8,9 @@ public struct ScheduleRequest: Sendable {
     public var settings: ScheduleSettings
     /// Per period, the rate to plan for (nil: the demand's); verification raises those of periods that miss.
     public var plannedRatesPerSecond: [Double]?
+    /// Per period, the workload whose request sizes it plans for (a curve binned from a trace: that
+    /// period's window of it); nil: the scenario's workload in every period.
+    public var periodWorkloads: [Workload]?
 
     public init(plan: PlanRequest, ratesPerSecond: [Double], periodSeconds: Double, settings: ScheduleSettings,
                 plannedRatesPerSecond: [Double]? = nil) {
@@ -31,9 +34,16 @@ extension ProvisioningPlanner {
                                                  allowed: "min-cost or min-power for a schedule (it serves a given demand): set --objective")
         }
         let designs = request.plan.design.map { [$0] } ?? scenario.designs
-        let context = try self.context(request.plan)
+        var contexts = [try self.context(request.plan)]
+        if let workloads = request.periodWorkloads, workloads.count == request.ratesPerSecond.count {
+            contexts = try workloads.map { workload in
+                var period = request.plan
+                period.scenario.workload = workload
+                return try self.context(period)
+            }
+        }
         let schedules = try designs.enumerated().map { index, design in
-            try schedule(request, context: context, design: design, designIndex: index, objective: objective)
+            try schedule(request, contexts: contexts, design: design, designIndex: index, objective: objective)
         }
         return Self.ranked(schedules, objective: objective)
     }
@@ -47,14 +57,14 @@ extension ProvisioningPlanner {
         }.map(\.element)
     }
 
-    func schedule(_ request: ScheduleRequest, context: PlanningContext, design: Design, designIndex: Int, objective: Objective) throws -> Schedule {
+    func schedule(_ request: ScheduleRequest, contexts: [PlanningContext], design: Design, designIndex: Int, objective: Objective) throws -> Schedule {
         let planned = request.planned
         let peak = planned.max() ?? 0
         var peakRequest = request.plan
         peakRequest.design = design
         peakRequest.ratePerSecond = peak
         let staticPlan = try plan(peakRequest).first
-        let adaptive = try adaptiveSchedule(request, context: context, design: design, designIndex: designIndex, objective: objective)
+        let adaptive = try adaptiveSchedule(request, contexts: contexts, design: design, designIndex: designIndex, objective: objective)
         let horizonHours = request.periodSeconds * Double(planned.count) / 3600
         var fixed: Schedule.StaticPlan?
         if let staticPlan, staticPlan.feasible {

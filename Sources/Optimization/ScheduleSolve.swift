@@ -5,10 +5,12 @@ extension ProvisioningPlanner {
     /// which the program chooses: as in planning, start from single machines (the safe side), re-solve with
     /// the sizes found, and accept only a schedule each of whose periods holds at its own sizes; best over
     /// the TBT headroom levels.
-    func adaptiveSchedule(_ request: ScheduleRequest, context: PlanningContext, design: Design, designIndex: Int,
+    /// `contexts`: one per period (each period's own request sizes), or one shared by all.
+    func adaptiveSchedule(_ request: ScheduleRequest, contexts: [PlanningContext], design: Design, designIndex: Int,
                           objective: Objective) throws -> (schedule: Schedule, formulation: ScheduleFormulation?) {
-        let base = context.classes.reduce(0) { $0 + $1.ratePerSecond }
         let planned = request.planned
+        let contextOf = { (p: Int) in contexts.count == planned.count ? p : 0 }
+        let base = planned.indices.map { p in contexts[contextOf(p)].classes.reduce(0) { $0 + $1.ratePerSecond } }
         let goal: ScheduleFormulation.Goal = objective == .minCost ? .minCost : .minEnergy
         let budget = request.plan.budget ?? request.plan.scenario.budget
         var best: (schedule: Schedule, formulation: ScheduleFormulation)?
@@ -18,16 +20,18 @@ extension ProvisioningPlanner {
             var servers = [[String: Int]](repeating: [:], count: planned.count)
             var first: (Schedule, ScheduleFormulation)?, accepted: (Schedule, ScheduleFormulation)?
             // Inputs by pool sizes: a round's check of its sizes is the next round's program.
-            var built: [[String: Int]: ProvisioningInput] = [:]
-            func input(_ sizes: [String: Int]) throws -> ProvisioningInput {
-                if let known = built[sizes] { return known }
-                let made = try prepare(request.plan, context: context, design: design, designIndex: designIndex, tbtHeadroom: headroom, poolServers: sizes)
-                built[sizes] = made
+            var built: [Int: [[String: Int]: ProvisioningInput]] = [:]
+            func input(_ p: Int, _ sizes: [String: Int]) throws -> ProvisioningInput {
+                let c = contextOf(p)
+                if let known = built[c]?[sizes] { return known }
+                let made = try prepare(request.plan, context: contexts[c], design: design, designIndex: designIndex, tbtHeadroom: headroom,
+                                       poolServers: sizes)
+                built[c, default: [:]][sizes] = made
                 return made
             }
             for _ in 0..<Self.poolSizeRounds {
-                let inputs = try servers.map(input)
-                let periods = zip(inputs, planned).map { ScheduleFormulation.Period(input: $0, scale: $1 / base) }
+                let inputs = try servers.indices.map { try input($0, servers[$0]) }
+                let periods = planned.indices.map { ScheduleFormulation.Period(input: inputs[$0], scale: planned[$0] / base[$0]) }
                 let formulation = ScheduleFormulation(periods: periods, periodSeconds: request.periodSeconds, settings: request.settings,
                                                       budget: budget, availability: request.plan.scenario.availability, goal: goal)
                 let result = try solver.solve(formulation.model, options: options)
@@ -44,10 +48,10 @@ extension ProvisioningPlanner {
                 for p in inputs.indices {
                     let sizes = Self.instances(formulation.assignments[p], result: result)
                     own.append(sizes)
-                    let check = try input(sizes)
+                    let check = try input(p, sizes)
                     var serving: [String: Double] = [:]
                     for assignment in formulation.assignments[p] { serving[assignment.key, default: 0] += result.value(assignment.serving) }
-                    let sustained = try ProvisioningSolve.sustainedScale(input: check, counts: serving, solver: solver, options: options) * base
+                    let sustained = try ProvisioningSolve.sustainedScale(input: check, counts: serving, solver: solver, options: options) * base[p]
                     solves += 1
                     if sustained < planned[p] * (1 - 1e-6) { holds = false }
                 }

@@ -11,6 +11,7 @@ extension ScenarioCheck {
         let rates = try demand.ratesPerSecond(traces: traces, file: scenario.file.path)
         var request = ScheduleRequest(plan: PlanRequest(scenario: scenario, traces: traces), ratesPerSecond: rates,
                                       periodSeconds: demand.periodSeconds, settings: scenario.schedule)
+        request.periodWorkloads = demand.periodWorkloads(count: rates.count)
         guard var schedule = try planner.schedulesConcurrently(request).first else { return [] }
         var verified: Bool?
         if expect.sloMetInEveryPeriod != nil, schedule.feasible {

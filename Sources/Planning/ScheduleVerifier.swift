@@ -4,7 +4,9 @@ import Optimization
 import Simulation
 
 /// Simulates a schedule period by period: each period's pools at that period's demand rate, one run of the
-/// scenario's duration (all periods side by side on the cores). Periods that miss an SLO are re-planned
+/// scenario's duration, or, for a curve binned from a trace, a replay of that period's window of the trace
+/// (its own arrivals and sizes, time-compressed by the curve's rate scale); all periods side by side on
+/// the cores. Periods that miss an SLO are re-planned
 /// for a higher rate (×1.1 each round, the whole program re-solved so the fleet stays shared) until every
 /// period meets its SLOs or the rounds run out.
 ///
@@ -49,7 +51,7 @@ public struct ScheduleVerifier: Sendable {
                     : "re-planned for the rates of the periods that missed, no schedule fits the caps: the last one simulated is shown"
                 break
             }
-            let checks = try simulate(schedule)
+            let checks = try simulate(schedule, workloads: request.periodWorkloads)
             for (index, check) in checks.enumerated() {
                 schedule.periods[index].sloMet = check.met
                 schedule.periods[index].missedSLOs = check.missed
@@ -62,22 +64,31 @@ public struct ScheduleVerifier: Sendable {
         let wall = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
         guard let schedule = last else { throw OptimizationError.invalidModel("no design to schedule") }
         let verified = schedule.feasible && schedule.periods.allSatisfy { $0.sloMet == true }
-        return Outcome(schedule: schedule, rounds: rounds, verified: verified, simulatedSecondsPerPeriod: duration, seed: simulation.seed, wallSeconds: wall)
+        return Outcome(schedule: schedule, rounds: rounds, verified: verified, simulatedSecondsPerPeriod: duration(request),
+                       seed: simulation.seed, wallSeconds: wall)
     }
 
-    private var duration: Double {
-        simulation.durationSeconds ?? simulation.scenario.workload.arrivalSeconds ?? 0
+    private func duration(_ request: ScheduleRequest) -> Double {
+        if case .trace(let window)? = request.periodWorkloads?.first { return (window.durationSeconds ?? 0) / window.rateScale }
+        return simulation.durationSeconds ?? simulation.scenario.workload.arrivalSeconds ?? 0
     }
 
     /// Each period simulated at its demand rate; periods with identical pools and rate share one run.
-    private func simulate(_ schedule: Schedule) throws -> [(met: Bool, missed: [String])] {
-        struct Run: Hashable, Sendable { var pools: [PoolCount]; var rate: Double }
-        let runs = schedule.periods.map { Run(pools: $0.pools, rate: $0.ratePerSecond) }
-        let distinct = Array(Set(runs)).sorted { ($0.rate, $0.pools.description) < ($1.rate, $1.pools.description) }
+    /// Periods with identical pools and rate (and no window of their own) share one run.
+    private func simulate(_ schedule: Schedule, workloads: [Workload]?) throws -> [(met: Bool, missed: [String])] {
+        struct Run: Hashable, Sendable { var pools: [PoolCount]; var rate: Double; var window: Int? }
+        let windows = workloads?.count == schedule.periods.count ? workloads : nil
+        let runs = schedule.periods.map { Run(pools: $0.pools, rate: $0.ratePerSecond, window: windows == nil ? nil : $0.index) }
+        let distinct = Array(Set(runs)).sorted { ($0.window ?? -1, $0.rate, $0.pools.description) < ($1.window ?? -1, $1.rate, $1.pools.description) }
         let base = simulation
         let results = try distinct.concurrentMap { run -> (met: Bool, missed: [String]) in
             var period = base
-            period.ratePerSecond = run.rate
+            if let window = run.window, let workload = windows?[window] {
+                period.scenario.workload = workload
+                period.durationSeconds = nil
+            } else {
+                period.ratePerSecond = run.rate
+            }
             let result = try period.run(pools: run.pools)
             return (result.sloMet, result.slo.filter { !$0.met }.map { "\($0.metric) \($0.percentile)" })
         }

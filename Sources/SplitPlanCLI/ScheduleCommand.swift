@@ -64,6 +64,7 @@ struct ScheduleCommand: ParsableCommand {
             ? Budget(costPerHourUSD: costCap ?? chosen.budget.costPerHourUSD, powerKW: powerCap ?? chosen.budget.powerKW) : nil
         let plan = PlanRequest(scenario: chosen, traces: session.traces, design: design, objective: objective, budget: budget, model: model.map(ModelID.init))
         var request = ScheduleRequest(plan: plan, ratesPerSecond: rates, periodSeconds: demand.periodSeconds, settings: chosen.schedule)
+        request.periodWorkloads = demand.periodWorkloads(count: rates.count)
         let planner = ProvisioningPlanner(catalog: session.catalog, solver: GLPKSolver(), options: .within(deadline))
         var schedules = try planner.schedulesConcurrently(request)
         var verification: ScheduleVerifier.Outcome?

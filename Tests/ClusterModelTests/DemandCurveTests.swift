@@ -33,6 +33,26 @@ import Testing
         #expect(error.description.contains("demand.periodSeconds") && error.description.contains("shorter period"))
     }
 
+    /// A curve binned from a trace plans each period on that period's window: the window holds exactly the
+    /// requests counted for its rate (2, 1 and 3 of the trace above), at the curve's rate scale.
+    @Test func periodWindowsHoldTheRequestsTheirRatesCount() throws {
+        let sandbox = try ScenarioSandbox()
+        try sandbox.write("day.csv", "arrival_s,prompt_tokens,output_tokens\n0,1,1\n0.5,2,1\n1.2,3,1\n2.1,4,1\n2.2,5,1\n2.9,6,1\n3.5,7,1\n")
+        let file = try sandbox.scenario { $0["demand"] = ["periodSeconds": 1, "trace": ["file": "day.csv", "rateScale": 2]] }
+        let scenario = try Scenario.load(file)
+        let traces = try scenario.loadTraces()
+        let demand = try #require(scenario.demand)
+        let rates = try demand.ratesPerSecond(traces: traces, file: file.path)
+        let windows = try #require(demand.periodWorkloads(count: rates.count))
+        for (rate, window) in zip(rates, windows) {
+            let requests = try window.requests(traces: traces, seed: 1)
+            #expect(Double(requests.count) * 2 / demand.periodSeconds == rate)
+        }
+        #expect(try windows[2].requests(traces: traces, seed: 1).map(\.promptTokens) == [4, 5, 6])
+        #expect(try Scenario.load(try sandbox.scenario { $0["demand"] = ["periodSeconds": 60, "ratesPerSecond": [1], "source": "s"] })
+                    .demand?.periodWorkloads(count: 1) == nil)
+    }
+
     /// Each broken demand or schedule value is reported at its JSON path.
     @Test(arguments: [
         ("demand", "[]"), ("demand.periodSeconds", "0"), ("demand.ratesPerSecond", "[]"), ("demand.ratesPerSecond", "[10, -1]"),

@@ -28,6 +28,19 @@ import Testing
         #expect(cost <= staticCost && (json["verification"] as? [String: Any])?["verified"] as? Bool == true)
     }
 
+    /// A curve binned from a trace: each period planned on its own window's sizes and verified by replaying
+    /// that window (15 s each: 300 s of the trace at 20x).
+    @Test func aTraceBinnedHourIsVerifiedOnItsOwnWindows() throws {
+        let output = try scratchFile("hour.json")
+        #expect(SplitPlanCommand.run(quietly: ["schedule", Repository.path("Scenarios/hour-conversation-trace-llama2-70b.json"), "--design", "baseline-h100",
+                                               "--verify", "--no-timings", "--format", "json", "--output", output] + catalog) == 0)
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: output))) as? [String: Any])
+        let verification = try #require(json["verification"] as? [String: Any])
+        #expect(verification["simulatedSecondsPerPeriod"] as? Double == 15 && verification["verified"] as? Bool == true)
+        let periods = try #require((json["schedules"] as? [[String: Any]])?.first?["periods"] as? [[String: Any]])
+        #expect(periods.count == 11 && periods.allSatisfy { $0["sloMet"] as? Bool == true })
+    }
+
     @Test func refusesWhatItCannotDo() throws {
         let noDemand = SplitPlanCommand.run(capturing: ["schedule", Repository.path("Scenarios/quickstart.json")] + catalog)
         #expect(noDemand.status == 65 && noDemand.standardError.contains("demand") && noDemand.standardError.contains("quickstart.json"))
