@@ -65,6 +65,7 @@ struct FuzzCase {
                 ["simulate", file] + cluster + limit + format, ["compare", file, "--duration", "30"] + limit + format,
                 ["check", file] + limit, ["capacity", file, "--seeds", "1"] + cluster + limit,
                 ["sweep", file, "--rate", "1...50", "--steps", "3"] + limit + format,
+                ["schedule", file] + limit + format, ["schedule", file, "--verify", "--duration", "30"] + limit,
             ])
             return FuzzCase(target: .scenario, files: [file: mutator.mutateJSON(seed.text)], arguments: command)
         case .catalog:
