@@ -27,6 +27,18 @@ public struct DesignRestriction: Sendable {
         self.allowed = allowed
     }
 
+    /// The same restriction with only `roles` allowed.
+    public func keeping(_ roles: Set<Role>) -> DesignRestriction {
+        var kept = self
+        kept.allowed = allowed.filter { roles.contains($0.key) }
+        return kept
+    }
+
+    /// Whether the design allows both a mixed pool and split (prompt and token) pools.
+    public var choosesPoolKind: Bool {
+        !(allowed[.mixed] ?? []).isEmpty && (!(allowed[.prompt] ?? []).isEmpty || !(allowed[.token] ?? []).isEmpty)
+    }
+
     /// The machines the design names, which must exist in the catalogue.
     public var machines: [MachineID] {
         Array(Set(allowed.values.flatMap { $0.map(\.machine) })).sorted()

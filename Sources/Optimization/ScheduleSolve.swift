@@ -5,9 +5,35 @@ extension ProvisioningPlanner {
     /// which the program chooses: as in planning, start from single machines (the safe side), re-solve with
     /// the sizes found, and accept only a schedule each of whose periods holds at its own sizes; best over
     /// the TBT headroom levels.
-    /// `contexts`: one per period (each period's own request sizes), or one shared by all.
+    /// `contexts`: one per period (each period's own request sizes), or one shared by all. A design that
+    /// chooses between a mixed pool and split pools (auto) is scheduled each way for the whole horizon and
+    /// the better kept: one binary per period over a fleet-sized big-M leaves GLPK a relaxation too weak
+    /// to close (ten minutes without an answer on the example day).
     func adaptiveSchedule(_ request: ScheduleRequest, contexts: [PlanningContext], design: Design, designIndex: Int,
                           objective: Objective) throws -> (schedule: Schedule, formulation: ScheduleFormulation?) {
+        let candidates = try request.plan.scenario.candidateMachines(in: catalog).map(\.id)
+        let restriction = DesignRestriction(design, candidates: candidates)
+        guard restriction.choosesPoolKind else {
+            return try adaptiveSchedule(request, contexts: contexts, design: design, designIndex: designIndex, objective: objective, restriction: nil)
+        }
+        let kinds = [restriction.keeping([.mixed]), restriction.keeping([.prompt, .token])]
+        let schedules = try kinds.map {
+            try adaptiveSchedule(request, contexts: contexts, design: design, designIndex: designIndex, objective: objective, restriction: $0)
+        }
+        let figure = { (s: Schedule) in objective == .minCost ? s.costUSD : s.energyKWh }
+        var best = schedules[0]
+        if schedules[1].schedule.feasible, !best.schedule.feasible || figure(schedules[1].schedule) < figure(best.schedule) - 1e-9 { best = schedules[1] }
+        best.schedule.solver.seconds = schedules.reduce(0) { $0 + $1.schedule.solver.seconds }
+        best.schedule.solver.solves = schedules.reduce(0) { $0 + $1.schedule.solver.solves }
+        // The other kind stopped at the time limit: the answer is the best found, not a proven optimum.
+        if best.schedule.feasible, schedules.contains(where: { [.timeLimit, .feasible].contains($0.schedule.solver.status) }) {
+            best.schedule.solver.status = .feasible
+        }
+        return best
+    }
+
+    private func adaptiveSchedule(_ request: ScheduleRequest, contexts: [PlanningContext], design: Design, designIndex: Int,
+                                  objective: Objective, restriction: DesignRestriction?) throws -> (schedule: Schedule, formulation: ScheduleFormulation?) {
         let planned = request.planned
         let contextOf = { (p: Int) in contexts.count == planned.count ? p : 0 }
         let base = planned.indices.map { p in contexts[contextOf(p)].classes.reduce(0) { $0 + $1.ratePerSecond } }
@@ -25,7 +51,7 @@ extension ProvisioningPlanner {
                 let c = contextOf(p)
                 if let known = built[c]?[sizes] { return known }
                 let made = try prepare(request.plan, context: contexts[c], design: design, designIndex: designIndex, tbtHeadroom: headroom,
-                                       poolServers: sizes)
+                                       poolServers: sizes, restriction: restriction)
                 built[c, default: [:]][sizes] = made
                 return made
             }
