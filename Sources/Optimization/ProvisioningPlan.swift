@@ -71,6 +71,11 @@ extension ProvisioningPlan.Pool {
 }
 
 extension ProvisioningPlan {
+    /// The pools as counts: the cluster to simulate or to hold fixed.
+    public var poolCounts: [PoolCount] {
+        pools.map { PoolCount(role: $0.role, machine: MachineID($0.machine), powerCap: $0.powerCap, count: $0.count) }
+    }
+
     /// All pools as `simulate --pool` arguments would name them.
     public var poolSummary: String { pools.map(\.label).joined(separator: " ") }
 }

@@ -50,10 +50,10 @@ extension ProvisioningPlanner {
 
     /// Feasible first, then by the horizon's cost (min-cost) or energy (min-power); ties keep their order.
     public static func ranked(_ schedules: [Schedule], objective: Objective) -> [Schedule] {
-        let key = { (schedule: Schedule) in objective == .minCost ? schedule.costUSD : schedule.energyKWh }
-        return schedules.enumerated().sorted { lhs, rhs in
+        schedules.enumerated().sorted { lhs, rhs in
             if lhs.element.feasible != rhs.element.feasible { return lhs.element.feasible }
-            return key(lhs.element) != key(rhs.element) ? key(lhs.element) < key(rhs.element) : lhs.offset < rhs.offset
+            let (a, b) = (lhs.element.figure(objective), rhs.element.figure(objective))
+            return a != b ? a < b : lhs.offset < rhs.offset
         }.map(\.element)
     }
 
@@ -68,18 +68,15 @@ extension ProvisioningPlanner {
         let horizonHours = request.periodSeconds * Double(planned.count) / 3600
         var fixed: Schedule.StaticPlan?
         if let staticPlan, staticPlan.feasible {
-            let pools = staticPlan.pools.map { PoolCount(role: $0.role, machine: MachineID($0.machine), powerCap: $0.powerCap, count: $0.count) }
-            fixed = Schedule.StaticPlan(pools: pools, peakRatePerSecond: peak, costPerHourUSD: staticPlan.costPerHourUSD, powerKW: staticPlan.powerKW,
+            fixed = Schedule.StaticPlan(pools: staticPlan.poolCounts, peakRatePerSecond: peak, costPerHourUSD: staticPlan.costPerHourUSD, powerKW: staticPlan.powerKW,
                                         costUSD: staticPlan.costPerHourUSD * horizonHours, energyKWh: staticPlan.powerKW * horizonHours)
         }
         var chosen = adaptive.schedule
         chosen.staticPlan = fixed
         chosen.total()
-        let figure = { (schedule: Schedule) in objective == .minCost ? schedule.costUSD : schedule.energyKWh }
-        let staticFigure = fixed.map { objective == .minCost ? $0.costUSD : $0.energyKWh }
         // The static plan is itself a schedule: when the program found none better (or none within its own
         // pool-size fixed point), it is the answer, so a schedule never costs more than the static plan.
-        if let fixed, let staticFigure, !chosen.feasible || figure(chosen) > staticFigure * (1 + 1e-9) {
+        if let fixed, !chosen.feasible || chosen.figure(objective) > fixed.figure(objective) * (1 + 1e-9) {
             chosen = staticSchedule(fixed, request: request, design: design, objective: objective, solver: chosen.solver)
             chosen.total()
         }

@@ -35,6 +35,8 @@ public struct Schedule: Sendable, Codable, Equatable {
         public var powerKW: Double
         public var costUSD: Double
         public var energyKWh: Double
+
+        public func figure(_ objective: Objective) -> Double { objective == .minCost ? costUSD : energyKWh }
     }
 
     public struct Solver: Sendable, Codable, Equatable {
@@ -71,6 +73,9 @@ public struct Schedule: Sendable, Codable, Equatable {
 }
 
 extension Schedule {
+    /// What the objective minimises over the horizon: its cost (min-cost) or its energy (min-power).
+    public func figure(_ objective: Objective) -> Double { objective == .minCost ? costUSD : energyKWh }
+
     /// Fills in the totals and the savings against the static plan from the periods.
     mutating func total() {
         let hours = periodSeconds / 3600

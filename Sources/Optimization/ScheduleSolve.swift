@@ -20,9 +20,10 @@ extension ProvisioningPlanner {
         let schedules = try kinds.map {
             try adaptiveSchedule(request, contexts: contexts, design: design, designIndex: designIndex, objective: objective, restriction: $0)
         }
-        let figure = { (s: Schedule) in objective == .minCost ? s.costUSD : s.energyKWh }
         var best = schedules[0]
-        if schedules[1].schedule.feasible, !best.schedule.feasible || figure(schedules[1].schedule) < figure(best.schedule) - 1e-9 { best = schedules[1] }
+        if schedules[1].schedule.feasible, !best.schedule.feasible || schedules[1].schedule.figure(objective) < best.schedule.figure(objective) - 1e-9 {
+            best = schedules[1]
+        }
         best.schedule.solver.seconds = schedules.reduce(0) { $0 + $1.schedule.solver.seconds }
         best.schedule.solver.solves = schedules.reduce(0) { $0 + $1.schedule.solver.solves }
         // The other kind stopped at the time limit: the answer is the best found, not a proven optimum.
@@ -86,8 +87,7 @@ extension ProvisioningPlanner {
                 servers = own
             }
             guard let candidate = accepted ?? first else { continue }
-            let figure = { (s: Schedule) in objective == .minCost ? s.costUSD : s.energyKWh }
-            if best.map({ figure(candidate.0) < figure($0.schedule) - 1e-9 }) ?? true { best = candidate }
+            if best.map({ candidate.0.figure(objective) < $0.schedule.figure(objective) - 1e-9 }) ?? true { best = candidate }
         }
         last.seconds = seconds
         last.solves = solves

@@ -51,7 +51,7 @@ public struct PlanVerifier: Sendable {
     public func verify(_ request: PlanRequest) throws -> Outcome {
         guard let plan = try planner.plan(request).first, plan.feasible else { return Outcome(rounds: [], verified: false, final: nil) }
         let objective = request.objective ?? request.scenario.objective
-        let pools = plan.pools.map { PoolCount(role: $0.role, machine: MachineID($0.machine), powerCap: $0.powerCap, count: $0.count) }
+        let pools = plan.poolCounts
         var session = Session(verifier: self, request: request, design: plan.design)
         if objective == .maxThroughput {
             let search = CapacitySearch(simulation: simulation, seeds: [simulation.seed])

@@ -124,7 +124,7 @@ public struct ScenarioCheck: Sendable {
             var met = false
             var actual = "no plan to simulate"
             if plan.feasible {
-                let pools = plan.pools.map { PoolSpec(role: $0.role, machine: MachineID($0.machine), powerCap: $0.powerCap, count: $0.count) }
+                let pools = plan.poolCounts
                 var simulation = ScenarioSimulation(scenario: scenario, catalog: catalog, traces: traces,
                                                     ratePerSecond: plan.requestsPerSecond, seed: seed)
                 simulation.deadline = deadline

@@ -26,7 +26,7 @@ func simulatorBenchmark(repeats: Int) throws {
         print("no feasible plan at 1280 req/s")
         return
     }
-    let planned = plan.pools.map { PoolSpec(role: $0.role, machine: MachineID($0.machine), powerCap: $0.powerCap, count: $0.count) }
+    let planned = plan.poolCounts
     let cases: [(name: String, rate: Double, pools: [PoolSpec])] = [
         ("80 req/s, prompt:dgx-h100=25 token:dgx-h100=15", 80,
          [PoolSpec(role: .prompt, machine: "dgx-h100", count: 25), PoolSpec(role: .token, machine: "dgx-h100", count: 15)]),
