@@ -131,7 +131,7 @@ public struct ProvisioningFormulation: Sendable {
             case .token:
                 let cap = profile.tokenUtilisation
                 model.addConstraint(prefix + "token-capacity[\(label)]", total { profile.tokenWork[$0] } + (-cap) * machines, upper: 0)
-                model.addConstraint(prefix + "kv-memory[\(label)]", total { profile.kvTokenSeconds[$0] / 1e6 } + (-cap * profile.kvCapacityTokens / 1e6) * machines, upper: 0)
+                model.addConstraint(prefix + "kv-memory[\(label)]", total { profile.kvTokenSeconds[$0] / 1e6 } + (-profile.kvUtilisation * profile.kvCapacityTokens / 1e6) * machines, upper: 0)
                 model.addConstraint(prefix + "kv-receive[\(label)]", total(kvGB) + (-networkGBps) * machines, upper: 0)
             case .mixed:
                 guard let mixed = input.mixedProfiles[count.profile] else { continue }
@@ -140,7 +140,7 @@ public struct ProvisioningFormulation: Sendable {
                 model.addConstraint(prefix + "mixed-occupancy[\(label)]", total { mixed.holdingSeconds[$0] }
                                         + (-mixed.occupancyPerInstance * instances) * machines, upper: 0)
                 model.addConstraint(prefix + "kv-memory[\(label),mixed]", total { mixed.kvTokenSeconds[$0] / 1e6 }
-                                        + (-profile.tokenUtilisation * profile.kvCapacityTokens / 1e6) * machines, upper: 0)
+                                        + (-profile.kvUtilisation * profile.kvCapacityTokens / 1e6) * machines, upper: 0)
             }
         }
     }

@@ -24,8 +24,8 @@ public struct ServiceProfile: Sendable {
     public static let networkUtilisation = 0.9
     /// Utilisation cap of pools without latency SLOs.
     public static let defaultUtilisation = 0.9
-    /// Probability that a request waits for a free decode slot on a token machine.
-    public static let slotWaitProbability = 0.01
+    /// Probability that a request finds a token machine's KV memory full (and waits or preempts).
+    public static let memoryWaitProbability = 0.01
 
     public var option: MachineOption
     /// Machine-seconds of prompt work per class-k request (prompts batched up to the token budget).
@@ -43,7 +43,13 @@ public struct ServiceProfile: Sendable {
     /// KV token-seconds a class-k request holds while decoding (Little's law: Σ rate × this ≤ capacity).
     public var kvTokenSeconds: [Double]
     public var kvCapacityTokens: Double
+    /// Cap on decode work: the mean batch as a share of `tokenBatch`. Continuous batching admits every
+    /// request whose KV cache fits, so decode slots do not queue: the mean batch may reach the batch at
+    /// which the TBT targets hold (1), and memory is what admission waits for (`kvUtilisation`).
     public var tokenUtilisation: Double
+    /// Cap on KV memory held, as a share of `kvCapacityTokens`: the largest at which a request finds the
+    /// memory of `memoryBatch` requests full with probability at most `memoryWaitProbability` (Erlang C).
+    public var kvUtilisation: Double
     public var kvBytesPerToken: Double
     public var networkBytesPerSecond: Double
 
@@ -77,7 +83,7 @@ public struct ServiceProfile: Sendable {
         networkBytesPerSecond = option.machine.infinibandBytesPerSecondPerMachine * Self.networkUtilisation
         kvCapacityTokens = Double(memory.kvCapacityTokens) * instances
         guard memoryBatch >= 1, meets(1) else {
-            (tokenBatch, tokenStepSeconds, tokenWork, kvTokenSeconds, tokenUtilisation) = (0, .infinity, [], [], 0)
+            (tokenBatch, tokenStepSeconds, tokenWork, kvTokenSeconds, tokenUtilisation, kvUtilisation) = (0, .infinity, [], [], 0, 0)
             return
         }
         var low = 1, high = memoryBatch
@@ -90,8 +96,8 @@ public struct ServiceProfile: Sendable {
         tokenStepSeconds = step
         tokenWork = classes.map { Double($0.outputTokens) * step / Double(low) / instances }
         kvTokenSeconds = classes.map { Double($0.outputTokens) * step * Double($0.decodeContextTokens) }
-        tokenUtilisation = min(Queueing.slotUtilisation(servers: low * Int(instances), waitProbability: Self.slotWaitProbability),
-                               Self.defaultUtilisation)
+        tokenUtilisation = 1
+        kvUtilisation = Queueing.slotUtilisation(servers: memoryBatch * Int(instances), waitProbability: Self.memoryWaitProbability)
     }
 
     /// Largest utilisation of prompt work at which queueing keeps TTFT and E2E within their SLOs, given the

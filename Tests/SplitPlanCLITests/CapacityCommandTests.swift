@@ -14,10 +14,13 @@ import Testing
     }
 
     /// One split and one mixed (baseline) design of the shipped Splitwise scenarios, at the pools `plan` picks
-    /// for them (docs/capacity.md): the prediction within 10 % of the simulated capacity.
+    /// for them (docs/capacity.md), and a token-bound cluster: the prediction within 10 % of the simulated capacity.
     @Test(arguments: [
         ["Scenarios/splitwise-conversation-bloom-176b-iso-power.json", "--pool", "prompt:dgx-h100=15", "--pool", "token:dgx-h100=25"],
         ["Scenarios/splitwise-conversation-llama2-70b-iso-power.json", "--pool", "mixed:dgx-h100=40"],
+        // Token-bound: the mean decode batch, not a cap on decode slots, limits a token pool.
+        ["Scenarios/splitwise-conversation-llama2-70b-iso-cost.json", "--pool", "prompt:dgx-h100=40", "--pool", "token:dgx-h100=10",
+         "--no-borrowing"],
     ])
     func plannerAgreesWithSimulatedCapacity(arguments: [String]) throws {
         let json = try capacityJSON([Repository.path(arguments[0])] + arguments.dropFirst() + ["--seeds", "1", "--duration", "200"])

@@ -25,6 +25,17 @@ import Testing
         #expect(suite.attribute(forName: "hostname")?.stringValue?.isEmpty == false)
     }
 
+    /// Every shipped scenario's expectations hold: the Splitwise study's ratios (docs/splitwise-reproduction.md)
+    /// and the example day's schedule, so a change that moves them fails here, not only in a user's CI.
+    @Test func everyShippedScenarioMeetsItsExpectations() throws {
+        let output = try scratchFile("check-all.txt")
+        let status = SplitPlanCommand.run(quietly: ["check", Repository.path("Scenarios"), "--output", output])
+        let text = try String(contentsOfFile: output, encoding: .utf8)
+        #expect(status == 0, "\(text.split(separator: "\n").filter { $0.contains("FAIL") }.joined(separator: "\n"))")
+        #expect(text.contains("splitwise-conversation-llama2-70b-iso-power: throughput splitwise-aa / baseline-a100"))
+        #expect(text.hasSuffix("11 passed, 0 failed\n"))
+    }
+
     /// Two scenario files are two suites; a failure carries its type; --no-timings makes the report
     /// byte-identical (fixed timestamp and hostname).
     @Test func junitHasASuitePerFileAndFailureTypes() throws {
