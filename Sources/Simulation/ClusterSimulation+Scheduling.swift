@@ -11,7 +11,7 @@ extension ClusterSimulation {
         let firstBlocks = blocks(prompt + 1)
         let fits: (Int) -> Bool = { self.servers[$0].kvCapacityBlocks >= firstBlocks }
         let promptChoice = leastLoaded(.prompt) { self.servers[$0].pendingPromptTokens }
-        let tokenChoice = leastLoaded(.token, fitting: fits, load: kvLoadTokens)
+        let tokenChoice = leastLoaded(.token, fitting: fits, load: kvLoadTokens) ?? leastLoadedBorrowedTokenInstance(fitting: fits)
         let mixedChoice = leastLoaded(.mixed, fitting: fits, load: pendingTokens)
         let promptOverflow = promptChoice.map { servers[$0].pendingPromptTokens > settings.promptOverflowTokens } ?? true
         let tokenOverflow = borrows && (tokenChoice.map(kvOverflows) ?? true)
@@ -23,7 +23,7 @@ extension ClusterSimulation {
         let mixedTakes = mixedChoice.map { !borrows || (servers[$0].promptWorkTokens <= settings.promptOverflowTokens && !kvOverflows($0)) }
         if let mixedServer = mixedChoice, mixedTakes == true {
             routeMixed(request, to: mixedServer)
-        } else if borrows, promptOverflow, let tokenServer = tokenChoice {
+        } else if borrows, promptOverflow, let tokenServer = tokenChoice, servers[tokenServer].role == .token {
             // Prompts back up: a token instance joins the mixed pool and prefills this request itself.
             borrow(tokenServer)
             routeMixed(request, to: tokenServer)
@@ -66,6 +66,18 @@ extension ClusterSimulation {
     /// KV memory past the overflow share: what the instance holds and has been sent.
     private func kvOverflows(_ index: Int) -> Bool {
         Double(kvLoadTokens(index)) > settings.tokenOverflowKVShare * Double(servers[index].kvCapacityTokens)
+    }
+
+    /// When every token instance is borrowed, the one holding the least KV still decodes handed-off
+    /// requests: it is a token machine that prefills on the side. Without it, a surge that borrows the
+    /// whole token pool would stop split routing and send every request to the mixed pool.
+    private func leastLoadedBorrowedTokenInstance(fitting: (Int) -> Bool) -> Int? {
+        var choice: Int?, bestLoad = Int.max
+        for index in servers.indices where servers[index].home == .token && servers[index].role == .mixed && fitting(index) {
+            let load = kvLoadTokens(index)
+            if load < bestLoad { choice = index; bestLoad = load }
+        }
+        return choice
     }
 
     /// A prompt instance with nothing queued or running (lowest index), that can hold the request's KV.

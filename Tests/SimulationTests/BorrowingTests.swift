@@ -30,6 +30,25 @@ import Throughput
         #expect(abs(kept.outcomes[1].ttftSeconds - 0.25) < 1e-9 && kept.pools[1].borrowings == 0 && kept.mixedRoutedRequests == 0)
     }
 
+    /// The whole token pool borrowed does not stop split routing. As above, A (300 tokens) prefills on the
+    /// prompt machine 0–0.3 s, and B (500 tokens) arriving at 0.1 s borrows the token machine, which
+    /// prefills it 0.1–0.6 s. C (50 tokens) arrives at 0.2 s: the prompt queue is past the threshold and
+    /// the mixed instance's own prompt work too, and no token instance is left to borrow, so C waits on
+    /// the prompt machine (0.3–0.35 s, TTFT 0.15 s) and hands off to the borrowed token machine, which
+    /// still decodes. Only B is served in the mixed pool.
+    @Test func splitRoutingGoesOnWhenTheWholeTokenPoolIsBorrowed() throws {
+        var settings = SchedulerSettings()
+        settings.promptOverflowTokens = 100
+        let requests = [Request(arrivalSeconds: 0, promptTokens: 300, outputTokens: 2),
+                        Request(arrivalSeconds: 0.1, promptTokens: 500, outputTokens: 2),
+                        Request(arrivalSeconds: 0.2, promptTokens: 50, outputTokens: 2)]
+        let trace = try ClusterSimulation(requests: requests, pools: try linearPools(), settings: settings).run()
+        #expect(abs(trace.outcomes[1].ttftSeconds - 0.5) < 1e-9)
+        #expect(abs(trace.outcomes[2].ttftSeconds - 0.15) < 1e-9)
+        #expect(trace.mixedRoutedRequests == 1 && trace.pools[1].borrowings == 1)
+        #expect(trace.outcomes.allSatisfy { $0.e2eSeconds > $0.ttftSeconds })
+    }
+
     /// The token machine holds 1,000 tokens of KV and overflows past half of it. A (600 tokens, 20 outputs)
     /// prefills 0–0.6 s; its KV reaches the token machine at 0.6 s + 6.144 µs + 4.99 ms, and 19 decode
     /// steps end it 0.19 s later. B (100 tokens, 2 outputs) arrives at 0.7 s, when A's 38 blocks (608
