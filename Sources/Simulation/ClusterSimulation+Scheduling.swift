@@ -11,7 +11,7 @@ extension ClusterSimulation {
         let firstBlocks = blocks(prompt + 1)
         let fits: (Int) -> Bool = { self.servers[$0].kvCapacityBlocks >= firstBlocks }
         let promptChoice = leastLoaded(.prompt) { self.servers[$0].pendingPromptTokens }
-        let tokenChoice = leastLoaded(.token, fitting: fits, load: kvLoadTokens) ?? leastLoadedBorrowedTokenInstance(fitting: fits)
+        let tokenChoice = leastLoaded(.token, fitting: fits, load: kvLoadTokens)
         let mixedChoice = leastLoaded(.mixed, fitting: fits, load: pendingTokens)
         let promptOverflow = promptChoice.map { servers[$0].pendingPromptTokens > settings.promptOverflowTokens } ?? true
         let tokenOverflow = borrows && (tokenChoice.map(kvOverflows) ?? true)
@@ -19,11 +19,21 @@ extension ClusterSimulation {
             routeSplit(request, prompt: promptServer, token: tokenServer)
             return
         }
+        // The whole token pool is borrowed but prompts no longer back up: a borrowed token instance still
+        // decodes, so the request goes split and the borrowed instances can drain and go home. (Treating
+        // the empty token pool as overflow instead kept every request in the mixed pool for good after a
+        // burst.) While prompts back up, everything still goes mixed: at saturation the cluster falls back
+        // to one mixed pool.
+        if borrows, tokenChoice == nil, !promptOverflow, let promptServer = promptChoice,
+           let tokenServer = leastLoadedBorrowedTokenInstance(fitting: fits), !kvOverflows(tokenServer) {
+            routeSplit(request, prompt: promptServer, token: tokenServer)
+            return
+        }
         // A mixed instance takes the request unless, with borrowing, its own queues are past the thresholds.
         let mixedTakes = mixedChoice.map { !borrows || (servers[$0].promptWorkTokens <= settings.promptOverflowTokens && !kvOverflows($0)) }
         if let mixedServer = mixedChoice, mixedTakes == true {
             routeMixed(request, to: mixedServer)
-        } else if borrows, promptOverflow, let tokenServer = tokenChoice, servers[tokenServer].role == .token {
+        } else if borrows, promptOverflow, let tokenServer = tokenChoice {
             // Prompts back up: a token instance joins the mixed pool and prefills this request itself.
             borrow(tokenServer)
             routeMixed(request, to: tokenServer)
@@ -68,9 +78,7 @@ extension ClusterSimulation {
         Double(kvLoadTokens(index)) > settings.tokenOverflowKVShare * Double(servers[index].kvCapacityTokens)
     }
 
-    /// When every token instance is borrowed, the one holding the least KV still decodes handed-off
-    /// requests: it is a token machine that prefills on the side. Without it, a surge that borrows the
-    /// whole token pool would stop split routing and send every request to the mixed pool.
+    /// The borrowed token instance (now in the mixed pool) holding the least KV.
     private func leastLoadedBorrowedTokenInstance(fitting: (Int) -> Bool) -> Int? {
         var choice: Int?, bestLoad = Int.max
         for index in servers.indices where servers[index].home == .token && servers[index].role == .mixed && fitting(index) {
