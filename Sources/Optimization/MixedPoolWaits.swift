@@ -21,34 +21,45 @@ struct StallDistribution: Sendable {
         guard meanCount > 1e-12 else { return 0 }
         let unit = slack / Double(Self.latticeSteps)
         guard unit > 0 else { return 1 - exp(-meanCount) }
-        // Severity on the lattice: sizes beyond the slack land on one cell past it (they alone exceed it).
-        // Dense by cell, then the occupied cells in order: this runs for every class, point and candidate.
-        var byCell = [Double](repeating: 0, count: Self.latticeSteps + 2)
-        for (size, weight) in zip(sizes, weights) where weight > 0 {
-            let cells = (size / unit).rounded(.up)
-            let cell = cells.isFinite && cells <= Double(Self.latticeSteps) ? Int(cells) : Self.latticeSteps + 1
-            byCell[cell] += weight
-        }
-        // Only positive weights are added, so a cell holds mass exactly when it is positive.
-        let severityCells = byCell.indices.filter { byCell[$0] > 0 }
-        let severityCount = severityCells.count
-        var mass = [Double](repeating: 0, count: Self.latticeSteps + 1)
-        mass[0] = exp(-meanCount)
-        var within = mass[0]
-        if Self.latticeSteps > 0 {
-            for x in 1...Self.latticeSteps {
-                var sum = 0.0
-                var index = 0
-                while index < severityCount, severityCells[index] <= x {
-                    let cells = severityCells[index]
-                    sum += Double(cells) * byCell[cells] * mass[x - cells]
-                    index += 1
+        // This runs for every class, prompt point, target and load the search tries: scratch space on the
+        // stack, no arrays allocated per call.
+        let steps = Self.latticeSteps
+        return withUnsafeTemporaryAllocation(of: Double.self, capacity: 2 * steps + 3) { scratch in
+            withUnsafeTemporaryAllocation(of: Int.self, capacity: max(sizes.count, 1)) { occupied in
+                // Severity on the lattice: sizes beyond the slack land on one cell past it (they alone exceed it).
+                let byCell = UnsafeMutableBufferPointer(rebasing: scratch[0..<(steps + 2)])
+                let mass = UnsafeMutableBufferPointer(rebasing: scratch[(steps + 2)...])
+                byCell.initialize(repeating: 0)
+                var count = 0
+                for (size, weight) in zip(sizes, weights) where weight > 0 {
+                    let cells = (size / unit).rounded(.up)
+                    let cell = cells.isFinite && cells <= Double(steps) ? Int(cells) : steps + 1
+                    if byCell[cell] == 0, cell <= steps {
+                        // The occupied cells within the lattice, kept in order (a handful: one per class).
+                        var at = count
+                        while at > 0, occupied[at - 1] > cell { occupied[at] = occupied[at - 1]; at -= 1 }
+                        occupied[at] = cell
+                        count += 1
+                    }
+                    byCell[cell] += weight
                 }
-                mass[x] = meanCount / Double(x) * sum
-                within += mass[x]
+                mass[0] = exp(-meanCount)
+                var within = mass[0]
+                // Panjer's recursion for the compound Poisson: only the occupied cells ≤ x contribute.
+                for x in 1...steps {
+                    var sum = 0.0
+                    var index = 0
+                    while index < count, occupied[index] <= x {
+                        let cells = occupied[index]
+                        sum += Double(cells) * byCell[cells] * mass[x - cells]
+                        index += 1
+                    }
+                    mass[x] = meanCount / Double(x) * sum
+                    within += mass[x]
+                }
+                return min(max(1 - within, 0), 1)
             }
         }
-        return min(max(1 - within, 0), 1)
     }
 }
 
