@@ -21,8 +21,8 @@ struct StallDistribution: Sendable {
         guard meanCount > 1e-12 else { return 0 }
         let unit = slack / Double(Self.latticeSteps)
         guard unit > 0 else { return 1 - exp(-meanCount) }
-        // This runs for every class, prompt point, target and load the search tries: scratch space on the
-        // stack, no arrays allocated per call.
+        // This runs for every class, prompt point, target and load the search tries: one scratch buffer per
+        // call instead of three arrays.
         let steps = Self.latticeSteps
         return withUnsafeTemporaryAllocation(of: Double.self, capacity: 2 * steps + 3) { scratch in
             withUnsafeTemporaryAllocation(of: Int.self, capacity: max(sizes.count, 1)) { occupied in
@@ -30,9 +30,11 @@ struct StallDistribution: Sendable {
                 let byCell = UnsafeMutableBufferPointer(rebasing: scratch[0..<(steps + 2)])
                 let mass = UnsafeMutableBufferPointer(rebasing: scratch[(steps + 2)...])
                 byCell.initialize(repeating: 0)
-                var count = 0
+                var count = 0, noTime = 0.0
                 for (size, weight) in zip(sizes, weights) where weight > 0 {
                     let cells = (size / unit).rounded(.up)
+                    // A stall of no time adds nothing to any sum; it only enters P(no stall time) below.
+                    guard cells >= 1 else { noTime += weight; continue }
                     let cell = cells.isFinite && cells <= Double(steps) ? Int(cells) : steps + 1
                     if byCell[cell] == 0, cell <= steps {
                         // The occupied cells within the lattice, kept in order (a handful: one per class).
@@ -43,7 +45,8 @@ struct StallDistribution: Sendable {
                     }
                     byCell[cell] += weight
                 }
-                mass[0] = exp(-meanCount)
+                // Panjer's start for a Poisson count: P(total 0) = exp(−mean · P(a stall takes time)).
+                mass[0] = exp(-meanCount * max(1 - noTime, 0))
                 var within = mass[0]
                 // Panjer's recursion for the compound Poisson: only the occupied cells ≤ x contribute.
                 for x in 1...steps {

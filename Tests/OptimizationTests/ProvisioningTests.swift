@@ -41,6 +41,11 @@ func request(_ scenario: String, design: Design? = nil, objective: Objective? = 
         // stalls. P(not) = P(no 0.7 s stall) · P(at most one 0.3 s stall) = e⁻¹ · e⁻¹(1 + 1) for N ~ Poisson(2).
         let two = StallDistribution(sizes: [0.3, 0.7], weights: [1, 1])
         #expect(abs(two.exceeds(0.5, meanCount: 2) - (1 - 2 * exp(-2))) < 1e-9)
+        // The same stalls listed in another order, or one size listed twice, are the same distribution; stalls
+        // of no time add nothing, so half the stalls at 0 s is the 0.25 s case at half the count.
+        #expect(StallDistribution(sizes: [0.7, 0.3], weights: [1, 1]).exceeds(0.5, meanCount: 2) == two.exceeds(0.5, meanCount: 2))
+        #expect(abs(StallDistribution(sizes: [0.25, 0.25], weights: [1, 1]).exceeds(1, meanCount: 2) - (1 - 7 * exp(-2))) < 1e-9)
+        #expect(abs(StallDistribution(sizes: [0, 0.25], weights: [1, 1]).exceeds(1, meanCount: 4) - (1 - 7 * exp(-2))) < 1e-9)
         // One instance: E⌊N/1⌋ = E[N] = A and P(N ≥ 1) = 1 − e⁻ᴬ.
         let one = MixedPoolModel.emptiestInstance(occupancy: 3, servers: 1)
         #expect(abs(one.others - 3) < 1e-9 && abs(one.busy - (1 - exp(-3))) < 1e-12)
@@ -48,6 +53,22 @@ func request(_ scenario: String, design: Design? = nil, objective: Objective? = 
         var expected = 0.0
         for k in 1...20 { expected += 1 - (0..<(2 * k)).reduce(0.0) { $0 + exp(-1) / tgamma(Double($1) + 1) } }
         #expect(abs(MixedPoolModel.emptiestInstance(occupancy: 1, servers: 2).others - expected) < 1e-9)
+    }
+
+    /// Token pools: decode work may fill the batch the TBT targets allow (continuous batching admits whatever
+    /// memory holds), and KV memory is capped where a request finds it full with probability 1 %: Erlang C over
+    /// the requests the memory holds at the mean context is at most 0.01 at the cap and above it just past.
+    @Test func tokenPoolCaps() throws {
+        let planner = try planner()
+        let planRequest = try request("Scenarios/quickstart.json", design: .splitwiseHH)
+        let context = try planner.context(planRequest)
+        let (_, input) = try planner.solve(planRequest, context: context, design: .splitwiseHH, designIndex: 0)
+        let profile = try #require(input.profiles.first { $0.tokenCapable })
+        #expect(profile.tokenUtilisation == 1)
+        let slots = profile.memoryBatch * profile.option.deployment.instancesPerMachine
+        #expect(slots > 1 && profile.kvUtilisation > 0.5 && profile.kvUtilisation < 1)
+        #expect(Queueing.erlangC(servers: slots, offeredLoad: profile.kvUtilisation * Double(slots)) <= 0.01 + 1e-12)
+        #expect(Queueing.erlangC(servers: slots, offeredLoad: (profile.kvUtilisation + 1e-3) * Double(slots)) > 0.01)
     }
 
     /// Minimum cost means minimal pools: with any one machine removed, the pools no longer sustain the
