@@ -155,9 +155,9 @@ struct PlanReader {
             }
             var low = 0.0, high = max(scale, 1.0)
             while !holds(high), high < 1e6 { high *= 2 }
-            // To a part in 10⁹ of the answer: reports print 3 to 12 significant digits, and each step costs
-            // a pass over every class and prompt point.
-            for _ in 0..<60 where high - low > 1e-9 * high {
+            // To a part in 10¹² of the answer, the most digits a report prints (JSON, 12 significant), and
+            // no further: each step costs a pass over every class and prompt point.
+            for _ in 0..<60 where high - low > 1e-12 * high {
                 let mid = (low + high) / 2
                 if holds(mid) { high = mid } else { low = mid }
             }

@@ -49,8 +49,8 @@ public enum Queueing {
         return blocking / (1 - rho * (1 - blocking))
     }
 
-    /// Largest utilisation of `servers` decode slots at which an arrival waits for a slot with
-    /// probability at most `waitProbability`.
+    /// Largest utilisation of `servers` slots (requests' KV memory on a token machine) at which an arrival
+    /// waits for a slot with probability at most `waitProbability`.
     public static func slotUtilisation(servers: Int, waitProbability: Double) -> Double {
         guard servers > 0 else { return 0 }
         var low = 0.0, high = 0.999

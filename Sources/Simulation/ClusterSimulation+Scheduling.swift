@@ -2,8 +2,9 @@
 /// machine chosen together at arrival. When the prompt machines' queues pass a threshold (or the token
 /// machines' KV memory does), the request goes to the mixed pool; when no mixed instance can take it,
 /// an instance of the opposite pool is borrowed into the mixed pool, and goes home once its borrowed
-/// work has drained. The baselines are a mixed pool alone. The scheduler sees only what a real one sees
-/// at arrival: the prompt, and the instances' queues and KV memory.
+/// work has drained; when the whole token pool is borrowed and prompts no longer back up, the borrowed
+/// token instances still take handed-off decodes. The baselines are a mixed pool alone. The scheduler
+/// sees only what a real one sees at arrival: the prompt, and the instances' queues and KV memory.
 extension ClusterSimulation {
     func arrive(_ request: Int) {
         let prompt = requests[request].promptTokens
@@ -19,11 +20,11 @@ extension ClusterSimulation {
             routeSplit(request, prompt: promptServer, token: tokenServer)
             return
         }
-        // The whole token pool is borrowed but prompts no longer back up: a borrowed token instance still
-        // decodes, so the request goes split and the borrowed instances can drain and go home. (Treating
-        // the empty token pool as overflow instead kept every request in the mixed pool for good after a
-        // burst.) While prompts back up, everything still goes mixed: at saturation the cluster falls back
-        // to one mixed pool.
+        // No token instance is left in its pool (all borrowed, or none fits) but prompts no longer back
+        // up: a borrowed token instance still decodes, so the request goes split and the borrowed
+        // instances can drain and go home. (Treating the empty token pool as overflow instead kept every
+        // request in the mixed pool for good after a burst.) While prompts back up, everything still goes
+        // mixed: at saturation the cluster falls back to one mixed pool.
         if borrows, tokenChoice == nil, !promptOverflow, let promptServer = promptChoice,
            let tokenServer = leastLoadedBorrowedTokenInstance(fitting: fits), !kvOverflows(tokenServer) {
             routeSplit(request, prompt: promptServer, token: tokenServer)
