@@ -11,6 +11,9 @@ public struct PlanRequest: Sendable {
     public var budget: Budget?
     public var ratePerSecond: Double?
     public var model: ModelID?
+    /// Whether plans carry their predicted latencies (a bisection per SLO target): off where only the
+    /// pools, rates, cost and power are reported, as in a sweep.
+    public var predictsLatencies = true
 
     public init(scenario: Scenario, traces: [URL: Trace], design: Design? = nil, objective: Objective? = nil,
                 budget: Budget? = nil, ratePerSecond: Double? = nil, model: ModelID? = nil) {
@@ -42,9 +45,12 @@ public struct ProvisioningPlanner: Sendable {
 
     /// One plan per design, best first (feasible before infeasible; then by the objective).
     public func plan(_ request: PlanRequest) throws -> [ProvisioningPlan] {
+        try plan(request, context: try context(request))
+    }
+
+    func plan(_ request: PlanRequest, context: PlanningContext) throws -> [ProvisioningPlan] {
         let designs = request.design.map { [$0] } ?? request.scenario.designs
         let objective = request.objective ?? request.scenario.objective
-        let context = try self.context(request)
         let plans = try designs.enumerated().map { index, design in try plan(request, context: context, design: design, designIndex: index) }
         return plans.enumerated().sorted { lhs, rhs in
             if lhs.element.feasible != rhs.element.feasible { return lhs.element.feasible }
@@ -129,7 +135,7 @@ public struct ProvisioningPlanner: Sendable {
         guard var chosen = best else { throw OptimizationError.invalidModel("no TBT headroom levels to try") }
         chosen.plan.solver.seconds = totalSeconds
         chosen.plan.solver.solves = totalSolves
-        chosen.plan.latencies = chosen.latencies()
+        if request.predictsLatencies { chosen.plan.latencies = chosen.latencies() }
         return (chosen.plan, chosen.input)
     }
 

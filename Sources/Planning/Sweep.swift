@@ -44,27 +44,46 @@ public struct Sweep: Sendable {
 
     public func run(scenario: Scenario, traces: [URL: Trace], designs: [Design], axis: SweepAxis, values: [Double],
                     progress: @escaping @Sendable (String) -> Void = { _ in }) throws -> [SweepPoint] {
-        let pairs = designs.flatMap { design in values.map { (design: design, value: $0) } }
-        let points = try pairs.concurrentMap { pair -> SweepPoint? in
-            let (design, value) = pair
-            progress("\(design.rawValue) at \(String(format: "%g", value)) \(axis.unit)")
-            var request = PlanRequest(scenario: scenario, traces: traces, design: design)
-            switch axis {
-            case .costCap:
-                request.objective = .maxThroughput
-                request.budget = Budget(costPerHourUSD: value, powerKW: scenario.budget.powerKW)
-            case .powerCap:
-                request.objective = .maxThroughput
-                request.budget = Budget(costPerHourUSD: scenario.budget.costPerHourUSD, powerKW: value)
-            case .rate:
-                request.objective = scenario.objective == .minPower ? .minPower : .minCost
-                request.ratePerSecond = value
+        // Each design's steps in two interleaved series, the series on every core: a series plans its steps in
+        // turn and reuses the profiles they share, and two per design keep both cores busy for one design.
+        let series = designs.enumerated().flatMap { designIndex, design in
+            (0..<2).map { part in
+                (design: design, slots: values.indices.filter { $0 % 2 == part }.map { designIndex * values.count + $0 })
             }
-            guard let plan = try planner.plan(request).first else { return nil }
-            return SweepPoint(design: design.rawValue, value: value, feasible: plan.feasible, requestsPerSecond: plan.requestsPerSecond,
-                              costPerHourUSD: plan.costPerHourUSD, powerKW: plan.powerKW, pools: plan.poolSummary, onFrontier: false)
+        }.filter { !$0.slots.isEmpty }
+        let planned = try series.concurrentMap { series -> [(slot: Int, point: SweepPoint?)] in
+            let steps = series.slots.map { values[$0 % values.count] }
+            let requests = steps.map { request(scenario: scenario, traces: traces, design: series.design, axis: axis, value: $0) }
+            let plans = try planner.plan(series: requests) { step in
+                progress("\(series.design.rawValue) at \(String(format: "%g", steps[step])) \(axis.unit)")
+            }
+            return zip(series.slots, zip(steps, plans)).map { slot, step in
+                let (value, plans) = step
+                guard let plan = plans.first else { return (slot, nil) }
+                return (slot, SweepPoint(design: series.design.rawValue, value: value, feasible: plan.feasible, requestsPerSecond: plan.requestsPerSecond,
+                                         costPerHourUSD: plan.costPerHourUSD, powerKW: plan.powerKW, pools: plan.poolSummary, onFrontier: false))
+            }
         }
-        return Self.markFrontier(points.compactMap { $0 }, byPower: axis == .powerCap)
+        // In the order of designs, then values, as one plan after another gives them.
+        let points = planned.flatMap { $0 }.sorted { $0.slot < $1.slot }.compactMap(\.point)
+        return Self.markFrontier(points, byPower: axis == .powerCap)
+    }
+
+    private func request(scenario: Scenario, traces: [URL: Trace], design: Design, axis: SweepAxis, value: Double) -> PlanRequest {
+        var request = PlanRequest(scenario: scenario, traces: traces, design: design)
+        request.predictsLatencies = false
+        switch axis {
+        case .costCap:
+            request.objective = .maxThroughput
+            request.budget = Budget(costPerHourUSD: value, powerKW: scenario.budget.powerKW)
+        case .powerCap:
+            request.objective = .maxThroughput
+            request.budget = Budget(costPerHourUSD: scenario.budget.costPerHourUSD, powerKW: value)
+        case .rate:
+            request.objective = scenario.objective == .minPower ? .minPower : .minCost
+            request.ratePerSecond = value
+        }
+        return request
     }
 
     /// Pareto frontier per design: sorted by cost (or power), a point is on it when it serves more than
