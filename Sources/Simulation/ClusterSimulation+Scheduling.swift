@@ -81,12 +81,7 @@ extension ClusterSimulation {
 
     /// The borrowed token instance (now in the mixed pool) holding the least KV.
     private func leastLoadedBorrowedTokenInstance(fitting: (Int) -> Bool) -> Int? {
-        var choice: Int?, bestLoad = Int.max
-        for index in servers.indices where servers[index].home == .token && servers[index].role == .mixed && fitting(index) {
-            let load = kvLoadTokens(index)
-            if load < bestLoad { choice = index; bestLoad = load }
-        }
-        return choice
+        leastLoadedByScan(load: kvLoadTokens) { servers[$0].home == .token && servers[$0].role == .mixed && fitting($0) }
     }
 
     /// A prompt instance with nothing queued or running (lowest index), that can hold the request's KV.
@@ -153,8 +148,14 @@ extension ClusterSimulation {
     private func leastLoaded(_ role: ClusterRole, fitting: (Int) -> Bool = { _ in true }, load: (Int) -> Int) -> Int? {
         guard let best = loadTrees[role.treeIndex].best else { return nil }
         if fitting(best) { return best }
+        return leastLoadedByScan(load: load) { servers[$0].role == role && fitting($0) }
+    }
+
+    /// The server with the least load (lowest index on ties) among those `included`, by a scan: for the
+    /// rare choices the role's tree cannot make.
+    private func leastLoadedByScan(load: (Int) -> Int, where included: (Int) -> Bool) -> Int? {
         var choice: Int?, bestLoad = Int.max
-        for index in servers.indices where servers[index].role == role && fitting(index) {
+        for index in servers.indices where included(index) {
             let value = load(index)
             if value < bestLoad { choice = index; bestLoad = value }
         }
