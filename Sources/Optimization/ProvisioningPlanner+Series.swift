@@ -4,12 +4,10 @@ extension ProvisioningPlanner {
     /// Plans for several questions on one scenario, one after another (the steps of a sweep: other budgets
     /// or rates), each as `plan(_:)` answers it. Service and mixed-pool profiles and prompt caps depend on
     /// the machines, the request sizes and the pool sizes, not on budgets or rates, so consecutive
-    /// questions whose workload classes have the same sizes share them instead of rebuilding them.
+    /// questions whose workload classes have the same sizes share them instead of rebuilding them; at the
+    /// same rate (other budgets) they share the whole context, classes and SLO targets too.
     /// `starting` is told each step's index before it is planned (for progress).
-    /// Consecutive questions at the same rate (other budgets) share the whole context: the workload's
-    /// classes and SLO targets too.
     public func plan(series requests: [PlanRequest], starting: (Int) -> Void = { _ in }) throws -> [[ProvisioningPlan]] {
-        var cache = ProfileCache()
         var previous: (rate: Double?, context: PlanningContext)?
         return try requests.enumerated().map { index, request in
             starting(index)
@@ -18,9 +16,7 @@ extension ProvisioningPlanner {
             }
             var context = try self.context(request)
             if let previous, previous.context.classes.map(\.sizesOnly) == context.classes.map(\.sizesOnly) {
-                context.cache = cache
-            } else {
-                cache = context.cache
+                context.cache = previous.context.cache
             }
             previous = (request.ratePerSecond, context)
             return try plan(request, context: context)

@@ -6,9 +6,8 @@ import Simulation
 /// Simulates a schedule period by period: each period's pools at that period's demand rate, one run of the
 /// scenario's duration, or, for a curve binned from a trace, a replay of that period's window of the trace
 /// (its own arrivals and sizes, time-compressed by the curve's rate scale); all periods side by side on
-/// the cores. Periods that miss an SLO are re-planned
-/// for a higher rate (×1.1 each round, the whole program re-solved so the fleet stays shared) until every
-/// period meets its SLOs or the rounds run out.
+/// the cores. Periods that miss an SLO are re-planned for a higher rate (×1.1 each round, the whole
+/// program re-solved so the fleet stays shared) until every period meets its SLOs or the rounds run out.
 ///
 /// Not simulated: the boundary itself. A period starts empty, so a role change's draining is not played
 /// out; the program charges it as lost capacity (`schedule.drainSeconds`).
@@ -73,8 +72,8 @@ public struct ScheduleVerifier: Sendable {
         return simulation.durationSeconds ?? simulation.scenario.workload.arrivalSeconds ?? 0
     }
 
-    /// Each period simulated at its demand rate; periods with identical pools and rate share one run.
-    /// Periods with identical pools and rate (and no window of their own) share one run.
+    /// Each period simulated at its demand rate, or its window replayed; periods with identical pools and
+    /// rate (and no window of their own) share one run.
     private func simulate(_ schedule: Schedule, workloads: [Workload]?) throws -> [(met: Bool, missed: [String])] {
         struct Run: Hashable, Sendable { var pools: [PoolCount]; var rate: Double; var window: Int? }
         let windows = workloads?.count == schedule.periods.count ? workloads : nil

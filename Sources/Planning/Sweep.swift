@@ -46,21 +46,19 @@ public struct Sweep: Sendable {
                     progress: @escaping @Sendable (String) -> Void = { _ in }) throws -> [SweepPoint] {
         // Each design's steps in two interleaved series, the series on every core: a series plans its steps in
         // turn and reuses the profiles they share, and two per design keep both cores busy for one design.
-        let series = designs.enumerated().flatMap { designIndex, design in
-            (0..<2).map { part in
-                (design: design, slots: values.indices.filter { $0 % 2 == part }.map { designIndex * values.count + $0 })
-            }
-        }.filter { !$0.slots.isEmpty }
+        let series = designs.indices.flatMap { design in
+            (0..<2).map { part in (design: design, steps: values.indices.filter { $0 % 2 == part }) }
+        }.filter { !$0.steps.isEmpty }
         let planned = try series.concurrentMap { series -> [(slot: Int, point: SweepPoint?)] in
-            let steps = series.slots.map { values[$0 % values.count] }
-            let requests = steps.map { request(scenario: scenario, traces: traces, design: series.design, axis: axis, value: $0) }
+            let design = designs[series.design]
+            let requests = series.steps.map { request(scenario: scenario, traces: traces, design: design, axis: axis, value: values[$0]) }
             let plans = try planner.plan(series: requests) { step in
-                progress("\(series.design.rawValue) at \(String(format: "%g", steps[step])) \(axis.unit)")
+                progress("\(design.rawValue) at \(String(format: "%g", values[series.steps[step]])) \(axis.unit)")
             }
-            return zip(series.slots, zip(steps, plans)).map { slot, step in
-                let (value, plans) = step
+            return zip(series.steps, plans).map { step, plans in
+                let slot = series.design * values.count + step
                 guard let plan = plans.first else { return (slot, nil) }
-                return (slot, SweepPoint(design: series.design.rawValue, value: value, feasible: plan.feasible, requestsPerSecond: plan.requestsPerSecond,
+                return (slot, SweepPoint(design: design.rawValue, value: values[step], feasible: plan.feasible, requestsPerSecond: plan.requestsPerSecond,
                                          costPerHourUSD: plan.costPerHourUSD, powerKW: plan.powerKW, pools: plan.poolSummary, onFrontier: false))
             }
         }
