@@ -19,14 +19,22 @@ import Testing
                 && scenario.schedule.onDemandPriceFactor == 2 && !scenario.schedule.cyclic)
     }
 
+    /// A day's trace of seven arrivals (at 0, 0.5, 1.2, 2.1, 2.2, 2.9 and 3.5 s, with these prompt sizes)
+    /// binned into periods of 1 s at rate scale 2, loaded with its traces.
+    func binnedDay(promptTokens: [Int]) throws -> (ScenarioSandbox, URL, Scenario, [URL: Trace]) {
+        let sandbox = try ScenarioSandbox()
+        let arrivals = ["0", "0.5", "1.2", "2.1", "2.2", "2.9", "3.5"]
+        let rows = zip(arrivals, promptTokens).map { "\($0),\($1),1\n" }.joined()
+        try sandbox.write("day.csv", "arrival_s,prompt_tokens,output_tokens\n" + rows)
+        let file = try sandbox.scenario { $0["demand"] = ["periodSeconds": 1, "trace": ["file": "day.csv", "rateScale": 2]] }
+        let scenario = try Scenario.load(file)
+        return (sandbox, file, scenario, try scenario.loadTraces())
+    }
+
     /// Binned from a trace: arrivals at 0, 0.5, 1.2, 2.1, 2.2, 2.9 and 3.5 s in periods of 1 s give 2, 1 and 3
     /// requests in the three whole periods (the last, partial second is left out); rateScale 2 doubles them.
     @Test func ratesBinnedFromATrace() throws {
-        let sandbox = try ScenarioSandbox()
-        try sandbox.write("day.csv", "arrival_s,prompt_tokens,output_tokens\n0,1,1\n0.5,1,1\n1.2,1,1\n2.1,1,1\n2.2,1,1\n2.9,1,1\n3.5,1,1\n")
-        let file = try sandbox.scenario { $0["demand"] = ["periodSeconds": 1, "trace": ["file": "day.csv", "rateScale": 2]] }
-        let scenario = try Scenario.load(file)
-        let traces = try scenario.loadTraces()
+        let (sandbox, file, scenario, traces) = try binnedDay(promptTokens: Array(repeating: 1, count: 7))
         #expect(try scenario.demand?.ratesPerSecond(traces: traces, file: file.path) == [4, 2, 6])
         let long = try Scenario.load(try sandbox.scenario { $0["demand"] = ["periodSeconds": 10, "trace": ["file": "day.csv"]] })
         let error = try #require(throws: ClusterModelError.self) { try long.demand?.ratesPerSecond(traces: try long.loadTraces(), file: file.path) }
@@ -36,11 +44,7 @@ import Testing
     /// A curve binned from a trace plans each period on that period's window: the window holds exactly the
     /// requests counted for its rate (2, 1 and 3 of the trace above), at the curve's rate scale.
     @Test func periodWindowsHoldTheRequestsTheirRatesCount() throws {
-        let sandbox = try ScenarioSandbox()
-        try sandbox.write("day.csv", "arrival_s,prompt_tokens,output_tokens\n0,1,1\n0.5,2,1\n1.2,3,1\n2.1,4,1\n2.2,5,1\n2.9,6,1\n3.5,7,1\n")
-        let file = try sandbox.scenario { $0["demand"] = ["periodSeconds": 1, "trace": ["file": "day.csv", "rateScale": 2]] }
-        let scenario = try Scenario.load(file)
-        let traces = try scenario.loadTraces()
+        let (sandbox, file, scenario, traces) = try binnedDay(promptTokens: Array(1...7))
         let demand = try #require(scenario.demand)
         let rates = try demand.ratesPerSecond(traces: traces, file: file.path)
         let windows = try #require(demand.periodWorkloads(count: rates.count))
