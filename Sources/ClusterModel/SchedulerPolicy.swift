@@ -19,18 +19,34 @@ public struct SchedulerPolicy: Sendable, Equatable {
 
     public init() {}
 
-    static let keys = ["borrowing", "promptOverflowTokens", "tokenOverflowKVShare", "promptTokenBudget", "kvBlockTokens", "preemptionLimit",
-                       "admissionReserveShare"]
+    static let keys = ["borrowing"] + numberRules.map(\.key)
+
+    /// Every numeric setting and the values it allows: one table for scenario files and `--set scheduler.<key>`.
+    static let numberRules: [(key: String, rule: NumberRule)] = [
+        ("promptOverflowTokens", NumberRule.atLeast(0, atMost: 1e9).integral), ("tokenOverflowKVShare", .above(0, atMost: 1)),
+        ("promptTokenBudget", NumberRule.atLeast(1, atMost: 1e7).integral), ("kvBlockTokens", NumberRule.atLeast(1, atMost: 4096).integral),
+        ("preemptionLimit", NumberRule.atLeast(0, atMost: 1000).integral), ("admissionReserveShare", .atLeast(0, atMost: 0.5)),
+    ]
+
+    /// Sets one numeric setting; the value has passed the key's rule in `numberRules`.
+    mutating func set(_ key: String, to value: Double) {
+        switch key {
+        case "promptOverflowTokens": promptOverflowTokens = Int(value)
+        case "tokenOverflowKVShare": tokenOverflowKVShare = value
+        case "promptTokenBudget": promptTokenBudget = Int(value)
+        case "kvBlockTokens": kvBlockTokens = Int(value)
+        case "preemptionLimit": preemptionLimit = Int(value)
+        case "admissionReserveShare": admissionReserveShare = value
+        default: assertionFailure("no scheduler setting \(key)")
+        }
+    }
 
     init(json: JSONCursor) throws {
         _ = try json.object(expected: "a scheduler object {\(Self.keys.joined(separator: ", "))}")
         try json.requireKeys(within: Self.keys)
         if let flag = try json.optionalChild("borrowing") { borrowing = try flag.bool() }
-        if let value = try json.optionalChild("promptOverflowTokens") { promptOverflowTokens = try value.integer(.atLeast(0, atMost: 1e9)) }
-        if let value = try json.optionalChild("tokenOverflowKVShare") { tokenOverflowKVShare = try value.number(.above(0, atMost: 1)) }
-        if let value = try json.optionalChild("promptTokenBudget") { promptTokenBudget = try value.integer(.atLeast(1, atMost: 1e7)) }
-        if let value = try json.optionalChild("kvBlockTokens") { kvBlockTokens = try value.integer(.atLeast(1, atMost: 4096)) }
-        if let value = try json.optionalChild("preemptionLimit") { preemptionLimit = try value.integer(.atLeast(0, atMost: 1000)) }
-        if let value = try json.optionalChild("admissionReserveShare") { admissionReserveShare = try value.number(.atLeast(0, atMost: 0.5)) }
+        for (key, rule) in Self.numberRules {
+            if let value = try json.optionalChild(key) { set(key, to: try value.number(rule)) }
+        }
     }
 }

@@ -31,7 +31,7 @@ public struct SettingOverride: Sendable, Equatable {
     public static let catalogKeys = "machine.<id>.(\(machineFields.map(\.name).joined(separator: "|"))), gpu.<id>.(\(gpuFields.map(\.name).joined(separator: "|")))"
     public static let allowedKeys = catalogKeys + ", any other value of a catalogue file as <gpu|machine|model>.<id>.<path>, "
         + "workload.rate, budget.costPerHourUSD, budget.powerKW, objective, slo.<ttft|tbt|e2e>.<p50|p90|p99>.<slowdown|seconds>, "
-        + "schedule.<drainSeconds|maxRoleChangesPerPeriod|onDemandPriceFactor|cyclic>"
+        + "schedule.<drainSeconds|maxRoleChangesPerPeriod|onDemandPriceFactor|cyclic>, scheduler.<\(SchedulerPolicy.keys.joined(separator: "|"))>"
 
     public init(key: String, value: String, source: String?, file: String, keyPath: String, idPath: String, valuePath: String) {
         self.key = key
@@ -123,6 +123,12 @@ public struct SettingOverride: Sendable, Equatable {
         case ("schedule", 2) where path[1] == "cyclic":
             guard let flag = Bool(value) else { throw bad("true or false") }
             scenario.schedule.cyclic = flag
+        case ("scheduler", 2) where path[1] == "borrowing":
+            guard let flag = Bool(value) else { throw bad("true or false") }
+            scenario.scheduler.borrowing = flag
+        case ("scheduler", 2):
+            guard let entry = SchedulerPolicy.numberRules.first(where: { $0.key == path[1] }) else { throw unknownKey() }
+            scenario.scheduler.set(entry.key, to: try number(entry.rule))
         case ("objective", 1):
             guard let objective = Objective(rawValue: value) else { throw bad(Objective.allCases.map(\.rawValue).joined(separator: ", ")) }
             scenario.objective = objective

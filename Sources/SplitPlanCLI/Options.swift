@@ -108,7 +108,7 @@ struct WorkloadOptions: ParsableArguments {
 /// scenario as written.
 struct SettingOptions: ParsableArguments {
     @Option(name: .customLong("set"), help: ArgumentHelp(
-        "Override KEY=VALUE, repeated: machine.dgx-h100.pricePerHourUSD=26, machine.dgx-a100.calibration.computeEfficiency=0.6, workload.rate=40, slo.ttft.p99.seconds=2.",
+        "Override KEY=VALUE, repeated: machine.dgx-h100.pricePerHourUSD=26, machine.dgx-a100.calibration.computeEfficiency=0.6, workload.rate=40, slo.ttft.p99.seconds=2, scheduler.promptTokenBudget=4096.",
         valueName: "KEY=VALUE"))
     var settings: [String] = []
 

@@ -20,6 +20,24 @@ import Testing
         #expect(try SettingOverride.apply([commandLine], catalog: catalog, scenario: scenario).0.machines["dgx-a100"]?.powerKW == 5.83)
     }
 
+    /// Scheduler settings take the same values on the command line as in the file, under the same rules.
+    @Test func schedulerSettingsFromTheCommandLine() throws {
+        let sandbox = try ScenarioSandbox()
+        let scenario = try Scenario.load(try sandbox.scenario { $0["scheduler"] = ["promptTokenBudget": 4096, "borrowing": false] })
+        #expect(scenario.scheduler.promptTokenBudget == 4096 && !scenario.scheduler.borrowing)
+        let catalog = try Catalog.load(directory: Repository.catalog)
+        let settings = try ["scheduler.promptTokenBudget=1000000", "scheduler.borrowing=true", "scheduler.tokenOverflowKVShare=0.5"]
+            .map { try SettingOverride(commandLine: $0) }
+        let changed = try SettingOverride.apply(settings, catalog: catalog, scenario: scenario).1.scheduler
+        #expect(changed.promptTokenBudget == 1_000_000 && changed.borrowing && changed.tokenOverflowKVShare == 0.5)
+        for (bad, allowed) in [("scheduler.promptTokenBudget=1.5", "an integer"), ("scheduler.promptTokenBudget=0", ">= 1"),
+                               ("scheduler.borrowing=yes", "true or false"), ("scheduler.chunking=1", "scheduler.<borrowing|")] {
+            let setting = try SettingOverride(commandLine: bad)
+            let error = try #require(throws: ClusterModelError.self) { try SettingOverride.apply([setting], catalog: catalog, scenario: scenario) }
+            #expect(error.description.contains(allowed) && error.description.contains("--set"), "\(error)")
+        }
+    }
+
     /// Each bad entry is reported with the file, its JSON path, the bad value and what is allowed.
     @Test(arguments: [
         ("key", "\"machine.dgx-a100.price\"", "catalogOverrides[0].key", "machine.<id>.(pricePerHourUSD|powerKW|"),
