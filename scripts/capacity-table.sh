@@ -1,10 +1,14 @@
 #!/usr/bin/env bash
 # Prints a Markdown table: for every design of every shipped Splitwise scenario, the planned pools, the
 # planner's predicted capacity and the simulated capacity (`splitplan capacity`, median of SEEDS seeds).
-# Usage: scripts/capacity-table.sh [SEEDS]   (needs a release build: make build)
+# Usage: scripts/capacity-table.sh [SEEDS] [DESIGN ...]   (needs a release build: make build; all six designs
+# when none is named)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 seeds=${1:-2}
+shift $(( $# > 0 ? 1 : 0 ))
+designs=("$@")
+[ ${#designs[@]} -gt 0 ] || designs=(baseline-a100 baseline-h100 splitwise-aa splitwise-hh splitwise-ha splitwise-hhcap)
 bin=.build/release/splitplan
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
@@ -12,7 +16,7 @@ echo "| scenario | design | pools | predicted req/s | simulated req/s | seeds' r
 echo "|---|---|---|---|---|---|---|"
 for scenario in Scenarios/splitwise-*.json; do
   name=$(basename "$scenario" .json)
-  for design in baseline-a100 baseline-h100 splitwise-aa splitwise-hh splitwise-ha splitwise-hhcap; do
+  for design in "${designs[@]}"; do
     "$bin" plan "$scenario" --design "$design" --format json --no-timings --output "$work/plan.json" --force >/dev/null || continue
     "$bin" capacity "$scenario" --plan "$work/plan.json" --seeds "$seeds" --format csv --output "$work/capacity.csv" --force
     # Line 3: the Capacity section's row, under its "# Capacity" title and header.
