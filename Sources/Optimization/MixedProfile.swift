@@ -7,11 +7,11 @@ import Throughput
 /// inside the iterations of its running decodes (mixed continuous batching) and then decodes it in one
 /// continuous batch with the others there.
 ///
-/// Mean-field model of that pool. With `S` instances and `A` requests in the pool on average, an arrival
-/// sees the others as N ~ Poisson(A) (an M/G/∞ occupancy), and join-shortest-queue puts it beside the
-/// ⌊N/S⌋ requests of an emptiest instance. So the requests that arrivals stall are, per arrival,
-/// E⌊N/S⌋ on average, and a decoding request is stalled at rate r = E⌊N/S⌋ / E[D] (stalls per second of
-/// decode, by conservation: λ·E⌊N/S⌋ stall events per second shared by the λ·E[D] decoding requests).
+/// Mean-field model of that pool. With `S` instances and `A` requests in the pool on average,
+/// join-shortest-queue puts an arrival beside the m requests of an emptiest instance (`JoinShortestQueue`
+/// gives E[m] and the chance that no instance is idle). So the requests that arrivals stall are, per
+/// arrival, E[m] on average, and a decoding request is stalled at rate r = E[m] / E[D] (stalls per second
+/// of decode, by conservation: λ·E[m] stall events per second shared by the λ·E[D] decoding requests).
 /// A request's stall time is compound Poisson (count ~ Poisson(r·D), sizes what the workload's prompt
 /// chunks add to the iterations that carry them),
 /// whose tail gives the TBT and E2E percentiles. The largest A whose percentiles all hold, divided by the
@@ -161,14 +161,16 @@ struct MixedPoolModel: Sendable {
         let stallWeights = classes.map(\.share)
         let stalls = StallDistribution(sizes: stallSizes, weights: stallWeights)
         // Little's law per instance: A requests held for a prefill and a decode each arrive at A / held.
-        // An arrival stalls the decodes beside it on the emptiest instance, E⌊N/S⌋ of the A an instance
-        // holds, so a decoding request is stalled at (A / held) · E⌊N/S⌋ / A = E⌊N/S⌋ / held.
+        // Routed by pending tokens, an arrival goes to an instance with no prefill in progress whenever
+        // there is one, so the E[m] requests beside it are all decoding and each arrival stalls E[m]
+        // decodes: λ·E[m] stalls per second over the λ·E[D] requests decoding, E[m] / E[D] per
+        // second of decode.
         let meanPrefill = classes.indices.reduce(0.0) { total, k in
             total + classes[k].share * chunkedPrefill[k].reduce(0, +) / Double(max(chunkedPrefill[k].count, 1))
         }
         let held = meanDecode + meanPrefill
         let perInstance = occupancy / Double(max(servers, 1))
-        let rate = held > 0 ? others / held : 0
+        let rate = meanDecode > 0 ? others / meanDecode : 0
         let arrivals = held > 0 ? perInstance / held : 0
         // Join-shortest-queue on pending tokens (the prompt tokens not yet prefilled, one more per request
         // held, as the simulator and Splitwise's own simulator route) sends an arrival to an instance with
@@ -196,26 +198,10 @@ struct MixedPoolModel: Sendable {
                               chunkedPrefillSeconds: chunkedPrefill, residual: residual)
     }
 
-    /// E⌊N/S⌋ and P(N ≥ S) for N ~ Poisson(A): the requests beside an arrival on the emptiest instance, and
-    /// the chance that no instance is idle.
+    /// The requests an arrival finds beside it on the instance join-shortest-queue gives it, on average,
+    /// and the chance that it finds no instance idle (`JoinShortestQueue`).
     static func emptiestInstance(occupancy mean: Double, servers: Int) -> (others: Double, busy: Double) {
-        guard mean > 0, mean.isFinite else { return (mean > 0 ? mean / Double(max(servers, 1)) : 0, mean > 0 ? 1 : 0) }
-        // Sum over the Poisson mass within 12 standard deviations (the rest is below 1e-30), in log space.
-        let spread = 12 * mean.squareRoot() + 30
-        // So many requests per instance that N/S is its mean to within a rounding: no sum needed.
-        guard spread < 100_000 else { return ((mean / Double(servers)).rounded(.down), mean >= Double(servers) ? 1 : 0) }
-        let first = max(0, (mean - spread).rounded(.down)), last = (mean + spread).rounded(.up)
-        var others = 0.0, busy = 0.0
-        var count = first
-        while count <= last {
-            let probability = exp(-mean + count * log(mean) - lgamma(count + 1))
-            others += probability * (count / Double(servers)).rounded(.down)
-            if count >= Double(servers) { busy += probability }
-            count += 1
-        }
-        // Beyond the window: N ≥ S with certainty when the window starts above S.
-        if first >= Double(servers) { busy = 1 }
-        return (others, min(busy, 1))
+        JoinShortestQueue.arrivalView(heldMean: mean, instances: servers)
     }
 }
 
