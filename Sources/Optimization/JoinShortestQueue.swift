@@ -62,6 +62,8 @@ enum JoinShortestQueue {
     /// Mean misplaced requests: instances holding two while another is idle (N ≥ S), or beyond the even
     /// spread's doubles (N < S).
     static func misplacedMean(heldMean mean: Double, instances servers: Int) -> Double {
+        // So many requests that N stays far above 2S (the chain's top): nothing is misplaced.
+        guard mean.isFinite, mean - 7 * mean.squareRoot() - 5 < 2 * Double(servers) else { return 0 }
         guard servers > largestExactPool else { return MisplacementChain(heldMean: mean, instances: servers).meanMisplaced() }
         let beta = (Double(servers) - mean) / mean.squareRoot()
         // A pool of the largest exact size at the same β: S' − A' = β√A', so √A' solves a quadratic.

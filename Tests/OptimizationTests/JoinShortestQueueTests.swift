@@ -60,5 +60,8 @@ import Testing
         // Far from criticality nothing is misplaced: a quarter load, or four requests per instance.
         #expect(JoinShortestQueue.misplacedMean(heldMean: 20, instances: 80) < 1e-6)
         #expect(JoinShortestQueue.misplacedMean(heldMean: 320, instances: 80) < 1e-6)
+        // Loads no plan reaches still answer, and at once.
+        #expect(JoinShortestQueue.misplacedMean(heldMean: 1e300, instances: 80) == 0)
+        #expect(JoinShortestQueue.arrivalView(heldMean: 1e12, instances: 10_000).busy == 1)
     }
 }
