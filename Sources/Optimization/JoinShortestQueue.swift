@@ -113,9 +113,17 @@ struct MisplacementChain {
             let below = topMisplaced(held - 1)
             let singles = occupied - doubled
             if singles > 0 { single = (min(held - 1 >= servers ? misplaced + 1 : misplaced, below), Double(singles)) }
+            // Below S every doubled instance is a misplaced request (doubled = M), so M − 1 ≥ 0 here.
             if doubled > 0 { double = (min(held - 1 >= servers ? misplaced : misplaced - 1, below), Double(2 * doubled)) }
         }
         return (up, (single, double))
+    }
+
+    /// Calls `body` with each move down from (N, M).
+    func forEachDown(held: Int, misplaced: Int, _ body: (Move) -> Void) {
+        let (single, double) = moves(held: held, misplaced: misplaced).down
+        if let single { body(single) }
+        if let double { body(double) }
     }
 
     /// Outflow of every state at a level (the diagonal of the generator, negated).
@@ -141,7 +149,8 @@ struct MisplacementChain {
         var fromAbove: [Double] = []
         for level in stride(from: levels - 1, to: centre, by: -1) {
             let size = sizes[level], below = sizes[level - 1]
-            guard let inverse = Self.invert(reduced(outflow(held: lowest + level, size: size), fromAbove, []), size: size) else { return 0 }
+            let matrix = reduced(outflow(held: lowest + level, size: size), returningFromAbove: fromAbove, returningFromBelow: [])
+            guard let inverse = Self.invert(matrix, size: size) else { return 0 }
             var map = Array(repeating: 0.0, count: below * size)
             for m in 0..<below {
                 guard let up = moves(held: lowest + level - 1, misplaced: m).up else { continue }
@@ -150,9 +159,7 @@ struct MisplacementChain {
             upMaps[level - 1] = map
             var product = Array(repeating: 0.0, count: below * below)
             for j in 0..<size {
-                let (single, double) = moves(held: lowest + level, misplaced: j).down
-                for move in [single, double] {
-                    guard let move else { continue }
+                forEachDown(held: lowest + level, misplaced: j) { move in
                     for m in 0..<below { product[m * below + move.to] += map[m * size + j] * move.rate }
                 }
             }
@@ -163,12 +170,11 @@ struct MisplacementChain {
         var fromBelow: [Double] = []
         for level in 0..<centre {
             let size = sizes[level], above = sizes[level + 1]
-            guard let inverse = Self.invert(reduced(outflow(held: lowest + level, size: size), [], fromBelow), size: size) else { return 0 }
+            let matrix = reduced(outflow(held: lowest + level, size: size), returningFromAbove: [], returningFromBelow: fromBelow)
+            guard let inverse = Self.invert(matrix, size: size) else { return 0 }
             var map = Array(repeating: 0.0, count: above * size)
             for j in 0..<above {
-                let (single, double) = moves(held: lowest + level + 1, misplaced: j).down
-                for move in [single, double] {
-                    guard let move else { continue }
+                forEachDown(held: lowest + level + 1, misplaced: j) { move in
                     for m in 0..<size { map[j * size + m] += move.rate * inverse[move.to * size + m] }
                 }
             }
@@ -181,7 +187,8 @@ struct MisplacementChain {
             fromBelow = product
         }
         let size = sizes[centre]
-        let middle = Self.stationary(reduced(outflow(held: lowest + centre, size: size), fromAbove, fromBelow), size: size)
+        let folded = reduced(outflow(held: lowest + centre, size: size), returningFromAbove: fromAbove, returningFromBelow: fromBelow)
+        let middle = Self.stationary(folded, size: size)
         var total = 0.0, weighted = 0.0
         func add(_ distribution: [Double]) {
             for (m, probability) in distribution.enumerated() { total += probability; weighted += probability * Double(m) }
@@ -197,11 +204,19 @@ struct MisplacementChain {
             level = Self.apply(level, downMaps[k], columns: sizes[k - 1])
             add(level)
         }
-        return total > 0 ? weighted / total : 0
+        // The chain holds N ≤ 2S (a Poisson truncated there); above it nothing is misplaced.
+        return total > 0 ? weighted / total * poissonMass(through: highest) : 0
     }
 
-    /// D − the flows that return through the other levels (row-major, size × size; either may be empty).
-    private func reduced(_ outflow: [Double], _ above: [Double], _ below: [Double]) -> [Double] {
+    /// P(N ≤ `last`) for N ~ Poisson(mean), from the chain's lowest level (the mass below it is negligible).
+    private func poissonMass(through last: Int) -> Double {
+        guard Double(last) < mean + 7 * mean.squareRoot() else { return 1 }
+        return (lowest...last).reduce(0.0) { $0 + exp(-mean + Double($1) * log(mean) - lgamma(Double($1) + 1)) }
+    }
+
+    /// The level's generator with the levels beyond it folded in: diag(outflow) minus the flows that leave
+    /// it and come back through the levels above or below (row-major, size × size; either may be empty).
+    private func reduced(_ outflow: [Double], returningFromAbove above: [Double], returningFromBelow below: [Double]) -> [Double] {
         let size = outflow.count
         var matrix = Array(repeating: 0.0, count: size * size)
         for i in 0..<size { matrix[i * size + i] = outflow[i] }
@@ -219,9 +234,10 @@ struct MisplacementChain {
         return result.map { max($0, 0) }
     }
 
-    /// Stationary vector of the level watched alone (X has zero row sums), by Grassmann–Taksar–Heyman
-    /// elimination, which never subtracts.
+    /// Stationary vector (unnormalised) of the chain watched only at one level, given its folded generator
+    /// (rows sum to zero), by Grassmann–Taksar–Heyman elimination, which never subtracts.
     static func stationary(_ matrix: [Double], size: Int) -> [Double] {
+        guard size > 0 else { return [] }
         var rate = matrix.map { -$0 }
         for n in stride(from: size - 1, to: 0, by: -1) {
             let out = (0..<n).reduce(0.0) { $0 + rate[n * size + $1] }

@@ -160,11 +160,11 @@ struct MixedPoolModel: Sendable {
         let stallSizes = classes.map { chunkedIterations(promptTokens: $0.promptTokens, decodeBatch: decodeBatch).added }
         let stallWeights = classes.map(\.share)
         let stalls = StallDistribution(sizes: stallSizes, weights: stallWeights)
-        // Little's law per instance: A requests held for a prefill and a decode each arrive at A / held.
-        // Routed by pending tokens, an arrival goes to an instance with no prefill in progress whenever
-        // there is one, so the E[m] requests beside it are all decoding and each arrival stalls E[m]
-        // decodes: λ·E[m] stalls per second over the λ·E[D] requests decoding, E[m] / E[D] per
-        // second of decode.
+        // Join-shortest-queue on pending tokens (the prompt tokens not yet prefilled, one more per request
+        // held, as the simulator and Splitwise's own simulator route) sends an arrival to an instance with
+        // no prefill ahead of it whenever there is one. So the E[m] requests beside it are all decoding:
+        // λ·E[m] stalls a second over the λ·E[D] requests decoding, E[m] / E[D] per second of decode
+        // (Little's law: A requests held for a prefill and a decode arrive at A / held per instance).
         let meanPrefill = classes.indices.reduce(0.0) { total, k in
             total + classes[k].share * chunkedPrefill[k].reduce(0, +) / Double(max(chunkedPrefill[k].count, 1))
         }
@@ -172,10 +172,8 @@ struct MixedPoolModel: Sendable {
         let perInstance = occupancy / Double(max(servers, 1))
         let rate = meanDecode > 0 ? others / meanDecode : 0
         let arrivals = held > 0 ? perInstance / held : 0
-        // Join-shortest-queue on pending tokens (the prompt tokens not yet prefilled, one more per request
-        // held, as the simulator and Splitwise's own simulator route) sends an arrival to an instance with
-        // no prefill ahead of it whenever there is one: it meets another prompt's chunks only when every
-        // instance is prefilling, and then any prompt's.
+        // For the same reason an arrival meets another prompt's chunks only when every instance is
+        // prefilling, and then any prompt's.
         var chunkSizes: [Double] = [], chunkWeights: [Double] = []
         for (k, points) in pointIterations.enumerated() {
             for point in points {
