@@ -63,7 +63,7 @@ enum JoinShortestQueue {
     /// spread's doubles (N < S).
     static func misplacedMean(heldMean mean: Double, instances servers: Int) -> Double {
         // So many requests that N stays far above 2S (the chain's top): nothing is misplaced.
-        guard mean.isFinite, mean - 7 * mean.squareRoot() - 5 < 2 * Double(servers) else { return 0 }
+        guard mean.isFinite, mean - MisplacementChain.spread(mean) < 2 * Double(servers) else { return 0 }
         guard servers > largestExactPool else { return MisplacementChain(heldMean: mean, instances: servers).meanMisplaced() }
         let beta = (Double(servers) - mean) / mean.squareRoot()
         // A pool of the largest exact size at the same β: S' − A' = β√A', so √A' solves a quadratic.
@@ -88,13 +88,19 @@ struct MisplacementChain {
     init(heldMean mean: Double, instances servers: Int) {
         self.mean = mean
         self.servers = servers
-        let spread = 7 * mean.squareRoot() + 5
+        let spread = Self.spread(mean)
         lowest = max(0, Int((mean - spread).rounded(.down)))
         // Beyond 2S held, some instance would hold three: the two-level chain stops there (nothing is misplaced
         // that far above S).
         highest = min(2 * servers, Int((mean + spread).rounded(.up)))
-        mostMisplaced = Int((1.5 * Double(servers).squareRoot()).rounded(.up)) + 4
+        // Misplaced requests number about 0.2·√S on average; √S + 4 keeps all but 0.2 % of their mean (the
+        // solve's cost grows as the cube of this).
+        mostMisplaced = Int(Double(servers).squareRoot().rounded(.up)) + 4
     }
+
+    /// Levels of N the chain spans either side of its mean: 5.5 standard deviations and a few more (the
+    /// Poisson mass beyond is below 1e-7).
+    static func spread(_ mean: Double) -> Double { 5.5 * mean.squareRoot() + 5 }
 
     /// Largest M at N held: occupied instances n₁ = min(N, S) − M must hold all N with at most two each.
     func topMisplaced(_ held: Int) -> Int { min(mostMisplaced, min(held, servers) - (held + 1) / 2) }
@@ -103,7 +109,8 @@ struct MisplacementChain {
     typealias Move = (to: Int, rate: Double)
 
     /// Rates out of (N, M): to N + 1 (an arrival) and to N − 1 (a single's or a double's request leaving),
-    /// with the M each lands on. Fixed fields rather than an array: the solve asks this thousands of times.
+    /// with the M each lands on, as optionals rather than an array of moves: the solve asks this thousands of
+    /// times (a two-element literal over them in a loop is optimised away; a closure per call was 25 % slower).
     func moves(held: Int, misplaced: Int) -> (up: Move?, down: (Move?, Move?)) {
         let occupied = min(held, servers) - misplaced, doubled = held - occupied
         var up: Move?
@@ -117,13 +124,6 @@ struct MisplacementChain {
             if doubled > 0 { double = (min(held - 1 >= servers ? misplaced : misplaced - 1, below), Double(2 * doubled)) }
         }
         return (up, (single, double))
-    }
-
-    /// Calls `body` with each move down from (N, M).
-    func forEachDown(held: Int, misplaced: Int, _ body: (Move) -> Void) {
-        let (single, double) = moves(held: held, misplaced: misplaced).down
-        if let single { body(single) }
-        if let double { body(double) }
     }
 
     /// Outflow of every state at a level (the diagonal of the generator, negated).
@@ -159,7 +159,8 @@ struct MisplacementChain {
             upMaps[level - 1] = map
             var product = Array(repeating: 0.0, count: below * below)
             for j in 0..<size {
-                forEachDown(held: lowest + level, misplaced: j) { move in
+                let (single, double) = moves(held: lowest + level, misplaced: j).down
+                for case let move? in [single, double] {
                     for m in 0..<below { product[m * below + move.to] += map[m * size + j] * move.rate }
                 }
             }
@@ -174,7 +175,8 @@ struct MisplacementChain {
             guard let inverse = Self.invert(matrix, size: size) else { return 0 }
             var map = Array(repeating: 0.0, count: above * size)
             for j in 0..<above {
-                forEachDown(held: lowest + level + 1, misplaced: j) { move in
+                let (single, double) = moves(held: lowest + level + 1, misplaced: j).down
+                for case let move? in [single, double] {
                     for m in 0..<size { map[j * size + m] += move.rate * inverse[move.to * size + m] }
                 }
             }
@@ -210,7 +212,7 @@ struct MisplacementChain {
 
     /// P(N ≤ `last`) for N ~ Poisson(mean), from the chain's lowest level (the mass below it is negligible).
     private func poissonMass(through last: Int) -> Double {
-        guard Double(last) < mean + 7 * mean.squareRoot() else { return 1 }
+        guard Double(last) < mean + Self.spread(mean) else { return 1 }
         return (lowest...last).reduce(0.0) { $0 + exp(-mean + Double($1) * log(mean) - lgamma(Double($1) + 1)) }
     }
 
@@ -251,24 +253,35 @@ struct MisplacementChain {
         return vector
     }
 
-    /// Gauss–Jordan with partial pivoting (the matrices are small: a few dozen rows).
+    /// Gauss–Jordan with partial pivoting (the matrices are small: a few dozen rows; this is the solve's
+    /// inner loop, so it runs on raw buffers).
     static func invert(_ matrix: [Double], size: Int) -> [Double]? {
         var a = matrix, inverse = Array(repeating: 0.0, count: size * size)
         for i in 0..<size { inverse[i * size + i] = 1 }
-        for column in 0..<size {
-            guard let pivot = (column..<size).max(by: { abs(a[$0 * size + column]) < abs(a[$1 * size + column]) }),
-                  abs(a[pivot * size + column]) > 1e-300 else { return nil }
-            if pivot != column {
-                for j in 0..<size { a.swapAt(pivot * size + j, column * size + j); inverse.swapAt(pivot * size + j, column * size + j) }
-            }
-            let scale = 1 / a[column * size + column]
-            for j in 0..<size { a[column * size + j] *= scale; inverse[column * size + j] *= scale }
-            for i in 0..<size where i != column {
-                let factor = a[i * size + column]
-                guard factor != 0 else { continue }
-                for j in 0..<size { a[i * size + j] -= factor * a[column * size + j]; inverse[i * size + j] -= factor * inverse[column * size + j] }
+        let singular = a.withUnsafeMutableBufferPointer { a in
+            inverse.withUnsafeMutableBufferPointer { inverse in
+                for column in 0..<size {
+                    var pivot = column
+                    for row in (column + 1)..<max(size, column + 1) where abs(a[row * size + column]) > abs(a[pivot * size + column]) { pivot = row }
+                    guard abs(a[pivot * size + column]) > 1e-300 else { return true }
+                    if pivot != column {
+                        for j in 0..<size { a.swapAt(pivot * size + j, column * size + j); inverse.swapAt(pivot * size + j, column * size + j) }
+                    }
+                    let scale = 1 / a[column * size + column]
+                    for j in 0..<size { a[column * size + j] *= scale; inverse[column * size + j] *= scale }
+                    for i in 0..<size where i != column {
+                        let factor = a[i * size + column]
+                        guard factor != 0 else { continue }
+                        for j in 0..<size {
+                            a[i * size + j] -= factor * a[column * size + j]
+                            inverse[i * size + j] -= factor * inverse[column * size + j]
+                        }
+                    }
+                }
+                return false
             }
         }
-        return inverse
+        return singular ? nil : inverse
     }
+
 }
