@@ -17,12 +17,12 @@ import Foundation
 /// holding one into one holding two and one idle.
 enum JoinShortestQueue {
     /// Mean requests beside an arrival (its least load) and the chance that no instance is idle.
-    static func arrivalView(heldMean mean: Double, instances servers: Int) -> (others: Double, busy: Double) {
-        let instances = Double(max(servers, 1))
+    static func arrivalView(heldMean mean: Double, instances poolSize: Int) -> (others: Double, busy: Double) {
+        let instances = Double(max(poolSize, 1))
         guard mean > 0, mean.isFinite else { return (mean > 0 ? mean / instances : 0, mean > 0 ? 1 : 0) }
         let perInstance = mean / instances
-        let even = evenSpread(heldMean: mean, instances: servers)
-        let misplaced = servers > 1 ? misplacedMean(heldMean: mean, instances: servers) : 0
+        let even = evenSpread(heldMean: mean, instances: poolSize)
+        let misplaced = poolSize > 1 ? misplacedMean(heldMean: mean, instances: poolSize) : 0
         let pairs = even.pairs + 2 * misplaced / instances
         let holdingOne = even.holdingOne - 2 * misplaced / instances
         return (pairs / perInstance, min(max(1 - holdingOne / perInstance, 0), 1))
@@ -30,8 +30,8 @@ enum JoinShortestQueue {
 
     /// Per instance, E[Q(Q − 1)] and the share holding exactly one request, with the N ~ Poisson(A) held
     /// spread as evenly as N allows.
-    static func evenSpread(heldMean mean: Double, instances servers: Int) -> (pairs: Double, holdingOne: Double) {
-        let instances = Double(max(servers, 1))
+    static func evenSpread(heldMean mean: Double, instances poolSize: Int) -> (pairs: Double, holdingOne: Double) {
+        let instances = Double(max(poolSize, 1))
         // Sum over the Poisson mass within 12 standard deviations (the rest is below 1e-30), in log space.
         let spread = 12 * mean.squareRoot() + 30
         guard spread < 100_000 else {

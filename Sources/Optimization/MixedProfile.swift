@@ -144,7 +144,7 @@ struct MixedPoolModel: Sendable {
     }
 
     func state(occupancy: Double) -> MixedPoolState {
-        let (others, busy) = Self.emptiestInstance(occupancy: occupancy, servers: servers)
+        let (others, busy) = JoinShortestQueue.arrivalView(heldMean: occupancy, instances: servers)
         let batch = min(1 + others, Double(max(profile.memoryBatch, 1)))
         let step = step(batch: batch)
         let decode = classes.map { Double(max($0.outputTokens - 1, 0)) * step }
@@ -194,12 +194,6 @@ struct MixedPoolModel: Sendable {
         return MixedPoolState(batch: batch, stepSeconds: step, decodeSeconds: decode, stallRatePerSecond: rate, stalls: stalls,
                               ttftSeconds: ttft, e2eMeanSeconds: e2e, busy: busy, prefillAloneSeconds: profile.prefillPointSeconds,
                               chunkedPrefillSeconds: chunkedPrefill, residual: residual)
-    }
-
-    /// The requests an arrival finds beside it on the instance join-shortest-queue gives it, on average,
-    /// and the chance that it finds no instance idle (`JoinShortestQueue`).
-    static func emptiestInstance(occupancy mean: Double, servers: Int) -> (others: Double, busy: Double) {
-        JoinShortestQueue.arrivalView(heldMean: mean, instances: servers)
     }
 }
 

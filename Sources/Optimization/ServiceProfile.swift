@@ -43,10 +43,6 @@ public struct ServiceProfile: Sendable {
     /// KV token-seconds a class-k request holds while decoding (Little's law: Σ rate × this ≤ capacity).
     public var kvTokenSeconds: [Double]
     public var kvCapacityTokens: Double
-    /// Cap on decode work: the mean batch as a share of `tokenBatch`. Continuous batching admits every
-    /// request whose KV cache fits, so decode slots do not queue: the mean batch may reach the batch at
-    /// which the TBT targets hold (1), and memory is what admission waits for (`kvUtilisation`).
-    public var tokenUtilisation: Double
     /// Cap on KV memory held, as a share of `kvCapacityTokens`: the largest at which a request finds the
     /// memory of `memoryBatch` requests full with probability at most `memoryWaitProbability` (Erlang C).
     public var kvUtilisation: Double
@@ -55,6 +51,11 @@ public struct ServiceProfile: Sendable {
 
     /// False when no decode batch meets the TBT SLO or fits in memory: the machine may only run prompts.
     public var tokenCapable: Bool { tokenBatch > 0 }
+
+    /// Cap on decode work: the mean batch as a share of `tokenBatch`. Continuous batching admits every
+    /// request whose KV cache fits, so decode slots do not queue: the mean batch may reach the batch at
+    /// which the TBT targets hold (1), and memory is what admission waits for (`kvUtilisation`).
+    public var tokenUtilisation: Double { tokenCapable ? 1 : 0 }
 
     /// `tbtHeadroom` ≤ 1 scales the TBT targets the decode batch must meet, leaving E2E room for queueing.
     public init(option: MachineOption, classes: [WorkloadClass], slo: SLOTargets, tbtHeadroom: Double = 1,
@@ -83,7 +84,7 @@ public struct ServiceProfile: Sendable {
         networkBytesPerSecond = option.machine.infinibandBytesPerSecondPerMachine * Self.networkUtilisation
         kvCapacityTokens = Double(memory.kvCapacityTokens) * instances
         guard memoryBatch >= 1, meets(1) else {
-            (tokenBatch, tokenStepSeconds, tokenWork, kvTokenSeconds, tokenUtilisation, kvUtilisation) = (0, .infinity, [], [], 0, 0)
+            (tokenBatch, tokenStepSeconds, tokenWork, kvTokenSeconds, kvUtilisation) = (0, .infinity, [], [], 0)
             return
         }
         var low = 1, high = memoryBatch
@@ -96,7 +97,6 @@ public struct ServiceProfile: Sendable {
         tokenStepSeconds = step
         tokenWork = classes.map { Double($0.outputTokens) * step / Double(low) / instances }
         kvTokenSeconds = classes.map { Double($0.outputTokens) * step * Double($0.decodeContextTokens) }
-        tokenUtilisation = 1
         kvUtilisation = Queueing.slotUtilisation(servers: memoryBatch * Int(instances), waitProbability: Self.memoryWaitProbability)
     }
 

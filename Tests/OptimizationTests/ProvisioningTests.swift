@@ -47,7 +47,7 @@ func request(_ scenario: String, design: Design? = nil, objective: Objective? = 
         #expect(abs(StallDistribution(sizes: [0.25, 0.25], weights: [1, 1]).exceeds(1, meanCount: 2) - (1 - 7 * exp(-2))) < 1e-9)
         #expect(abs(StallDistribution(sizes: [0, 0.25], weights: [1, 1]).exceeds(1, meanCount: 4) - (1 - 7 * exp(-2))) < 1e-9)
         // One instance holds all N ~ Poisson(3): an arrival finds E[N] = 3 beside it, and someone with P(N ≥ 1).
-        let one = MixedPoolModel.emptiestInstance(occupancy: 3, servers: 1)
+        let one = JoinShortestQueue.arrivalView(heldMean: 3, instances: 1)
         #expect(abs(one.others - 3) < 1e-9 && abs(one.busy - (1 - exp(-3))) < 1e-12)
     }
 

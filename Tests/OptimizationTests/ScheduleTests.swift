@@ -19,7 +19,6 @@ import Testing
             input.profiles[index].promptWork = Array(repeating: 0.1, count: classes)
             input.profiles[index].tokenWork = Array(repeating: 0.05, count: classes)
             input.profiles[index].kvTokenSeconds = Array(repeating: 0, count: classes)
-            input.profiles[index].tokenUtilisation = 1
             input.profiles[index].networkBytesPerSecond = 1e15
             if input.promptUtilisation[index] != nil { input.promptUtilisation[index] = 1 }
         }
