@@ -39,7 +39,10 @@ public struct MixedProfile: Sendable {
         return copy
     }
 
-    public init?(_ profile: ServiceProfile, classes: [WorkloadClass], slo: SLOTargets, tbtHeadroom headroom: Double = 1, servers: Int = 1) {
+    /// `holdsPerInstance`: an occupancy per instance known to meet the SLOs here (a smaller pool's capacity:
+    /// a larger pool carries at least as much per instance), where the search may start.
+    public init?(_ profile: ServiceProfile, classes: [WorkloadClass], slo: SLOTargets, tbtHeadroom headroom: Double = 1, servers: Int = 1,
+                 holdsPerInstance known: Double? = nil) {
         guard profile.tokenCapable else { return nil }
         let pool = MixedPoolModel(profile: profile, classes: classes, servers: max(servers, 1))
         // Only its sign is read: the first metric that breaks settles it.
@@ -55,9 +58,18 @@ public struct MixedProfile: Sendable {
         }
         // Occupancy grows until a percentile breaks (or memory runs out): bisection on A.
         let limit = Double(pool.servers) * Double(max(profile.memoryBatch, 1))
-        guard violation(pool.state(occupancy: 1e-6)) <= 0 else { return nil }
-        var low = 1e-6, high = limit
-        if violation(pool.state(occupancy: high)) <= 0 {
+        var low = 1e-6, high = limit, bracketed = false
+        if let known, known * Double(pool.servers) < limit, violation(pool.state(occupancy: known * Double(pool.servers))) <= 0 {
+            // Larger pools carry a little more per instance: bracket the answer close above what is known.
+            low = known * Double(pool.servers)
+            for factor in [1.02, 1.1, 1.5] where !bracketed && low * factor < limit {
+                let near = low * factor
+                if violation(pool.state(occupancy: near)) > 0 { (high, bracketed) = (near, true) } else { low = near }
+            }
+        } else {
+            guard violation(pool.state(occupancy: 1e-6)) <= 0 else { return nil }
+        }
+        if !bracketed, low == high || violation(pool.state(occupancy: high)) <= 0 {
             low = high
         } else {
             for _ in 0..<60 where high - low > 1e-4 * high {

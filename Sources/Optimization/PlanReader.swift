@@ -61,7 +61,7 @@ struct PlanReader {
     func bindingConstraints() -> [String] {
         zip(formulation.model.constraints, result.constraintValues).compactMap { constraint, activity in
             guard constraint.upper.isFinite, constraint.lower == -.infinity,
-                  !ProvisioningFormulation.poolKindRows.contains(constraint.name) else { return nil }
+                  !ProvisioningFormulation.isLogicRow(constraint.name) else { return nil }
             if constraint.upper > 0 { return activity >= 0.9 * constraint.upper ? constraint.name : nil }
             // Pool rows read load − cap · machines ≤ 0: tight when the load is within 10 % of the cap.
             var load = 0.0, limit = 0.0

@@ -11,6 +11,11 @@ public struct ProvisioningInput: Sendable {
     public var mixedProfiles: [Int: MixedProfile]
     public var budget: Budget
     public var availability: [MachineID: Int]
+    /// Per profile, capacity by pool size where the caps depend on it: prompt pools in machine-seconds of
+    /// prompt work a second, mixed pools in requests held (counted at `mixedProfiles`' holding times). Empty
+    /// where the caps above hold at every size (a given cluster, a schedule's periods).
+    public var promptCurves: [Int: CapacityCurve] = [:]
+    public var mixedCurves: [Int: CapacityCurve] = [:]
 }
 
 /// The mixed-integer program. Variables: machine counts n[option, role] (integers), request rates
@@ -25,6 +30,8 @@ public struct ProvisioningFormulation: Sendable {
     public var flows: [Flow] = []
     public var alpha: VariableID
     public var budgetRows: [ConstraintID] = []
+    /// The most machines each count may take (in `counts` order).
+    public var largest: [Double] = []
     /// Prepended to every variable and row name: one program may hold several blocks (periods of a schedule).
     public let prefix: String
 
@@ -49,11 +56,12 @@ public struct ProvisioningFormulation: Sendable {
             if input.tokenProfiles.contains(index) { roles.append(.token) }
             if input.mixedProfiles[index] != nil { roles.append(.mixed) }
             for role in roles {
-                let limit = Double(input.availability[profile.option.machine.id] ?? Self.largestPool)
+                let limit = Self.largestCount(input, profile: index, role: role, scale: fixedScale)
                 let fixed = fixedCounts.map { $0[Self.poolKey(label, role)] ?? 0 }
                 let variable = model.addVariable(prefix + "n[\(label),\(role)]", kind: fixed == nil && integerCounts ? .integer : .continuous,
                                                  lower: fixed ?? 0, upper: fixed ?? limit)
                 counts.append(Count(profile: index, role: role, variable: variable, label: label))
+                largest.append(fixed ?? limit)
                 for k in input.classes.indices {
                     flows.append(Flow(profile: index, role: role, workloadClass: k,
                                       variable: model.addVariable(prefix + "f[\(k),\(label),\(role)]")))
@@ -61,6 +69,7 @@ public struct ProvisioningFormulation: Sendable {
             }
         }
         if fixedCounts == nil { addPoolKindChoice() }
+        if fixedCounts == nil, integerCounts { addOneOptionPerRole() }
         addDemand(input)
         addCapacity(input)
         addBudgetsAndAvailability(input, enforceBudget: enforceBudget)
@@ -84,13 +93,43 @@ public struct ProvisioningFormulation: Sendable {
     /// The rows of that choice: logic, not capacity, so never reported as binding.
     static let poolKindRows: Set<String> = ["mixed-pools-only-if-chosen", "split-pools-only-if-not"]
 
+    /// Rows of pure logic (choices of pool kind, machine option and size), never reported as binding.
+    static func isLogicRow(_ name: String) -> Bool {
+        poolKindRows.contains(name) || name.contains(LinearModel.curveRowMarker) || name.contains(optionChoiceMarker)
+    }
+
+    static let optionChoiceMarker = "one-option"
+
+    /// One machine option per role. The scheduler balances each role's machines by load (KV held on token
+    /// machines, pending tokens on prompt and mixed ones), not by speed: beside faster machines a slower
+    /// token machine gets as large a batch and misses the TBT targets that its own pool would meet (the
+    /// simulator shows it: 5 prompt A100 + 1 token A100 + 3 token H100 for 21.3 req/s planned, 18.2 served).
+    /// So a plan's machines in one role are of one option, as in Splitwise's designs.
+    private mutating func addOneOptionPerRole() {
+        for role in Role.allCases {
+            let pools = counts.indices.filter { counts[$0].role == role }
+            guard pools.count > 1 else { continue }
+            var chosen: [LinearExpression] = []
+            for index in pools {
+                let count = counts[index]
+                let uses = model.addVariable(prefix + "\(Self.optionChoiceMarker)-uses[\(count.label),\(role)]", kind: .binary)
+                model.addConstraint(prefix + "\(Self.optionChoiceMarker)-only-if-chosen[\(count.label),\(role)]",
+                                    LinearExpression(count.variable) + (-largest[index]) * uses, upper: 0)
+                chosen.append(LinearExpression(uses))
+            }
+            model.addConstraint(prefix + "\(Self.optionChoiceMarker)[\(role)]", chosen.sum(), upper: 1)
+        }
+    }
+
     private mutating func addPoolKindChoice() {
         let mixed = counts.filter { $0.role == .mixed }, split = counts.filter { $0.role != .mixed }
         guard !mixed.isEmpty, !split.isEmpty else { return }
         // The bound must stay small enough that GLPK's integrality tolerance (1e-5) cannot leave one machine
         // through: 1e4 · 1e-5 = 0.1 of a machine. (At 1e5 the relaxation is so weak that a 30,000-machine
         // plan takes GLPK minutes.) So a design that weighs both kinds considers fleets up to this size.
-        let bound = Double(Self.largestChoosingFleet)
+        let largestOf = Dictionary(zip(counts.map(\.variable), largest), uniquingKeysWith: max)
+        let kinds = [mixed, split].map { kind in kind.reduce(0.0) { total, count in total + (largestOf[count.variable] ?? 0) } }
+        let bound = min(Double(Self.largestChoosingFleet), kinds.max() ?? 0)
         let usesMixed = model.addVariable(prefix + "uses-mixed-pools", kind: .integer, lower: 0, upper: 1)
         model.addConstraint(prefix + "mixed-pools-only-if-chosen", mixed.map { LinearExpression($0.variable) }.sum() + (-bound) * usesMixed, upper: 0)
         model.addConstraint(prefix + "split-pools-only-if-not", split.map { LinearExpression($0.variable) }.sum() + bound * usesMixed, upper: bound)
@@ -126,7 +165,8 @@ public struct ProvisioningFormulation: Sendable {
             switch count.role {
             case .prompt:
                 let cap = input.promptUtilisation[count.profile] ?? 0
-                model.addConstraint(prefix + "prompt-capacity[\(label)]", total { profile.promptWork[$0] } + (-cap) * machines, upper: 0)
+                let capacity = sizedCapacity(input.promptCurves[count.profile], count: count, otherwise: cap * machines, name: "prompt[\(label)]")
+                model.addConstraint(prefix + "prompt-capacity[\(label)]", total { profile.promptWork[$0] } + (-1) * capacity, upper: 0)
                 model.addConstraint(prefix + "kv-send[\(label)]", total(kvGB) + (-networkGBps) * machines, upper: 0)
             case .token:
                 let cap = profile.tokenUtilisation
@@ -137,8 +177,9 @@ public struct ProvisioningFormulation: Sendable {
                 guard let mixed = input.mixedProfiles[count.profile] else { continue }
                 // Little's law: requests held (rate × mean E2E) within the occupancy at which every percentile holds.
                 let instances = Double(profile.option.deployment.instancesPerMachine)
-                model.addConstraint(prefix + "mixed-occupancy[\(label)]", total { mixed.holdingSeconds[$0] }
-                                        + (-mixed.occupancyPerInstance * instances) * machines, upper: 0)
+                let capacity = sizedCapacity(input.mixedCurves[count.profile], count: count,
+                                             otherwise: (mixed.occupancyPerInstance * instances) * machines, name: "mixed[\(label)]")
+                model.addConstraint(prefix + "mixed-occupancy[\(label)]", total { mixed.holdingSeconds[$0] } + (-1) * capacity, upper: 0)
                 model.addConstraint(prefix + "kv-memory[\(label),mixed]", total { mixed.kvTokenSeconds[$0] / 1e6 }
                                         + (-profile.kvUtilisation * profile.kvCapacityTokens / 1e6) * machines, upper: 0)
             }

@@ -7,6 +7,8 @@ final class ProfileCache {
     var service: [String: ServiceProfile] = [:]
     var mixed: [String: MixedProfile?] = [:]
     var promptCap: [String: Double?] = [:]
+    var promptCurve: [String: CapacityCurve?] = [:]
+    var mixedCurve: [String: (CapacityCurve, MixedProfile)?] = [:]
     /// Performance keys by machine id and cap: a request's catalogue is fixed, and describing a whole
     /// machine takes reflection, too slow to repeat for every period and pool-size round.
     private var keys: [String: String] = [:]
@@ -47,6 +49,12 @@ struct ProvisioningInputBuilder {
     var cache = ProfileCache()
     /// Replaces the design's restriction (a fixed cluster's pools, when predicting its capacity).
     var restrictionOverride: DesignRestriction?
+    /// Capacity by pool size for the program to choose from (`ProvisioningInput.promptCurves`), rather than
+    /// the caps at `poolServers`; options that another of the same performance matches at a lower price are
+    /// then left out (a pool of the cheaper one does everything theirs would, for less).
+    var buildsCapacityCurves = false
+    /// Leaves those options out without building curves (to read a plan of the curves' program at its sizes).
+    var leavesOutDearerTwins = false
 
     func servers(_ profile: ServiceProfile, _ role: Role) -> Int {
         poolServers[ProvisioningFormulation.poolKey(profile.option.label, role)] ?? profile.option.deployment.instancesPerMachine
@@ -97,16 +105,19 @@ struct ProvisioningInputBuilder {
                 promptCaps[index] = cap
             }
             if allows(.mixed, profile) {
+                // A mixed pool's TBT and E2E come from one model of the pool: no headroom to leave between them.
                 let performance = cache.performanceKey(profile.option.machine, profile.option.powerCap)
-                let key = "\(performance)/\(tbtHeadroom)/\(servers(profile, .mixed))"
-                let mixedProfile = cache.mixed[key] ?? MixedProfile(profile, classes: classes, slo: slo, tbtHeadroom: tbtHeadroom,
-                                                                    servers: servers(profile, .mixed))
+                let key = "\(performance)/\(servers(profile, .mixed))"
+                let mixedProfile = cache.mixed[key] ?? MixedProfile(profile, classes: classes, slo: slo, servers: servers(profile, .mixed))
                 cache.mixed[key] = mixedProfile
                 mixed[index] = mixedProfile.map { $0.serving(profile.option) }
             }
         }
-        return ProvisioningInput(design: design, classes: classes, profiles: profiles, promptUtilisation: promptCaps,
-                                 tokenProfiles: promptCaps.isEmpty ? [] : tokenIndices, mixedProfiles: mixed,
-                                 budget: budget, availability: scenario.availability)
+        var input = ProvisioningInput(design: design, classes: classes, profiles: profiles, promptUtilisation: promptCaps,
+                                      tokenProfiles: promptCaps.isEmpty ? [] : tokenIndices, mixedProfiles: mixed,
+                                      budget: budget, availability: scenario.availability)
+        if buildsCapacityCurves || leavesOutDearerTwins { input = withoutDearerTwins(input) }
+        if buildsCapacityCurves { addCapacityCurves(to: &input, slowestDecode: slowestDecode) }
+        return input
     }
 }

@@ -68,7 +68,8 @@ public struct ProvisioningPlanner: Sendable {
     /// Decode batches sized to these fractions of the TBT targets: a smaller batch decodes faster and leaves
     /// E2E room for queueing before prefill. Each level is one program; the best plan wins.
     public static let tbtHeadroomLevels = [1.0, 0.9, 0.8, 0.7]
-    /// Rounds of the pool-size fixed point per headroom level.
+    /// Rounds of the pool-size fixed point per headroom level, where a program holds caps of given pool
+    /// sizes rather than capacity curves (a schedule's periods).
     public static let poolSizeRounds = 4
 
     static func label(_ pool: ProvisioningPlan.Pool) -> String {
@@ -93,62 +94,31 @@ public struct ProvisioningPlanner: Sendable {
         return plan
     }
 
-    /// The best plan over the TBT headroom levels, and the program whose solution it is.
+    /// The best plan over the TBT headroom levels, and the program whose solution it is. Each level's program
+    /// holds every pool's capacity at every size it may take (`CapacityCurve`), so one solve answers it; the
+    /// plan is then read with the caps of the sizes chosen.
     func solve(_ request: PlanRequest, context: PlanningContext, design: Design, designIndex: Int) throws -> (plan: ProvisioningPlan, input: ProvisioningInput) {
         let objective = request.objective ?? request.scenario.objective
         typealias Candidate = (plan: ProvisioningPlan, input: ProvisioningInput, latencies: () -> [ProvisioningPlan.Latency])
         var best: Candidate?
         var totalSeconds = 0.0, totalSolves = 0
         for headroom in Self.tbtHeadroomLevels {
-            // Caps depend on pool sizes (M/M/n), which depend on the caps: start from single machines (the
-            // safe side), re-solve with the sizes found, and keep only plans that hold at their own sizes.
-            var servers: [String: Int] = [:]
-            var first: Candidate?, accepted: Candidate?
-            for _ in 0..<Self.poolSizeRounds {
-                let input = try prepare(request, context: context, design: design, designIndex: designIndex, tbtHeadroom: headroom, poolServers: servers)
-                let (plan, latencies) = try ProvisioningSolve(input: input, solver: solver, options: options, slo: context.slo, objective: objective,
-                                                              model: context.model.id).runDeferringLatencies()
-                totalSeconds += plan.solver.seconds
-                totalSolves += plan.solver.solves + 1
-                if first.map({ !$0.plan.feasible && plan.feasible }) ?? true { first = (plan, input, latencies) }
-                guard plan.feasible else {
-                    // Single-machine caps are so cautious that a capped question can look infeasible when it is
-                    // not: take the pool sizes of the uncapped plan and go on from there, the caps enforced.
-                    if servers.isEmpty, let seeded = try uncappedPoolServers(input, context: context, objective: objective) {
-                        servers = seeded
-                        continue
-                    }
-                    break
-                }
-                let own = Self.poolServers(plan, input: input)
-                let check = try prepare(request, context: context, design: design, designIndex: designIndex, tbtHeadroom: headroom, poolServers: own)
-                let counts = Dictionary(plan.pools.map { (ProvisioningFormulation.poolKey(Self.label($0), $0.role), Double($0.count)) }, uniquingKeysWith: +)
-                let demanded = check.classes.reduce(0) { $0 + $1.ratePerSecond }
-                let sustained = try ProvisioningSolve.sustainedScale(input: check, counts: counts, solver: solver, options: options) * demanded
-                if sustained >= plan.requestsPerSecond * (1 - 1e-6) { accepted = (plan, input, latencies) }
-                if own == servers { break }
-                servers = own
+            let input = try prepare(request, context: context, design: design, designIndex: designIndex, tbtHeadroom: headroom, curves: true)
+            let sized = { (servers: [String: Int]) in
+                try self.prepare(request, context: context, design: design, designIndex: designIndex, tbtHeadroom: headroom,
+                                 poolServers: servers, twinsLeftOut: true)
             }
-            guard let candidate = accepted ?? first else { continue }
-            if best.map({ Self.better(candidate.plan, than: $0.plan, objective) }) ?? true { best = candidate }
+            let (plan, latencies) = try ProvisioningSolve(input: input, solver: solver, options: options, slo: context.slo, objective: objective,
+                                                          model: context.model.id, sized: sized).runDeferringLatencies()
+            totalSeconds += plan.solver.seconds
+            totalSolves += plan.solver.solves
+            if best.map({ Self.better(plan, than: $0.plan, objective) }) ?? true { best = (plan, input, latencies) }
         }
         guard var chosen = best else { throw OptimizationError.invalidModel("no TBT headroom levels to try") }
         chosen.plan.solver.seconds = totalSeconds
         chosen.plan.solver.solves = totalSolves
         if request.predictsLatencies { chosen.plan.latencies = chosen.latencies() }
         return (chosen.plan, chosen.input)
-    }
-
-    /// Pool sizes of the cheapest plan without the budget and availability caps (nil when there is none, or
-    /// nothing was capped): where a capped fixed point can start.
-    private func uncappedPoolServers(_ input: ProvisioningInput, context: PlanningContext, objective: Objective) throws -> [String: Int]? {
-        guard input.budget != Budget() || !input.availability.isEmpty else { return nil }
-        var open = input
-        open.budget = Budget()
-        open.availability = [:]
-        let plan = try ProvisioningSolve(input: open, solver: solver, options: options, slo: context.slo,
-                                         objective: objective == .minPower ? .minPower : .minCost, model: context.model.id).runDeferringLatencies().plan
-        return plan.feasible ? Self.poolServers(plan, input: open) : nil
     }
 
     /// For an infeasible budget: the least cost (or power) cap that serves the rate, and the largest rate the
@@ -218,12 +188,14 @@ public struct ProvisioningPlanner: Sendable {
     }
 
     func prepare(_ request: PlanRequest, context: PlanningContext, design: Design, designIndex: Int, tbtHeadroom: Double,
-                 poolServers: [String: Int] = [:], restriction: DesignRestriction? = nil) throws -> ProvisioningInput {
+                 poolServers: [String: Int] = [:], restriction: DesignRestriction? = nil, curves: Bool = false,
+                 twinsLeftOut: Bool = false) throws -> ProvisioningInput {
         try ProvisioningInputBuilder(catalog: catalog, scenario: request.scenario, model: context.model, design: design,
                                      designIndex: designIndex, classes: context.classes, slo: context.slo,
                                      budget: request.budget ?? request.scenario.budget, tbtHeadroom: tbtHeadroom,
                                      poolServers: poolServers, cache: context.cache,
-                                     restrictionOverride: restriction).build()
+                                     restrictionOverride: restriction, buildsCapacityCurves: curves,
+                                     leavesOutDearerTwins: twinsLeftOut).build()
     }
 
 }

@@ -11,6 +11,9 @@ struct ProvisioningSolve {
     var model: ModelID
     /// Machine counts to hold (by pool key): the planner's view of a given cluster; budgets are then not enforced.
     var fixedCounts: [String: Double]? = nil
+    /// The same input with the caps of given pool sizes (instances by pool key), to read a plan of a
+    /// program that holds capacity curves: its utilisation caps, latencies and sustainable rate at its sizes.
+    var sized: (([String: Int]) throws -> ProvisioningInput)? = nil
 
     func run() throws -> ProvisioningPlan {
         let (plan, latencies) = try runDeferringLatencies()
@@ -61,9 +64,15 @@ struct ProvisioningSolve {
             return (infeasiblePlan(result, formulation: formulation, seconds: seconds, note: result.status == .timeLimit ? timeLimitNote : diagnose()), none)
         }
         let counts = formulation.counts.map { result.value($0.variable).rounded() }
-        let sustainable = try Self.sustainedScale(input: input, counts: Self.keyed(formulation, counts), solver: solver, options: options) * demanded
+        var servers: [String: Int] = [:]
+        for (count, machines) in zip(formulation.counts, counts) where machines > 0 {
+            servers[ProvisioningFormulation.poolKey(count.label, count.role), default: 0]
+                += Int(machines) * input.profiles[count.profile].option.deployment.instancesPerMachine
+        }
+        let atSizes = try sized?(servers) ?? input
+        let sustainable = try Self.sustainedScale(input: atSizes, counts: Self.keyed(formulation, counts), solver: solver, options: options) * demanded
         let scale = result.value(formulation.alpha)
-        let reader = PlanReader(input: input, formulation: formulation, result: result, slo: slo)
+        let reader = PlanReader(input: atSizes, formulation: formulation, result: result, slo: slo)
         let plan = ProvisioningPlan(
             feasible: true, design: input.design.rawValue, objective: objective.rawValue, model: model.rawValue,
             pools: reader.pools(counts: counts), costPerHourUSD: reader.cost(counts: counts), powerKW: reader.power(counts: counts),
