@@ -68,10 +68,16 @@ public struct ProvisioningFormulation: Sendable {
                 }
             }
         }
-        if fixedCounts == nil { addPoolKindChoice() }
-        if fixedCounts == nil, integerCounts { addOneOptionPerRole() }
+        var chosen: [Int: LinearExpression] = [:]
+        if fixedCounts == nil, integerCounts {
+            let (capacities, empty) = addOneOptionPerRole(input)
+            chosen = capacities
+            addPoolKindChoice(empty: empty)
+        } else if fixedCounts == nil {
+            addPoolKindChoice(empty: [:])
+        }
         addDemand(input)
-        addCapacity(input)
+        addCapacity(input, chosen: chosen)
         addBudgetsAndAvailability(input, enforceBudget: enforceBudget)
         let cost = counts.map { input.profiles[$0.profile].option.pricePerHourUSD * $0.variable }.sum()
         let power = counts.map { input.profiles[$0.profile].option.provisionedKW * $0.variable }.sum()
@@ -82,12 +88,10 @@ public struct ProvisioningFormulation: Sendable {
         }
     }
 
-    /// A cluster runs split pools or mixed pools, not both: the simulated scheduler sends a request to a mixed
-    /// machine only when prompt queues overflow, so flows the program would route to a mixed pool beside
-    /// split pools would not reach it. One binary chooses the kind (only when the design allows both).
     /// Machines of one option in one role, at most, when the scenario states no availability.
     public static let largestPool = 100_000
-    /// Machines of each kind, at most, where one binary chooses between mixed and split pools (design auto).
+    /// Machines of each kind, at most, where one binary chooses between mixed and split pools (a schedule's
+    /// periods; plans choose through their roles' choice of option and size, with no such bound).
     public static let largestChoosingFleet = 10_000
 
     /// The rows of that choice: logic, not capacity, so never reported as binding.
@@ -100,30 +104,55 @@ public struct ProvisioningFormulation: Sendable {
 
     static let optionChoiceMarker = "one-option"
 
-    /// One machine option per role. The scheduler balances each role's machines by load (KV held on token
+    /// One machine option per role. The scheduler balances a role's machines by load (KV held on token
     /// machines, pending tokens on prompt and mixed ones), not by speed: beside faster machines a slower
     /// token machine gets as large a batch and misses the TBT targets that its own pool would meet (the
     /// simulator shows it: 5 prompt A100 + 1 token A100 + 3 token H100 for 21.3 req/s planned, 18.2 served).
-    /// So a plan's machines in one role are of one option, as in Splitwise's designs.
-    private mutating func addOneOptionPerRole() {
+    /// So a plan's machines in one role are of one option, as in Splitwise's designs: per role, one choice
+    /// among no machines and the points of every option's capacity curve (linear where the caps do not
+    /// depend on the size). Returns the capacity expressions of the prompt and mixed pools, by count index,
+    /// and for each role the weight that is 1 exactly when it holds no machines.
+    private mutating func addOneOptionPerRole(_ input: ProvisioningInput) -> (capacities: [Int: LinearExpression], empty: [Role: VariableID]) {
+        var capacities: [Int: LinearExpression] = [:], empty: [Role: VariableID] = [:]
+        let choosesKind = counts.contains { $0.role == .mixed } && counts.contains { $0.role != .mixed }
         for role in Role.allCases {
             let pools = counts.indices.filter { counts[$0].role == role }
-            guard pools.count > 1 else { continue }
-            var chosen: [LinearExpression] = []
-            for index in pools {
-                let count = counts[index]
-                let uses = model.addVariable(prefix + "\(Self.optionChoiceMarker)-uses[\(count.label),\(role)]", kind: .binary)
-                model.addConstraint(prefix + "\(Self.optionChoiceMarker)-only-if-chosen[\(count.label),\(role)]",
-                                    LinearExpression(count.variable) + (-largest[index]) * uses, upper: 0)
-                chosen.append(LinearExpression(uses))
+            let sized = pools.map { index -> LinearModel.SizedPool in
+                let profile = counts[index].profile
+                let curve: CapacityCurve
+                switch role {
+                case .prompt: curve = input.promptCurves[profile] ?? .linear(perMachine: input.promptUtilisation[profile] ?? 0)
+                case .token: curve = .linear(perMachine: 1)
+                case .mixed:
+                    let instances = Double(input.profiles[profile].option.deployment.instancesPerMachine)
+                    curve = input.mixedCurves[profile] ?? .linear(perMachine: (input.mixedProfiles[profile]?.occupancyPerInstance ?? 0) * instances)
+                }
+                return LinearModel.SizedPool(machines: counts[index].variable, curve: curve, largest: largest[index])
             }
-            model.addConstraint(prefix + "\(Self.optionChoiceMarker)[\(role)]", chosen.sum(), upper: 1)
+            guard !pools.isEmpty, pools.count > 1 || choosesKind || sized.contains(where: { !$0.curve.isLinear }) else { continue }
+            let found = model.capacities(ofOneOf: sized, name: prefix + "\(Self.optionChoiceMarker)[\(role)]")
+            empty[role] = found.none
+            if role != .token {
+                for (index, capacity) in zip(pools, found.capacities) { capacities[index] = capacity }
+            }
         }
+        return (capacities, empty)
     }
 
-    private mutating func addPoolKindChoice() {
+    /// A cluster runs split pools or mixed pools, not both: the simulated scheduler sends a request to a mixed
+    /// machine only when prompt queues overflow, so flows the program would route to a mixed pool beside
+    /// split pools would not reach it. One binary chooses the kind (only when the design allows both).
+    /// `empty`: per role, a weight that is 1 exactly when the role holds no machines (from the choice of
+    /// option and size); then the choice needs no bound on the fleet: the mixed role is empty, or both
+    /// split roles are.
+    private mutating func addPoolKindChoice(empty: [Role: VariableID]) {
         let mixed = counts.filter { $0.role == .mixed }, split = counts.filter { $0.role != .mixed }
         guard !mixed.isEmpty, !split.isEmpty else { return }
+        if let mixedEmpty = empty[.mixed], let promptEmpty = empty[.prompt], let tokenEmpty = empty[.token] {
+            model.addConstraint(prefix + "mixed-pools-only-if-chosen", LinearExpression(mixedEmpty) + LinearExpression(promptEmpty), lower: 1)
+            model.addConstraint(prefix + "split-pools-only-if-not", LinearExpression(mixedEmpty) + LinearExpression(tokenEmpty), lower: 1)
+            return
+        }
         // The bound must stay small enough that GLPK's integrality tolerance (1e-5) cannot leave one machine
         // through: 1e4 · 1e-5 = 0.1 of a machine. (At 1e5 the relaxation is so weak that a 30,000-machine
         // plan takes GLPK minutes.) So a design that weighs both kinds considers fleets up to this size.
@@ -151,8 +180,8 @@ public struct ProvisioningFormulation: Sendable {
     }
 
     /// Work per pool within its utilisation cap; KV memory by Little's law; KV-transfer bandwidth.
-    private mutating func addCapacity(_ input: ProvisioningInput) {
-        for count in counts {
+    private mutating func addCapacity(_ input: ProvisioningInput, chosen: [Int: LinearExpression]) {
+        for (index, count) in counts.enumerated() {
             let profile = input.profiles[count.profile], label = profile.option.label
             let pool = flows(role: count.role, profile: count.profile)
             func total(_ weight: (Int) -> Double) -> LinearExpression {
@@ -165,7 +194,8 @@ public struct ProvisioningFormulation: Sendable {
             switch count.role {
             case .prompt:
                 let cap = input.promptUtilisation[count.profile] ?? 0
-                let capacity = sizedCapacity(input.promptCurves[count.profile], count: count, otherwise: cap * machines, name: "prompt[\(label)]")
+                let capacity = chosen[index] ?? sizedCapacity(input.promptCurves[count.profile], count: count, otherwise: cap * machines,
+                                                              name: "prompt[\(label)]")
                 model.addConstraint(prefix + "prompt-capacity[\(label)]", total { profile.promptWork[$0] } + (-1) * capacity, upper: 0)
                 model.addConstraint(prefix + "kv-send[\(label)]", total(kvGB) + (-networkGBps) * machines, upper: 0)
             case .token:
@@ -177,7 +207,7 @@ public struct ProvisioningFormulation: Sendable {
                 guard let mixed = input.mixedProfiles[count.profile] else { continue }
                 // Little's law: requests held (rate × mean E2E) within the occupancy at which every percentile holds.
                 let instances = Double(profile.option.deployment.instancesPerMachine)
-                let capacity = sizedCapacity(input.mixedCurves[count.profile], count: count,
+                let capacity = chosen[index] ?? sizedCapacity(input.mixedCurves[count.profile], count: count,
                                              otherwise: (mixed.occupancyPerInstance * instances) * machines, name: "mixed[\(label)]")
                 model.addConstraint(prefix + "mixed-occupancy[\(label)]", total { mixed.holdingSeconds[$0] } + (-1) * capacity, upper: 0)
                 model.addConstraint(prefix + "kv-memory[\(label),mixed]", total { mixed.kvTokenSeconds[$0] / 1e6 }

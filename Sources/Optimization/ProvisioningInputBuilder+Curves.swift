@@ -2,55 +2,48 @@ import ClusterModel
 
 extension ProvisioningInputBuilder {
     /// Capacity curves for the pools whose caps depend on their size, over the counts the question can
-    /// use: up to the count that carries the scenario's whole demand, or that the budget buys.
-    func addCapacityCurves(to input: inout ProvisioningInput, slowestDecode: Double) {
+    /// use: up to the count that carries the scenario's whole demand, or that the budget buys. The curves
+    /// not yet cached are computed side by side, one per core.
+    func addCapacityCurves(to input: inout ProvisioningInput, slowestDecode: Double) throws {
         let rate = classes.reduce(0.0) { $0 + $1.ratePerSecond }
+        var jobs: [CurveJob] = [], wanted: [(index: Int, prompt: String?, mixed: String?)] = []
         for (index, profile) in input.profiles.enumerated() {
             let performance = cache.performanceKey(profile.option.machine, profile.option.powerCap)
-            let instances = profile.option.deployment.instancesPerMachine
             let budgetCount = Self.budgetCount(profile.option, budget: budget, availability: scenario.availability)
+            var keys: (prompt: String?, mixed: String?) = (nil, nil)
             if input.promptUtilisation[index] != nil {
                 let load = classes.indices.reduce(0.0) { $0 + classes[$1].ratePerSecond * profile.promptWork[$1] }
                 let key = "\(performance)/\(tbtHeadroom)/\(slowestDecode)/\(load)/\(budgetCount)"
-                let curve = cache.promptCurve[key] ?? CapacityCurve.compute(
-                    ceiling: ServiceProfile.defaultUtilisation, spacing: .init(everyCountThrough: 64), extra: [budgetCount],
-                    done: { Self.reaches($0, load: load, budgetCount: budgetCount) }
-                ) { n in profile.promptUtilisation(classes: classes, slo: slo, timePerOutputToken: slowestDecode, servers: n * instances) }
-                cache.promptCurve[key] = curve
-                input.promptCurves[index] = curve
+                if cache.promptCurve[key] == nil, !jobs.contains(where: { $0.key == key }) {
+                    jobs.append(CurveJob(key: key, role: .prompt, profile: profile, load: load, budgetCount: budgetCount))
+                }
+                keys.prompt = key
             }
             if input.mixedProfiles[index] != nil {
                 let key = "\(performance)/\(rate)/\(budgetCount)"
-                if cache.mixedCurve[key] == nil {
-                    cache.mixedCurve[key] = mixedCurve(profile, rate: rate, budgetCount: budgetCount)
+                if cache.mixedCurve[key] == nil, !jobs.contains(where: { $0.key == key }) {
+                    jobs.append(CurveJob(key: key, role: .mixed, profile: profile, load: rate, budgetCount: budgetCount))
                 }
-                guard let (curve, reference) = cache.mixedCurve[key] ?? nil else { continue }
-                input.mixedCurves[index] = curve
-                input.mixedProfiles[index] = reference.serving(profile.option)
+                keys.mixed = key
+            }
+            wanted.append((index, keys.prompt, keys.mixed))
+        }
+        let (workload, targets) = (classes, slo)
+        let computed = try jobs.concurrentMap { job in job.compute(classes: workload, slo: targets, slowestDecode: slowestDecode) }
+        for (job, result) in zip(jobs, computed) {
+            switch job.role {
+            case .mixed:
+                if let result, let reference = result.reference { cache.mixedCurve[job.key] = (result.curve, reference) } else { cache.mixedCurve[job.key] = .some(nil) }
+            default: cache.promptCurve[job.key] = .some(result?.curve)
             }
         }
-    }
-
-    /// Mixed pools' curve in requests held, counted at the holding times of its largest point's profile
-    /// (returned beside it: the formulation's rows weigh each class by them). Each point's capacity is
-    /// its rate at the workload's class mix (requests held over the mean holding time, Little's law).
-    private func mixedCurve(_ profile: ServiceProfile, rate: Double, budgetCount: Int) -> (CapacityCurve, MixedProfile)? {
-        var found: [Int: MixedProfile] = [:]
-        var holds: Double?
-        let instances = Double(profile.option.deployment.instancesPerMachine)
-        func meanHolding(_ mixed: MixedProfile) -> Double {
-            classes.indices.reduce(0.0) { $0 + classes[$1].share * mixed.holdingSeconds[$1] }
+        for (index, prompt, mixed) in wanted {
+            if let prompt { input.promptCurves[index] = cache.promptCurve[prompt] ?? nil }
+            if let mixed, let (curve, reference) = cache.mixedCurve[mixed] ?? nil {
+                input.mixedCurves[index] = curve
+                input.mixedProfiles[index] = reference.serving(input.profiles[index].option)
+            }
         }
-        let curve = CapacityCurve.compute(spacing: .init(everyCountThrough: 8, tolerance: 0.002), extra: [budgetCount],
-                                          done: { Self.reaches($0, load: rate, budgetCount: budgetCount) }) { n in
-            guard let mixed = MixedProfile(profile, classes: classes, slo: slo, servers: n, holdsPerInstance: holds) else { return nil }
-            holds = mixed.occupancyPerInstance
-            found[n] = mixed
-            let holding = meanHolding(mixed)
-            return holding > 0 ? mixed.occupancyPerInstance * instances / holding : 0
-        }
-        guard let curve, let last = curve.points.last, let reference = found[last.machines] else { return nil }
-        return (curve.scaled(by: meanHolding(reference)), reference)
     }
 
     /// Whether a curve's points reach far enough: to the most machines the budget allows when it bounds the
@@ -101,5 +94,44 @@ extension ProvisioningInputBuilder {
             pruned.mixedProfiles[new] = input.mixedProfiles[old]
         }
         return pruned
+    }
+}
+
+/// One capacity curve to compute: independent of every other, so curves are computed side by side.
+struct CurveJob: Sendable {
+    var key: String
+    var role: Role
+    var profile: ServiceProfile
+    /// The whole demand at the scenario's rate, in the curve's units (prompt work, or requests a second).
+    var load: Double
+    var budgetCount: Int
+
+    func compute(classes: [WorkloadClass], slo: SLOTargets, slowestDecode: Double) -> (curve: CapacityCurve, reference: MixedProfile?)? {
+        let profile = profile, load = load, budgetCount = budgetCount
+        let done = { (point: CapacityCurve.Point) in ProvisioningInputBuilder.reaches(point, load: load, budgetCount: budgetCount) }
+        let instances = profile.option.deployment.instancesPerMachine
+        guard role == .mixed else {
+            return CapacityCurve.compute(ceiling: ServiceProfile.defaultUtilisation, spacing: .init(everyCountThrough: 64),
+                                         extra: [budgetCount], done: done) { n in
+                profile.promptUtilisation(classes: classes, slo: slo, timePerOutputToken: slowestDecode, servers: n * instances)
+            }.map { ($0, nil) }
+        }
+        // A mixed pool's curve is in requests held, counted at the holding times of its largest point's
+        // profile (returned beside it: the formulation's rows weigh each class by them). Each point's
+        // capacity is its rate at the workload's class mix (requests held over the mean holding time).
+        var found: [Int: MixedProfile] = [:]
+        var holds: Double?
+        func meanHolding(_ mixed: MixedProfile) -> Double {
+            classes.indices.reduce(0.0) { $0 + classes[$1].share * mixed.holdingSeconds[$1] }
+        }
+        let curve = CapacityCurve.compute(spacing: .init(everyCountThrough: 8, tolerance: 0.002), extra: [budgetCount], done: done) { n in
+            guard let mixed = MixedProfile(profile, classes: classes, slo: slo, servers: n, holdsPerInstance: holds) else { return nil }
+            holds = mixed.occupancyPerInstance
+            found[n] = mixed
+            let holding = meanHolding(mixed)
+            return holding > 0 ? mixed.occupancyPerInstance * Double(instances) / holding : 0
+        }
+        guard let curve, let last = curve.points.last, let reference = found[last.machines] else { return nil }
+        return (curve.scaled(by: meanHolding(reference)), reference)
     }
 }

@@ -117,7 +117,7 @@ struct ProvisioningInputBuilder {
                                       tokenProfiles: promptCaps.isEmpty ? [] : tokenIndices, mixedProfiles: mixed,
                                       budget: budget, availability: scenario.availability)
         if buildsCapacityCurves || leavesOutDearerTwins { input = withoutDearerTwins(input) }
-        if buildsCapacityCurves { addCapacityCurves(to: &input, slowestDecode: slowestDecode) }
+        if buildsCapacityCurves { try addCapacityCurves(to: &input, slowestDecode: slowestDecode) }
         return input
     }
 }

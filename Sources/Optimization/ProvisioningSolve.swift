@@ -114,11 +114,6 @@ struct ProvisioningSolve {
             if let most = try? solver.solve(widest.model, options: options), most.status.hasSolution, most.value(widest.alpha) > 1e-9 {
                 let demanded = input.classes.reduce(0) { $0 + $1.ratePerSecond }
                 let most = "this design serves at most \(NumberFormatting.compact(most.value(widest.alpha) * demanded)) req/s"
-                if widest.counts.contains(where: { $0.role == .mixed }), widest.counts.contains(where: { $0.role != .mixed }) {
-                    return "this rate needs more than \(ProvisioningFormulation.largestChoosingFleet) machines of one kind, the largest fleet "
-                        + "a design that chooses between mixed and split pools considers; \(most); plan one design for a larger fleet "
-                        + "(--design baseline-h100, splitwise-hh, ...: up to \(ProvisioningFormulation.largestPool) machines a pool)"
-                }
                 return "this rate needs more than \(ProvisioningFormulation.largestPool) machines in a pool (the largest fleet considered); \(most)"
             }
             return "no pool mix of this design meets the SLOs at any size: each machine misses them even when idle"

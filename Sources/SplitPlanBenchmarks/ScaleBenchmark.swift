@@ -15,7 +15,9 @@ func scaleBenchmark() throws {
     let traces = try base.loadTraces()
     let model = try catalog.model(base.model, file: "benchmark", jsonPath: "model")
     // Price factors of a machine's variants, deterministic and distinct: 0.50, 0.55, ... up to 1.25.
-    func catalogue(types: Int) -> (Catalog, [MachineID]) {
+    // `distinct`: each variant also runs its GEMMs and memory reads 1 % slower than the one before (older
+    // software stacks, lower clocks), so no two variants perform alike and none can be left out.
+    func catalogue(types: Int, distinct: Bool) -> (Catalog, [MachineID]) {
         let originals = catalog.sortedMachines.filter { (try? Deployment(model: model, machine: $0, catalog: catalog)) != nil }
         var variants: [MachineSpec] = []
         var index = 0
@@ -24,6 +26,11 @@ func scaleBenchmark() throws {
             let factor = 0.5 + 0.05 * Double(index / originals.count)
             variant.id = MachineID("\(variant.id)-p\(String(format: "%03d", Int(factor * 100)))")
             variant.pricePerHourUSD *= factor
+            if distinct {
+                let derate = 1 - 0.01 * Double(index / originals.count)
+                variant.calibration.computeEfficiency *= derate
+                variant.calibration.memoryEfficiency *= derate
+            }
             variants.append(variant)
             index += 1
         }
@@ -31,9 +38,13 @@ func scaleBenchmark() throws {
                 variants.map(\.id))
     }
     print("\nScale: design auto, one plan per instance under a 60 s run limit (wall time of the whole plan command's work)")
-    print("types  rate req/s   wall         status       gap        solves  machines  USD/h")
-    for (types, rate) in [(4, 100.0), (8, 100), (16, 100), (32, 100), (64, 100), (4, 1_000), (4, 10_000), (4, 100_000)] {
-        let (generated, candidates) = catalogue(types: types)
+    print("Variants of a machine differ in price only (as list, reserved and spot prices), or (distinct) in performance too")
+    print("types  variants  rate req/s   wall         GLPK         status       gap        solves  machines  USD/h")
+    let instances: [(Int, Double, Bool)] = [(4, 100.0, false), (8, 100, false), (16, 100, false), (32, 100, false), (64, 100, false),
+                                            (4, 1_000, false), (4, 10_000, false), (4, 100_000, false),
+                                            (8, 100, true), (16, 100, true), (32, 100, true), (64, 100, true)]
+    for (types, rate, distinct) in instances {
+        let (generated, candidates) = catalogue(types: types, distinct: distinct)
         var scenario = base
         scenario.machines = candidates
         scenario.designs = [.auto]
@@ -41,7 +52,8 @@ func scaleBenchmark() throws {
         let (plans, wall) = try timed { try planner.plan(PlanRequest(scenario: scenario, traces: traces, ratePerSecond: rate)) }
         let plan = plans.first
         let gap = plan?.solver.gap.map { String(format: "%.3f %%", 100 * $0) } ?? "-"
-        print(String(format: "%5d  %10.0f  ", types, rate) + milliseconds(wall) + "  "
+        print(String(format: "%5d  ", types) + (distinct ? "distinct" : "price").padding(toLength: 8, withPad: " ", startingAt: 0)
+              + String(format: "  %10.0f  ", rate) + milliseconds(wall) + "  " + milliseconds(plan?.solver.seconds ?? 0) + "  "
               + (plan?.solver.status.rawValue ?? "-").padding(toLength: 12, withPad: " ", startingAt: 0) + " "
               + gap.padding(toLength: 10, withPad: " ", startingAt: 0)
               + String(format: " %6d  %8d  %.1f", plan?.solver.solves ?? 0, plan?.pools.reduce(0) { $0 + $1.count } ?? 0, plan?.costPerHourUSD ?? 0))
