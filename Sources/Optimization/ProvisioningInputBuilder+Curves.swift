@@ -13,16 +13,18 @@ extension ProvisioningInputBuilder {
             var keys: (prompt: String?, mixed: String?) = (nil, nil)
             if input.promptUtilisation[index] != nil {
                 let load = classes.indices.reduce(0.0) { $0 + classes[$1].ratePerSecond * profile.promptWork[$1] }
-                let key = "\(performance)/\(tbtHeadroom)/\(slowestDecode)/\(load)/\(budgetCount)"
+                let caps = "\(performance)/\(tbtHeadroom)/\(slowestDecode)", key = "\(caps)/\(load)/\(budgetCount)"
                 if cache.promptCurve[key] == nil, !jobs.contains(where: { $0.key == key }) {
-                    jobs.append(CurveJob(key: key, role: .prompt, profile: profile, load: load, budgetCount: budgetCount))
+                    jobs.append(CurveJob(key: key, pointsKey: caps, role: .prompt, profile: profile, load: load, budgetCount: budgetCount,
+                                         knownCaps: cache.promptCap[caps] ?? [:]))
                 }
                 keys.prompt = key
             }
             if input.mixedProfiles[index] != nil {
                 let key = "\(performance)/\(rate)/\(budgetCount)"
                 if cache.mixedCurve[key] == nil, !jobs.contains(where: { $0.key == key }) {
-                    jobs.append(CurveJob(key: key, role: .mixed, profile: profile, load: rate, budgetCount: budgetCount))
+                    jobs.append(CurveJob(key: key, pointsKey: performance, role: .mixed, profile: profile, load: rate, budgetCount: budgetCount,
+                                         knownMixed: cache.mixed[performance] ?? [:]))
                 }
                 keys.mixed = key
             }
@@ -31,10 +33,12 @@ extension ProvisioningInputBuilder {
         let (workload, targets) = (classes, slo)
         let computed = try jobs.concurrentMap { job in job.compute(classes: workload, slo: targets, slowestDecode: slowestDecode) }
         for (job, result) in zip(jobs, computed) {
+            cache.promptCap[job.pointsKey, default: [:]].merge(result.caps) { old, _ in old }
+            cache.mixed[job.pointsKey, default: [:]].merge(result.mixed) { old, _ in old }
             switch job.role {
             case .mixed:
-                if let result, let reference = result.reference { cache.mixedCurve[job.key] = (result.curve, reference) } else { cache.mixedCurve[job.key] = .some(nil) }
-            default: cache.promptCurve[job.key] = .some(result?.curve)
+                if let curve = result.curve, let reference = result.reference { cache.mixedCurve[job.key] = (curve, reference) } else { cache.mixedCurve[job.key] = .some(nil) }
+            default: cache.promptCurve[job.key] = .some(result.curve)
             }
         }
         for (index, prompt, mixed) in wanted {
@@ -98,40 +102,69 @@ extension ProvisioningInputBuilder {
 }
 
 /// One capacity curve to compute: independent of every other, so curves are computed side by side.
+/// Points known from earlier questions (another budget, another headroom level) are reused, and the ones
+/// computed come back to be kept.
 struct CurveJob: Sendable {
     var key: String
+    /// Where the points are kept: performance key (mixed), with headroom and slowest decode (prompt).
+    var pointsKey: String
     var role: Role
     var profile: ServiceProfile
     /// The whole demand at the scenario's rate, in the curve's units (prompt work, or requests a second).
     var load: Double
     var budgetCount: Int
+    /// Prompt caps by prefill instances, mixed profiles by machines.
+    var knownCaps: [Int: Double?] = [:]
+    var knownMixed: [Int: MixedProfile?] = [:]
 
-    func compute(classes: [WorkloadClass], slo: SLOTargets, slowestDecode: Double) -> (curve: CapacityCurve, reference: MixedProfile?)? {
+    struct Result: Sendable {
+        var curve: CapacityCurve?
+        /// A mixed curve's largest point's profile: the formulation's rows weigh each class by its holding times.
+        var reference: MixedProfile?
+        var caps: [Int: Double?] = [:]
+        var mixed: [Int: MixedProfile?] = [:]
+    }
+
+    func compute(classes: [WorkloadClass], slo: SLOTargets, slowestDecode: Double) -> Result {
         let profile = profile, load = load, budgetCount = budgetCount
         let done = { (point: CapacityCurve.Point) in ProvisioningInputBuilder.reaches(point, load: load, budgetCount: budgetCount) }
         let instances = profile.option.deployment.instancesPerMachine
+        var result = Result()
         guard role == .mixed else {
-            return CapacityCurve.compute(ceiling: ServiceProfile.defaultUtilisation, spacing: .init(everyCountThrough: 64),
-                                         extra: [budgetCount], done: done) { n in
-                profile.promptUtilisation(classes: classes, slo: slo, timePerOutputToken: slowestDecode, servers: n * instances)
-            }.map { ($0, nil) }
+            result.curve = CapacityCurve.compute(ceiling: ServiceProfile.defaultUtilisation, spacing: .init(everyCountThrough: 64),
+                                                 extra: [budgetCount], done: done) { n in
+                if let known = knownCaps[n * instances] { return known }
+                let cap = profile.promptUtilisation(classes: classes, slo: slo, timePerOutputToken: slowestDecode, servers: n * instances)
+                result.caps[n * instances] = cap
+                return cap
+            }
+            return result
         }
         // A mixed pool's curve is in requests held, counted at the holding times of its largest point's
-        // profile (returned beside it: the formulation's rows weigh each class by them). Each point's
-        // capacity is its rate at the workload's class mix (requests held over the mean holding time).
+        // profile. Each point's capacity is its rate at the workload's class mix (requests held over the
+        // mean holding time, Little's law).
         var found: [Int: MixedProfile] = [:]
         var holds: Double?
         func meanHolding(_ mixed: MixedProfile) -> Double {
             classes.indices.reduce(0.0) { $0 + classes[$1].share * mixed.holdingSeconds[$1] }
         }
         let curve = CapacityCurve.compute(spacing: .init(everyCountThrough: 8, tolerance: 0.002), extra: [budgetCount], done: done) { n in
-            guard let mixed = MixedProfile(profile, classes: classes, slo: slo, servers: n, holdsPerInstance: holds) else { return nil }
+            let computed: MixedProfile?
+            if let known = knownMixed[n] {
+                computed = known
+            } else {
+                computed = MixedProfile(profile, classes: classes, slo: slo, servers: n, holdsPerInstance: holds)
+                result.mixed[n] = computed
+            }
+            guard let mixed = computed else { return nil }
             holds = mixed.occupancyPerInstance
             found[n] = mixed
             let holding = meanHolding(mixed)
             return holding > 0 ? mixed.occupancyPerInstance * Double(instances) / holding : 0
         }
-        guard let curve, let last = curve.points.last, let reference = found[last.machines] else { return nil }
-        return (curve.scaled(by: meanHolding(reference)), reference)
+        guard let curve, let last = curve.points.last, let reference = found[last.machines] else { return result }
+        result.curve = curve.scaled(by: meanHolding(reference))
+        result.reference = reference
+        return result
     }
 }

@@ -5,8 +5,10 @@ import Throughput
 /// headroom only, mixed profiles and prompt caps also on the pool size, so fixed-point rounds reuse them.
 final class ProfileCache {
     var service: [String: ServiceProfile] = [:]
-    var mixed: [String: MixedProfile?] = [:]
-    var promptCap: [String: Double?] = [:]
+    /// Mixed profiles by performance key, then machines in the pool.
+    var mixed: [String: [Int: MixedProfile?]] = [:]
+    /// Prompt caps by performance key, headroom and slowest decode, then prefill instances in the pool.
+    var promptCap: [String: [Int: Double?]] = [:]
     var promptCurve: [String: CapacityCurve?] = [:]
     var mixedCurve: [String: (CapacityCurve, MixedProfile)?] = [:]
     /// Performance keys by machine id and cap: a request's catalogue is fixed, and describing a whole
@@ -98,18 +100,19 @@ struct ProvisioningInputBuilder {
         for (index, profile) in profiles.enumerated() {
             if allows(.prompt, profile), !tokenIndices.isEmpty {
                 let performance = cache.performanceKey(profile.option.machine, profile.option.powerCap)
-                let key = "\(performance)/\(tbtHeadroom)/\(servers(profile, .prompt))/\(slowestDecode)"
-                let cap = cache.promptCap[key] ?? profile.promptUtilisation(classes: classes, slo: slo, timePerOutputToken: slowestDecode,
-                                                                            servers: servers(profile, .prompt))
-                cache.promptCap[key] = cap
+                let key = "\(performance)/\(tbtHeadroom)/\(slowestDecode)", instances = servers(profile, .prompt)
+                let cap = cache.promptCap[key]?[instances] ?? profile.promptUtilisation(classes: classes, slo: slo, timePerOutputToken: slowestDecode,
+                                                                                        servers: instances)
+                cache.promptCap[key, default: [:]][instances] = cap
                 promptCaps[index] = cap
             }
             if allows(.mixed, profile) {
                 // A mixed pool's TBT and E2E come from one model of the pool: no headroom to leave between them.
+                // Pool sizes are in instances; a mixed profile takes machines.
                 let performance = cache.performanceKey(profile.option.machine, profile.option.powerCap)
-                let key = "\(performance)/\(servers(profile, .mixed))"
-                let mixedProfile = cache.mixed[key] ?? MixedProfile(profile, classes: classes, slo: slo, servers: servers(profile, .mixed))
-                cache.mixed[key] = mixedProfile
+                let machines = max(1, servers(profile, .mixed) / profile.option.deployment.instancesPerMachine)
+                let mixedProfile = cache.mixed[performance]?[machines] ?? MixedProfile(profile, classes: classes, slo: slo, servers: machines)
+                cache.mixed[performance, default: [:]][machines] = mixedProfile
                 mixed[index] = mixedProfile.map { $0.serving(profile.option) }
             }
         }
