@@ -49,7 +49,7 @@ if simulatorOnly {
 
 do {
     let catalog = try Catalog.load(directory: root.appendingPathComponent("Catalog"))
-    print("Shipped scenarios: every design the file names (headroom levels, pool-size rounds, checks); median of \(repeats) runs")
+    print("Shipped scenarios: every design the file names (one program per headroom level, and the sustained-rate check); median of \(repeats) runs")
     print("scenario".padding(toLength: 50, withPad: " ", startingAt: 0) + "  designs  solves  median GLPK/solve   median plan wall")
     let files = try FileManager.default.contentsOfDirectory(atPath: root.appendingPathComponent("Scenarios").path).filter { $0.hasSuffix(".json") }.sorted()
     for file in files {
@@ -106,7 +106,7 @@ do {
     print("MILP to a 1 % gap: median \(milliseconds(median(milp))), status \(last?.status.rawValue ?? "-"), gap \(String(format: "%.4f %%", 100 * (last?.relativeGap ?? .nan)))")
     print("LP relaxation (baseline, same run): median \(milliseconds(median(lp))); MILP / LP = \(String(format: "%.1f", median(milp) / max(median(lp), 1e-9)))x")
     let (plans, wall) = try timed { try largePlanner.plan(request) }
-    print("Full plan (headroom levels x pool-size rounds, with checks): \(milliseconds(wall)); feasible \(plans.first?.feasible ?? false), "
+    print("Full plan (one program per headroom level, with checks): \(milliseconds(wall)); feasible \(plans.first?.feasible ?? false), "
           + "cost \(String(format: "%.1f", plans.first?.costPerHourUSD ?? 0)) USD/h; GLPK \(String(format: "%.1f", plans.first?.solver.seconds ?? 0)) s over \(plans.first?.solver.solves ?? 0) solves")
 
     // Simulator: 10 minutes of the conversation workload at 80 req/s, sizes resampled from the trace,
