@@ -102,17 +102,26 @@ public struct ProvisioningPlanner: Sendable {
         typealias Candidate = (plan: ProvisioningPlan, input: ProvisioningInput, latencies: () -> [ProvisioningPlan.Latency])
         var best: Candidate?
         var totalSeconds = 0.0, totalSolves = 0
+        let demanded = context.classes.reduce(0) { $0 + $1.ratePerSecond }
         for headroom in Self.tbtHeadroomLevels {
             let input = try prepare(request, context: context, design: design, designIndex: designIndex, tbtHeadroom: headroom, curves: true)
             let sized = { (servers: [String: Int]) in
                 try self.prepare(request, context: context, design: design, designIndex: designIndex, tbtHeadroom: headroom,
                                  poolServers: servers, twinsLeftOut: true)
             }
-            let (plan, latencies) = try ProvisioningSolve(input: input, solver: solver, options: options, slo: context.slo, objective: objective,
-                                                          model: context.model.id, sized: sized).runDeferringLatencies()
-            totalSeconds += plan.solver.seconds
-            totalSolves += plan.solver.solves
-            if best.map({ Self.better(plan, than: $0.plan, objective) }) ?? true { best = (plan, input, latencies) }
+            // Later levels need only be solved for a better plan: the earlier optimum bounds their search.
+            let solve = ProvisioningSolve(input: input, solver: solver, options: options, slo: context.slo, objective: objective,
+                                          model: context.model.id, sized: sized,
+                                          mustBeat: best.flatMap { Self.figureToBeat($0.plan, objective, demanded: demanded) })
+            switch try solve.runIfBetter() {
+            case .noneBetter(let seconds):
+                totalSeconds += seconds
+                totalSolves += 1
+            case .plan(let (plan, latencies)):
+                totalSeconds += plan.solver.seconds
+                totalSolves += plan.solver.solves
+                if best.map({ Self.better(plan, than: $0.plan, objective) }) ?? true { best = (plan, input, latencies) }
+            }
         }
         guard var chosen = best else { throw OptimizationError.invalidModel("no TBT headroom levels to try") }
         chosen.plan.solver.seconds = totalSeconds
@@ -144,6 +153,16 @@ public struct ProvisioningPlanner: Sendable {
         let most = try solve(widest, context: context, design: design, designIndex: designIndex).plan
         relaxation.maxRequestsPerSecond = most.feasible ? most.requestsPerSecond : 0
         return relaxation
+    }
+
+    /// What a later program must beat to improve on `plan`: its objective value, or for max-throughput its
+    /// arrival-rate scale, the planned rate over the `demanded` one (nil when the plan is infeasible).
+    static func figureToBeat(_ plan: ProvisioningPlan, _ objective: Objective, demanded: Double) -> Double? {
+        guard plan.feasible else { return nil }
+        switch objective {
+        case .minCost, .minPower: return plan.solver.objectiveValue
+        case .maxThroughput: return demanded > 0 ? plan.requestsPerSecond / demanded : nil
+        }
     }
 
     static func better(_ plan: ProvisioningPlan, than other: ProvisioningPlan, _ objective: Objective) -> Bool {

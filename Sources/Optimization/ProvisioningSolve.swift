@@ -14,6 +14,11 @@ struct ProvisioningSolve {
     /// The same input with the caps of given pool sizes (instances by pool key), to read a plan of a
     /// program that holds capacity curves: its utilisation caps, latencies and sustainable rate at its sizes.
     var sized: (([String: Int]) throws -> ProvisioningInput)? = nil
+    /// An earlier program's answer that this one must beat to matter (its objective value for min-cost and
+    /// min-power, its arrival-rate scale for max-throughput): a row holds the objective beyond it by a part
+    /// in a million (less is within the solver's tolerances: an equal plan would pass), so the search prunes
+    /// every branch that cannot, and a program with no such plan answers `noneBetter` at once.
+    var mustBeat: Double? = nil
 
     func run() throws -> ProvisioningPlan {
         let (plan, latencies) = try runDeferringLatencies()
@@ -28,6 +33,20 @@ struct ProvisioningSolve {
     /// The plan without its predicted latencies, and how to compute them: a search over many candidate
     /// programs predicts them (a bisection per SLO) only for the plan it reports.
     func runDeferringLatencies() throws -> Deferred {
+        switch try runIfBetter() {
+        case .plan(let deferred): return deferred
+        case .noneBetter: throw OptimizationError.invalidModel("no earlier answer to beat was given")
+        }
+    }
+
+    enum Outcome {
+        case plan(Deferred)
+        /// No plan beats `mustBeat`; the solver's seconds spent finding that out.
+        case noneBetter(seconds: Double)
+    }
+
+    /// As `runDeferringLatencies`, or `noneBetter` when `mustBeat` is set and no plan beats it.
+    func runIfBetter() throws -> Outcome {
         let none: () -> [ProvisioningPlan.Latency] = { [] }
         let demanded = input.classes.reduce(0) { $0 + $1.ratePerSecond }
         var formulation: ProvisioningFormulation
@@ -37,12 +56,16 @@ struct ProvisioningSolve {
         case .minCost, .minPower:
             formulation = ProvisioningFormulation(input, goal: objective == .minCost ? .minCost : .minPower, fixedScale: 1,
                                                   fixedCounts: fixedCounts, enforceBudget: fixedCounts == nil)
+            if let mustBeat { formulation.model.addConstraint("objective-below-earlier", formulation.model.objective, upper: mustBeat * (1 - 1e-6)) }
             result = try solver.solve(formulation.model, options: options)
             seconds = result.seconds
+            if mustBeat != nil, result.status == .infeasible { return .noneBetter(seconds: seconds) }
         case .maxThroughput:
-            let widest = ProvisioningFormulation(input, goal: .maxScale, fixedScale: nil, fixedCounts: fixedCounts, enforceBudget: fixedCounts == nil)
+            var widest = ProvisioningFormulation(input, goal: .maxScale, fixedScale: nil, fixedCounts: fixedCounts, enforceBudget: fixedCounts == nil)
+            if let mustBeat { widest.model.addConstraint("scale-beyond-earlier", LinearExpression(widest.alpha), lower: mustBeat * (1 + 1e-6)) }
             let first = try solver.solve(widest.model, options: options)
             seconds = first.seconds
+            if mustBeat != nil, first.status == .infeasible { return .noneBetter(seconds: seconds) }
             let bounded = fixedCounts != nil || input.budget.costPerHourUSD != nil || input.budget.powerKW != nil || !input.availability.isEmpty
             guard first.status.hasSolution, first.value(widest.alpha) > 1e-9, bounded else {
                 // Without a cap the question has no answer whatever the solver says (it may stop at the
@@ -52,7 +75,7 @@ struct ProvisioningSolve {
                     : first.status == .timeLimit ? timeLimitNote : "no pool mix of this design meets the SLOs within the caps at any rate"
                 var outcome = first
                 if !bounded { outcome.status = .unbounded }
-                return (infeasiblePlan(outcome, formulation: widest, seconds: seconds, note: note), none)
+                return .plan((infeasiblePlan(outcome, formulation: widest, seconds: seconds, note: note), none))
             }
             // Second pass: the cheapest pools that still reach the largest scale.
             let scale = first.value(widest.alpha) * (1 - 1e-7)
@@ -61,7 +84,7 @@ struct ProvisioningSolve {
             seconds += result.seconds
         }
         guard result.status.hasSolution else {
-            return (infeasiblePlan(result, formulation: formulation, seconds: seconds, note: result.status == .timeLimit ? timeLimitNote : diagnose()), none)
+            return .plan((infeasiblePlan(result, formulation: formulation, seconds: seconds, note: result.status == .timeLimit ? timeLimitNote : diagnose()), none))
         }
         let counts = formulation.counts.map { result.value($0.variable).rounded() }
         var servers: [String: Int] = [:]
@@ -79,7 +102,7 @@ struct ProvisioningSolve {
             requestsPerSecond: scale * demanded, sustainableRequestsPerSecond: max(sustainable, scale * demanded),
             workloadClasses: input.classes.count, latencies: [], bindingConstraints: reader.bindingConstraints(),
             relaxation: nil, solver: solverSummary(result, formulation: formulation, seconds: seconds))
-        return (plan, { reader.latencies() })
+        return .plan((plan, { reader.latencies() }))
     }
 
     /// The largest arrival-rate scale that fixed machine counts sustain under `input`'s caps (a linear program).

@@ -15,19 +15,21 @@ func scaleBenchmark() throws {
     let traces = try base.loadTraces()
     let model = try catalog.model(base.model, file: "benchmark", jsonPath: "model")
     // Price factors of a machine's variants, deterministic and distinct: 0.50, 0.55, ... up to 1.25.
-    // `distinct`: each variant also runs its GEMMs and memory reads 1 % slower than the one before (older
-    // software stacks, lower clocks), so no two variants perform alike and none can be left out.
+    // `distinct`: the variants trade speed for price instead: each runs its GEMMs and memory reads 2 %
+    // slower than the one before (lower clocks, older stacks) for 0.05 of the list price less, from 1.25
+    // down, so no two perform alike and none is matched by a cheaper one that is as fast.
     func catalogue(types: Int, distinct: Bool) -> (Catalog, [MachineID]) {
         let originals = catalog.sortedMachines.filter { (try? Deployment(model: model, machine: $0, catalog: catalog)) != nil }
         var variants: [MachineSpec] = []
         var index = 0
         while variants.count < types {
             var variant = originals[index % originals.count]
-            let factor = 0.5 + 0.05 * Double(index / originals.count)
+            let step = Double(index / originals.count)
+            let factor = distinct ? 1.25 - 0.05 * step : 0.5 + 0.05 * step
             variant.id = MachineID("\(variant.id)-p\(String(format: "%03d", Int(factor * 100)))")
             variant.pricePerHourUSD *= factor
             if distinct {
-                let derate = 1 - 0.01 * Double(index / originals.count)
+                let derate = 1 - 0.02 * step
                 variant.calibration.computeEfficiency *= derate
                 variant.calibration.memoryEfficiency *= derate
             }
@@ -50,6 +52,9 @@ func scaleBenchmark() throws {
         scenario.designs = [.auto]
         let planner = ProvisioningPlanner(catalog: generated, solver: GLPKSolver(), options: .within(Deadline(limitSeconds: 60)))
         let (plans, wall) = try timed { try planner.plan(PlanRequest(scenario: scenario, traces: traces, ratePerSecond: rate)) }
+        if let path = ProcessInfo.processInfo.environment["SPLITPLAN_BENCH_LP"], distinct, types == 64 {
+            try GLPKSolver().writeLP(try planner.linearModel(PlanRequest(scenario: scenario, traces: traces, ratePerSecond: rate), design: .auto), to: path)
+        }
         let plan = plans.first
         let gap = plan?.solver.gap.map { String(format: "%.3f %%", 100 * $0) } ?? "-"
         print(String(format: "%5d  ", types) + (distinct ? "distinct" : "price").padding(toLength: 8, withPad: " ", startingAt: 0)

@@ -1,0 +1,35 @@
+import ClusterModel
+import Foundation
+import GLPKBackend
+@testable import Optimization
+import Testing
+
+@Suite struct HeadroomLevelTests {
+    /// Each headroom level after the first is solved only for a plan better than the best so far (a row holds
+    /// its objective beyond it). The plan must be the one that solving every level in full and keeping the
+    /// best finds: min-cost on the quick start at 20 and 100 req/s (design auto), and max-throughput under a
+    /// cost cap (Splitwise-AA, coding Llama2-70B iso-cost).
+    @Test(arguments: [("Scenarios/quickstart.json", Design.auto, 20.0), ("Scenarios/quickstart.json", .auto, 100),
+                      ("Scenarios/splitwise-coding-llama2-70b-iso-cost.json", .splitwiseAA, nil)] as [(String, Design, Double?)])
+    func prunedLevelsKeepTheBestPlan(scenario: String, design: Design, rate: Double?) throws {
+        let planner = try planner()
+        let planRequest = try request(scenario, design: design, rate: rate)
+        let context = try planner.context(planRequest)
+        let objective = planRequest.scenario.objective
+        var best: ProvisioningPlan?
+        for headroom in ProvisioningPlanner.tbtHeadroomLevels {
+            let input = try planner.prepare(planRequest, context: context, design: design, designIndex: 0, tbtHeadroom: headroom, curves: true)
+            let plan = try ProvisioningSolve(input: input, solver: planner.solver, options: planner.options, slo: context.slo,
+                                             objective: objective, model: context.model.id).runDeferringLatencies().plan
+            if best.map({ ProvisioningPlanner.better(plan, than: $0, objective) }) ?? true { best = plan }
+        }
+        let full = try #require(best)
+        let pruned = try planner.solve(planRequest, context: context, design: design, designIndex: 0).plan
+        #expect(full.feasible && pruned.feasible)
+        let counts = { (plan: ProvisioningPlan) in plan.pools.map { "\($0.role):\($0.machine)@\($0.powerCap)=\($0.count)" } }
+        #expect(counts(pruned) == counts(full), "\(counts(pruned)) against \(counts(full))")
+        #expect(abs(pruned.costPerHourUSD - full.costPerHourUSD) < 1e-9 && abs(pruned.requestsPerSecond - full.requestsPerSecond) < 1e-6 * full.requestsPerSecond)
+        // Fewer programs than one plus a check per level: at least one level was settled by its bound alone.
+        #expect(pruned.solver.solves < 2 * ProvisioningPlanner.tbtHeadroomLevels.count)
+    }
+}
