@@ -45,17 +45,16 @@ public struct MixedProfile: Sendable {
                  holdsPerInstance known: Double? = nil) {
         guard profile.tokenCapable else { return nil }
         let pool = MixedPoolModel(profile: profile, classes: classes, servers: max(servers, 1))
-        // Only its sign is read: the first metric that breaks settles it.
-        func violation(_ state: MixedPoolState) -> Double {
-            let tbt = SLOTargets.violation(slo.of(.tbt), classes: classes) { k, target in
+        // Whether a percentile breaks: the first metric, and within it the first class, that breaks settles it.
+        let (tbtTargets, e2eTargets, ttftTargets) = (slo.of(.tbt), slo.of(.e2e), slo.of(.ttft))
+        func misses(_ state: MixedPoolState) -> Bool {
+            SLOTargets.anyMissed(tbtTargets, classes: classes) { k, target in
                 state.tbtExceeds(headroom * target, classIndex: k, outputTokens: classes[k].outputTokens)
             }
-            if tbt > 0 { return tbt }
-            let e2e = SLOTargets.violation(slo.of(.e2e), classes: classes) { k, target in state.e2eExceeds(target, classIndex: k) }
-            if e2e > 0 { return e2e }
-            let ttft = slo.violationOverPrompts(slo.of(.ttft), classes: classes) { k, j, target in state.ttftExceeds(target, classIndex: k, point: j) }
-            return max(ttft, tbt, e2e)
+                || SLOTargets.anyMissed(e2eTargets, classes: classes) { k, target in state.e2eExceeds(target, classIndex: k) }
+                || slo.anyMissedOverPrompts(ttftTargets, classes: classes) { k, j, target in state.ttftExceeds(target, classIndex: k, point: j) }
         }
+        func violation(_ state: MixedPoolState) -> Double { misses(state) ? 1 : 0 }
         // Occupancy grows until a percentile breaks (or memory runs out): bisection on A.
         let limit = Double(pool.servers) * Double(max(profile.memoryBatch, 1))
         var low = 1e-6, high = limit, bracketed = false

@@ -74,4 +74,33 @@ public struct SLOTargets: Sendable {
             return missed - (1 - target.percentile.fraction)
         }.max() ?? -1
     }
+
+    /// Whether some target is missed, as `violation(...) > 0` decides it (the same sums in the same order),
+    /// but stopping at the first class that settles it: the load searches only read the sign.
+    public static func anyMissed(_ targets: [Target], classes: [WorkloadClass], exceeds: (Int, Double) -> Double) -> Bool {
+        for target in targets {
+            let allowed = 1 - target.percentile.fraction
+            var missed = 0.0
+            for k in classes.indices {
+                missed += classes[k].share * exceeds(k, target.seconds[k])
+                if missed > allowed { return true }
+            }
+        }
+        return false
+    }
+
+    /// As `anyMissed`, over each class's prompt points, as `violationOverPrompts(...) > 0` decides it.
+    public func anyMissedOverPrompts(_ targets: [Target], classes: [WorkloadClass], exceeds: (Int, Int, Double) -> Double) -> Bool {
+        for target in targets {
+            let allowed = 1 - target.percentile.fraction
+            var missed = 0.0
+            for k in classes.indices {
+                let points = pointSeconds(target.seconds[k], slowdown: target.slowdown != nil, classIndex: k)
+                let mean = points.indices.reduce(0.0) { $0 + exceeds(k, $1, points[$1]) } / Double(max(points.count, 1))
+                missed += classes[k].share * mean
+                if missed > allowed { return true }
+            }
+        }
+        return false
+    }
 }

@@ -33,3 +33,23 @@ import Testing
         #expect(pruned.solver.solves < 2 * ProvisioningPlanner.tbtHeadroomLevels.count)
     }
 }
+
+@Suite struct SLOMissTests {
+    /// The early-stopping check decides as the full violation does, on random targets and miss probabilities
+    /// (shares of 4 classes, 3 percentiles, 1 to 3 prompt points).
+    @Test func anyMissedDecidesAsViolationDoes() throws {
+        var random = SplitMix64(seed: 7)
+        for _ in 0..<500 {
+            let shares = (0..<4).map { _ in random.nextUnit() + 0.01 }
+            let total = shares.reduce(0, +)
+            let classes = shares.map { WorkloadClass(promptTokens: 100, outputTokens: 10, share: $0 / total, ratePerSecond: 1) }
+            let targets = [Percentile.p50, .p90, .p99].map {
+                SLOTargets.Target(metric: .e2e, percentile: $0, seconds: (0..<4).map { _ in random.nextUnit() }, slowdown: nil)
+            }
+            let misses = (0..<4).map { _ in random.nextUnit() * random.nextUnit() }
+            let full = SLOTargets.violation(targets, classes: classes) { k, seconds in seconds < 0.5 ? misses[k] : misses[k] / 4 }
+            let early = SLOTargets.anyMissed(targets, classes: classes) { k, seconds in seconds < 0.5 ? misses[k] : misses[k] / 4 }
+            #expect(early == (full > 0))
+        }
+    }
+}
