@@ -87,12 +87,14 @@ public struct CapacityCurve: Sendable, Equatable {
         var points = [Point(machines: 0, capacity: 0)]
         var rate: Double?, flat = 0
         while let last = points.last, last.machines < ProvisioningFormulation.largestPool {
-            let n = min(spacing.next(after: points), extra.first { $0 > last.machines } ?? .max, ProvisioningFormulation.largestPool)
+            let nextExtra = extra.first { $0 > last.machines } ?? .max
+            // Once flat, only the extra counts are left to compute exactly (no point between would differ).
+            let n = min(flat >= 3 ? nextExtra : spacing.next(after: points), nextExtra, ProvisioningFormulation.largestPool)
             // Nil: the SLOs fail even without load, whatever the pool's size.
             guard let found = perMachine(n) else { break }
             // Flat for three points running: larger pools carry no more per machine (to 0.01 %), and the
             // last point's rate, extended, stays on the safe side (past the extra counts, which stay exact).
-            flat = rate.map { found <= $0 * (1 + 1e-4) } ?? false ? flat + 1 : 0
+            if flat < 3 { flat = rate.map { found <= $0 * (1 + 1e-4) } ?? false ? flat + 1 : 0 }
             rate = found
             let point = Point(machines: n, capacity: found * Double(n))
             points.append(point)

@@ -2,14 +2,14 @@ import ClusterModel
 
 extension ProvisioningInputBuilder {
     /// Capacity curves for the pools whose caps depend on their size, over the counts the question can
-    /// use: up to the count that carries the scenario's whole demand, or that the budget buys. The curves
-    /// not yet cached are computed side by side, one per core.
+    /// use: up to the count that carries the scenario's whole demand, or for max-throughput that the budget
+    /// buys. The curves not yet cached are computed side by side, one per core.
     func addCapacityCurves(to input: inout ProvisioningInput, slowestDecode: Double) throws {
         let rate = classes.reduce(0.0) { $0 + $1.ratePerSecond }
         var jobs: [CurveJob] = [], wanted: [(index: Int, prompt: String?, mixed: String?)] = []
         for (index, profile) in input.profiles.enumerated() {
             let performance = cache.performanceKey(profile.option.machine, profile.option.powerCap)
-            let budgetCount = Self.budgetCount(profile.option, budget: budget, availability: scenario.availability)
+            let budgetCount = curvesReachBudget ? Self.budgetCount(profile.option, budget: budget, availability: scenario.availability) : 0
             var keys: (prompt: String?, mixed: String?) = (nil, nil)
             if input.promptUtilisation[index] != nil {
                 let load = classes.indices.reduce(0.0) { $0 + classes[$1].ratePerSecond * profile.promptWork[$1] }

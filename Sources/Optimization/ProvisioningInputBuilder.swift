@@ -57,6 +57,9 @@ struct ProvisioningInputBuilder {
     var buildsCapacityCurves = false
     /// Leaves those options out without building curves (to read a plan of the curves' program at its sizes).
     var leavesOutDearerTwins = false
+    /// Curves reach the most machines the budget buys (max-throughput plans sit there); otherwise the count
+    /// that carries the whole demand is enough, since a larger pool only costs more.
+    var curvesReachBudget = false
 
     func servers(_ profile: ServiceProfile, _ role: Role) -> Int {
         poolServers[ProvisioningFormulation.poolKey(profile.option.label, role)] ?? profile.option.deployment.instancesPerMachine

@@ -214,7 +214,8 @@ public struct ProvisioningPlanner: Sendable {
                                      budget: request.budget ?? request.scenario.budget, tbtHeadroom: tbtHeadroom,
                                      poolServers: poolServers, cache: context.cache,
                                      restrictionOverride: restriction, buildsCapacityCurves: curves,
-                                     leavesOutDearerTwins: twinsLeftOut).build()
+                                     leavesOutDearerTwins: twinsLeftOut,
+                                     curvesReachBudget: (request.objective ?? request.scenario.objective) == .maxThroughput).build()
     }
 
 }

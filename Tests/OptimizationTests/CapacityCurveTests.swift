@@ -45,6 +45,18 @@ import Testing
         #expect(demand.points.map(\.machines) == [0, 1, 2, 3])
     }
 
+    /// A flat rate stops the curve after three flat points, except for the extra counts, computed exactly
+    /// (a budget of 1,000 machines): 1, 2, 3 and 4, then 1,000, and nothing between.
+    @Test func flatCurvesJumpToTheExtraCounts() throws {
+        var asked: [Int] = []
+        let curve = try #require(CapacityCurve.compute(spacing: .init(everyCountThrough: 4), extra: [1000], done: { _ in false }) {
+            asked.append($0)
+            return 1
+        })
+        #expect(asked == [1, 2, 3, 4, 1000] && curve.points.map(\.machines) == [0, 1, 2, 3, 4, 1000])
+        #expect(curve.capacity(machines: 500) == 500 && curve.capacity(machines: 2000) == 2000)
+    }
+
     /// A random curve whose rate per machine rises with the count towards `ceiling`, at some of the counts.
     static func randomCurve(_ random: inout SplitMix64) -> CapacityCurve {
         let ceiling = 0.5 + random.nextUnit(), halfway = 0.3 + 3 * random.nextUnit()
