@@ -3,7 +3,7 @@ import Foundation
 /// What a pool of n machines can carry, for every n. A pool's latency percentiles depend on how many
 /// machines share its queue (more servers smooth one queue's variability, Erlang C; join-shortest-queue
 /// finds an idle instance more often), so the load n machines carry within the SLOs grows faster than n.
-/// The program encodes this curve exactly (`ProvisioningFormulation+Curves`), instead of solving with the
+/// The program holds this curve exactly (`LinearModel.capacities(ofOneOf:name:)`), instead of solving with the
 /// caps of guessed pool sizes and re-solving until the sizes agree.
 ///
 /// Capacity is computed at `points`; a count between two points carries the lower point's capacity per
