@@ -101,7 +101,7 @@ public struct ProvisioningPlanner: Sendable {
         let objective = request.objective ?? request.scenario.objective
         typealias Candidate = (plan: ProvisioningPlan, input: ProvisioningInput, latencies: () -> [ProvisioningPlan.Latency])
         var best: Candidate?
-        var totalSeconds = 0.0, totalSolves = 0
+        var totalSeconds = 0.0, totalSolves = 0, unproven = false
         let demanded = context.classes.reduce(0) { $0 + $1.ratePerSecond }
         for headroom in Self.tbtHeadroomLevels {
             let input = try prepare(request, context: context, design: design, designIndex: designIndex, tbtHeadroom: headroom, curves: true)
@@ -120,12 +120,19 @@ public struct ProvisioningPlanner: Sendable {
             case .plan(let (plan, latencies)):
                 totalSeconds += plan.solver.seconds
                 totalSolves += plan.solver.solves
+                unproven = unproven || [.feasible, .timeLimit].contains(plan.solver.status)
                 if best.map({ Self.better(plan, than: $0.plan, objective) }) ?? true { best = (plan, input, latencies) }
             }
         }
         guard var chosen = best else { throw OptimizationError.invalidModel("no TBT headroom levels to try") }
         chosen.plan.solver.seconds = totalSeconds
         chosen.plan.solver.solves = totalSolves
+        // A level stopped by the time limit might have held a better plan: the answer is the best found, not
+        // a proven optimum, and the report says so.
+        if unproven, chosen.plan.feasible, chosen.plan.solver.status == .optimal {
+            chosen.plan.solver.status = .feasible
+            chosen.plan.solver.gap = nil
+        }
         if request.predictsLatencies { chosen.plan.latencies = chosen.latencies() }
         return (chosen.plan, chosen.input)
     }

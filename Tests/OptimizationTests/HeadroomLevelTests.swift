@@ -53,3 +53,37 @@ import Testing
         }
     }
 }
+
+/// GLPK for the first `answered` solves, then every solve stopped by the time limit before any plan.
+final class StoppingSolver: MILPSolver, @unchecked Sendable {
+    let name = "stopping"
+    private let answered: Int
+    private var solves = 0
+    private let lock = NSLock()
+
+    init(answered: Int) { self.answered = answered }
+
+    func solve(_ model: LinearModel, options: SolveOptions) throws -> SolveResult {
+        lock.lock()
+        solves += 1
+        let stop = solves > answered
+        lock.unlock()
+        return stop ? SolveResult(status: .timeLimit, seconds: 0) : try GLPKSolver().solve(model, options: options)
+    }
+}
+
+@Suite struct UnprovenLevelTests {
+    /// When a later headroom level stops at the time limit, the plan of the first is the best found, not a
+    /// proven optimum: the status says so and no gap is claimed.
+    @Test func aLevelStoppedByTheLimitLeavesThePlanUnproven() throws {
+        var planner = try planner()
+        let planRequest = try request("Scenarios/quickstart.json")
+        let proven = try planner.solve(planRequest, context: try planner.context(planRequest), design: .auto, designIndex: 0).plan
+        #expect(proven.feasible && proven.solver.status == .optimal)
+        // The first level's program and its sustained-rate check answer; every later solve stops.
+        planner.solver = StoppingSolver(answered: 2)
+        let stopped = try planner.solve(planRequest, context: try planner.context(planRequest), design: .auto, designIndex: 0).plan
+        #expect(stopped.feasible && stopped.solver.status == .feasible && stopped.solver.gap == nil)
+        #expect(stopped.pools.map(\.count) == proven.pools.map(\.count) && stopped.costPerHourUSD == proven.costPerHourUSD)
+    }
+}
