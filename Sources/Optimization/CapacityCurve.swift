@@ -103,3 +103,21 @@ public struct CapacityCurve: Sendable, Equatable {
         return points.count > 1 ? CapacityCurve(points: points) : nil
     }
 }
+
+extension CapacityCurve {
+    /// The fewest machines that carry `load` (Int.max / 2, more than any pool, when no count does).
+    func smallestCount(carrying load: Double) -> Int {
+        guard load > 0 else { return 0 }
+        if let point = points.first(where: { $0.machines > 0 && $0.capacity >= load * (1 - 1e-12) }) {
+            // Between the previous point and this one, machines add the previous point's rate.
+            let index = points.firstIndex(of: point) ?? 0
+            let previous = points[max(index - 1, 0)]
+            guard previous.machines > 0 else { return point.machines }
+            let rate = previous.capacity / Double(previous.machines)
+            return min(point.machines, previous.machines + Int(((load - previous.capacity) / rate * (1 - 1e-12)).rounded(.up)))
+        }
+        let rate = perMachineBeyond, last = points.last ?? Point(machines: 0, capacity: 0)
+        guard rate > 0 else { return Int.max / 2 }
+        return last.machines + Int(((load - last.capacity) / rate * (1 - 1e-12)).rounded(.up))
+    }
+}

@@ -15,13 +15,6 @@ extension LinearModel {
         }
     }
 
-    /// The capacity of a pool of `count` machines (an integer variable) as a linear expression, exact at
-    /// every point of `curve`. `largest`: the most machines the pool may hold.
-    public mutating func capacity(of curve: CapacityCurve, machines count: VariableID, largest: Double, name: String) -> LinearExpression {
-        guard !curve.isLinear else { return curve.perMachineBeyond * LinearExpression(count) }
-        return capacities(ofOneOf: [SizedPool(machines: count, curve: curve, largest: largest)], name: name).capacities[0]
-    }
-
     /// At most one of `pools` holds machines, and each holds its curve's capacity exactly at every point
     /// (in pool order, as linear expressions); `none` is 1 exactly when no pool holds any.
     ///

@@ -54,26 +54,25 @@ public struct MixedProfile: Sendable {
                 || SLOTargets.anyMissed(e2eTargets, classes: classes) { k, target in state.e2eExceeds(target, classIndex: k) }
                 || slo.anyMissedOverPrompts(ttftTargets, classes: classes) { k, j, target in state.ttftExceeds(target, classIndex: k, point: j) }
         }
-        func violation(_ state: MixedPoolState) -> Double { misses(state) ? 1 : 0 }
         // Occupancy grows until a percentile breaks (or memory runs out): bisection on A.
         let limit = Double(pool.servers) * Double(max(profile.memoryBatch, 1))
         var low = 1e-6, high = limit, bracketed = false
-        if let known, known * Double(pool.servers) < limit, violation(pool.state(occupancy: known * Double(pool.servers))) <= 0 {
+        if let known, known * Double(pool.servers) < limit, !misses(pool.state(occupancy: known * Double(pool.servers))) {
             // Larger pools carry a little more per instance: bracket the answer close above what is known.
             low = known * Double(pool.servers)
             for factor in [1.02, 1.1, 1.5] where !bracketed && low * factor < limit {
                 let near = low * factor
-                if violation(pool.state(occupancy: near)) > 0 { (high, bracketed) = (near, true) } else { low = near }
+                if misses(pool.state(occupancy: near)) { (high, bracketed) = (near, true) } else { low = near }
             }
         } else {
-            guard violation(pool.state(occupancy: 1e-6)) <= 0 else { return nil }
+            guard !misses(pool.state(occupancy: 1e-6)) else { return nil }
         }
-        if !bracketed, low == high || violation(pool.state(occupancy: high)) <= 0 {
+        if !bracketed, low == high || !misses(pool.state(occupancy: high)) {
             low = high
         } else {
             for _ in 0..<60 where high - low > 1e-4 * high {
                 let mid = (low + high) / 2
-                if violation(pool.state(occupancy: mid)) <= 0 { low = mid } else { high = mid }
+                if misses(pool.state(occupancy: mid)) { high = mid } else { low = mid }
             }
         }
         let state = pool.state(occupancy: low)

@@ -30,8 +30,6 @@ public struct ProvisioningFormulation: Sendable {
     public var flows: [Flow] = []
     public var alpha: VariableID
     public var budgetRows: [ConstraintID] = []
-    /// The most machines each count may take (in `counts` order).
-    public var largest: [Double] = []
     /// Prepended to every variable and row name: one program may hold several blocks (periods of a schedule).
     public let prefix: String
 
@@ -61,15 +59,18 @@ public struct ProvisioningFormulation: Sendable {
                 let variable = model.addVariable(prefix + "n[\(label),\(role)]", kind: fixed == nil && integerCounts ? .integer : .continuous,
                                                  lower: fixed ?? 0, upper: fixed ?? limit)
                 counts.append(Count(profile: index, role: role, variable: variable, label: label))
-                largest.append(fixed ?? limit)
                 for k in input.classes.indices {
                     flows.append(Flow(profile: index, role: role, workloadClass: k,
                                       variable: model.addVariable(prefix + "f[\(k),\(label),\(role)]")))
                 }
             }
         }
+        // A program that chooses whole machines holds the curves (a choice of size per role); one of given
+        // sizes reads them at those sizes. Machine time (a schedule's periods) has no curves.
+        let choosesSizes = fixedCounts == nil && integerCounts
+        assert(integerCounts || (input.promptCurves.isEmpty && input.mixedCurves.isEmpty), "capacity curves in a program of machine time")
         var chosen: [Int: LinearExpression] = [:]
-        if fixedCounts == nil, integerCounts {
+        if choosesSizes {
             let (capacities, empty) = addOneOptionPerRole(input)
             chosen = capacities
             addPoolKindChoice(empty: empty)
@@ -104,14 +105,26 @@ public struct ProvisioningFormulation: Sendable {
 
     static let optionChoiceMarker = "one-option"
 
+    /// The most machines a count may take: its variable's upper bound.
+    private func upperBound(_ count: Count) -> Double { model.variables[count.variable.index].upper }
+
+    /// A pool's capacity read off its curve at the size the program holds it to (nil without a curve).
+    private func atGivenSize(_ curve: CapacityCurve?, _ count: Count) -> LinearExpression? {
+        guard let curve else { return nil }
+        let machines = Int(upperBound(count).rounded())
+        assert(model.variables[count.variable.index].lower == upperBound(count), "a curve read at a size the program chooses")
+        return (machines > 0 ? curve.capacity(machines: machines) / Double(machines) : 0) * LinearExpression(count.variable)
+    }
+
     /// One machine option per role. The scheduler balances a role's machines by load (KV held on token
     /// machines, pending tokens on prompt and mixed ones), not by speed: beside faster machines a slower
     /// token machine gets as large a batch and misses the TBT targets that its own pool would meet (the
     /// simulator shows it: 5 prompt A100 + 1 token A100 + 3 token H100 for 21.3 req/s planned, 18.2 served).
     /// So a plan's machines in one role are of one option, as in Splitwise's designs: per role, one choice
     /// among no machines and the points of every option's capacity curve (linear where the caps do not
-    /// depend on the size). Returns the capacity expressions of the prompt and mixed pools, by count index,
-    /// and for each role the weight that is 1 exactly when it holds no machines.
+    /// depend on the size). A role with one option whose capacity is proportional to its count needs no
+    /// choice. Returns the capacity expressions of the prompt and mixed pools, by count index, and for each
+    /// role that has a choice the weight that is 1 exactly when it holds no machines.
     private mutating func addOneOptionPerRole(_ input: ProvisioningInput) -> (capacities: [Int: LinearExpression], empty: [Role: VariableID]) {
         var capacities: [Int: LinearExpression] = [:], empty: [Role: VariableID] = [:]
         let choosesKind = counts.contains { $0.role == .mixed } && counts.contains { $0.role != .mixed }
@@ -127,13 +140,15 @@ public struct ProvisioningFormulation: Sendable {
                     let instances = Double(input.profiles[profile].option.deployment.instancesPerMachine)
                     curve = input.mixedCurves[profile] ?? .linear(perMachine: (input.mixedProfiles[profile]?.occupancyPerInstance ?? 0) * instances)
                 }
-                return LinearModel.SizedPool(machines: counts[index].variable, curve: curve, largest: largest[index])
+                return LinearModel.SizedPool(machines: counts[index].variable, curve: curve, largest: upperBound(counts[index]))
             }
-            guard !pools.isEmpty, pools.count > 1 || choosesKind || sized.contains(where: { !$0.curve.isLinear }) else { continue }
-            let found = model.capacities(ofOneOf: sized, name: prefix + "\(Self.optionChoiceMarker)[\(role)]")
-            empty[role] = found.none
+            var found = sized.map { $0.curve.perMachineBeyond * LinearExpression($0.machines) }
+            if !pools.isEmpty, pools.count > 1 || choosesKind || sized.contains(where: { !$0.curve.isLinear }) {
+                let choice = model.capacities(ofOneOf: sized, name: prefix + "\(Self.optionChoiceMarker)[\(role)]")
+                (found, empty[role]) = (choice.capacities, choice.none)
+            }
             if role != .token {
-                for (index, capacity) in zip(pools, found.capacities) { capacities[index] = capacity }
+                for (index, capacity) in zip(pools, found) { capacities[index] = capacity }
             }
         }
         return (capacities, empty)
@@ -156,8 +171,7 @@ public struct ProvisioningFormulation: Sendable {
         // The bound must stay small enough that GLPK's integrality tolerance (1e-5) cannot leave one machine
         // through: 1e4 · 1e-5 = 0.1 of a machine. (At 1e5 the relaxation is so weak that a 30,000-machine
         // plan takes GLPK minutes.) So a design that weighs both kinds considers fleets up to this size.
-        let largestOf = Dictionary(zip(counts.map(\.variable), largest), uniquingKeysWith: max)
-        let kinds = [mixed, split].map { kind in kind.reduce(0.0) { total, count in total + (largestOf[count.variable] ?? 0) } }
+        let kinds = [mixed, split].map { kind in kind.reduce(0.0) { $0 + upperBound($1) } }
         let bound = min(Double(Self.largestChoosingFleet), kinds.max() ?? 0)
         let usesMixed = model.addVariable(prefix + "uses-mixed-pools", kind: .integer, lower: 0, upper: 1)
         model.addConstraint(prefix + "mixed-pools-only-if-chosen", mixed.map { LinearExpression($0.variable) }.sum() + (-bound) * usesMixed, upper: 0)
@@ -194,8 +208,7 @@ public struct ProvisioningFormulation: Sendable {
             switch count.role {
             case .prompt:
                 let cap = input.promptUtilisation[count.profile] ?? 0
-                let capacity = chosen[index] ?? sizedCapacity(input.promptCurves[count.profile], count: count, otherwise: cap * machines,
-                                                              name: "prompt[\(label)]")
+                let capacity = chosen[index] ?? atGivenSize(input.promptCurves[count.profile], count) ?? cap * machines
                 model.addConstraint(prefix + "prompt-capacity[\(label)]", total { profile.promptWork[$0] } + (-1) * capacity, upper: 0)
                 model.addConstraint(prefix + "kv-send[\(label)]", total(kvGB) + (-networkGBps) * machines, upper: 0)
             case .token:
@@ -207,8 +220,8 @@ public struct ProvisioningFormulation: Sendable {
                 guard let mixed = input.mixedProfiles[count.profile] else { continue }
                 // Little's law: requests held (rate × mean E2E) within the occupancy at which every percentile holds.
                 let instances = Double(profile.option.deployment.instancesPerMachine)
-                let capacity = chosen[index] ?? sizedCapacity(input.mixedCurves[count.profile], count: count,
-                                             otherwise: (mixed.occupancyPerInstance * instances) * machines, name: "mixed[\(label)]")
+                let capacity = chosen[index] ?? atGivenSize(input.mixedCurves[count.profile], count)
+                    ?? (mixed.occupancyPerInstance * instances) * machines
                 model.addConstraint(prefix + "mixed-occupancy[\(label)]", total { mixed.holdingSeconds[$0] } + (-1) * capacity, upper: 0)
                 model.addConstraint(prefix + "kv-memory[\(label),mixed]", total { mixed.kvTokenSeconds[$0] / 1e6 }
                                         + (-profile.kvUtilisation * profile.kvCapacityTokens / 1e6) * machines, upper: 0)

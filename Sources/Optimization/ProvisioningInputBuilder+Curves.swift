@@ -3,49 +3,38 @@ import ClusterModel
 extension ProvisioningInputBuilder {
     /// Capacity curves for the pools whose caps depend on their size, over the counts the question can
     /// use: up to the count that carries the scenario's whole demand, or for max-throughput that the budget
-    /// buys. The curves not yet cached are computed side by side, one per core.
+    /// buys. Curves are computed side by side, one per core, from the points the cache already holds
+    /// (other headroom levels and questions of the request) and the ones they lack, which it then keeps.
     func addCapacityCurves(to input: inout ProvisioningInput, slowestDecode: Double) throws {
         let rate = classes.reduce(0.0) { $0 + $1.ratePerSecond }
-        var jobs: [CurveJob] = [], wanted: [(index: Int, prompt: String?, mixed: String?)] = []
+        var jobs: [(index: Int, job: CurveJob)] = []
         for (index, profile) in input.profiles.enumerated() {
             let performance = cache.performanceKey(profile.option.machine, profile.option.powerCap)
-            let budgetCount = curvesReachBudget ? Self.budgetCount(profile.option, budget: budget, availability: scenario.availability) : 0
-            var keys: (prompt: String?, mixed: String?) = (nil, nil)
+            // The most machines the budget allows, where plans may sit (0: the demand bounds the curve).
+            let budgetCount = curvesReachBudget ? profile.option.mostMachines(within: budget, availability: scenario.availability) ?? 0 : 0
             if input.promptUtilisation[index] != nil {
                 let load = classes.indices.reduce(0.0) { $0 + classes[$1].ratePerSecond * profile.promptWork[$1] }
-                let caps = "\(performance)/\(tbtHeadroom)/\(slowestDecode)", key = "\(caps)/\(load)/\(budgetCount)"
-                if cache.promptCurve[key] == nil, !jobs.contains(where: { $0.key == key }) {
-                    jobs.append(CurveJob(key: key, pointsKey: caps, role: .prompt, profile: profile, load: load, budgetCount: budgetCount,
-                                         knownCaps: cache.promptCap[caps] ?? [:]))
-                }
-                keys.prompt = key
+                let caps = "\(performance)/\(tbtHeadroom)/\(slowestDecode)"
+                jobs.append((index, CurveJob(pointsKey: caps, role: .prompt, profile: profile, load: load, budgetCount: budgetCount,
+                                             knownCaps: cache.promptCap[caps] ?? [:])))
             }
             if input.mixedProfiles[index] != nil {
-                let key = "\(performance)/\(rate)/\(budgetCount)"
-                if cache.mixedCurve[key] == nil, !jobs.contains(where: { $0.key == key }) {
-                    jobs.append(CurveJob(key: key, pointsKey: performance, role: .mixed, profile: profile, load: rate, budgetCount: budgetCount,
-                                         knownMixed: cache.mixed[performance] ?? [:]))
-                }
-                keys.mixed = key
+                jobs.append((index, CurveJob(pointsKey: performance, role: .mixed, profile: profile, load: rate, budgetCount: budgetCount,
+                                             knownMixed: cache.mixed[performance] ?? [:])))
             }
-            wanted.append((index, keys.prompt, keys.mixed))
         }
         let (workload, targets) = (classes, slo)
-        let computed = try jobs.concurrentMap { job in job.compute(classes: workload, slo: targets, slowestDecode: slowestDecode) }
-        for (job, result) in zip(jobs, computed) {
+        let computed = try jobs.map(\.job).concurrentMap { job in job.compute(classes: workload, slo: targets, slowestDecode: slowestDecode) }
+        for ((index, job), result) in zip(jobs, computed) {
             cache.promptCap[job.pointsKey, default: [:]].merge(result.caps) { old, _ in old }
             cache.mixed[job.pointsKey, default: [:]].merge(result.mixed) { old, _ in old }
+            guard let curve = result.curve else { continue }
             switch job.role {
             case .mixed:
-                if let curve = result.curve, let reference = result.reference { cache.mixedCurve[job.key] = (curve, reference) } else { cache.mixedCurve[job.key] = .some(nil) }
-            default: cache.promptCurve[job.key] = .some(result.curve)
-            }
-        }
-        for (index, prompt, mixed) in wanted {
-            if let prompt { input.promptCurves[index] = cache.promptCurve[prompt] ?? nil }
-            if let mixed, let (curve, reference) = cache.mixedCurve[mixed] ?? nil {
+                guard let reference = result.reference else { continue }
                 input.mixedCurves[index] = curve
                 input.mixedProfiles[index] = reference.serving(input.profiles[index].option)
+            default: input.promptCurves[index] = curve
             }
         }
     }
@@ -54,16 +43,6 @@ extension ProvisioningInputBuilder {
     /// count (max-throughput plans sit there), else to the count that carries the whole demand.
     static func reaches(_ point: CapacityCurve.Point, load: Double, budgetCount: Int) -> Bool {
         budgetCount > 0 ? point.machines >= budgetCount : point.capacity >= load
-    }
-
-    /// The most machines of an option that the budget or its availability allow (0 when neither bounds it).
-    static func budgetCount(_ option: MachineOption, budget: Budget, availability: [MachineID: Int]) -> Int {
-        var counts: [Double] = []
-        if let cap = budget.costPerHourUSD, option.pricePerHourUSD > 0 { counts.append(cap / option.pricePerHourUSD) }
-        if let cap = budget.powerKW, option.provisionedKW > 0 { counts.append(cap / option.provisionedKW) }
-        if let limit = availability[option.machine.id] { counts.append(Double(limit)) }
-        guard let least = counts.min() else { return 0 }
-        return Int(min(least * (1 + 1e-9), Double(ProvisioningFormulation.largestPool)).rounded(.down))
     }
 }
 
@@ -105,7 +84,6 @@ extension ProvisioningInputBuilder {
 /// Points known from earlier questions (another budget, another headroom level) are reused, and the ones
 /// computed come back to be kept.
 struct CurveJob: Sendable {
-    var key: String
     /// Where the points are kept: performance key (mixed), with headroom and slowest decode (prompt).
     var pointsKey: String
     var role: Role

@@ -2,15 +2,14 @@ import ClusterModel
 import Throughput
 
 /// Profiles already built for one planning request: service profiles depend on the option and the TBT
-/// headroom only, mixed profiles and prompt caps also on the pool size, so fixed-point rounds reuse them.
+/// headroom only, mixed profiles and prompt caps also on the pool size, so the capacity curves of every
+/// headroom level and question of a request (and a schedule's pool-size rounds) reuse them.
 final class ProfileCache {
     var service: [String: ServiceProfile] = [:]
     /// Mixed profiles by performance key, then machines in the pool.
     var mixed: [String: [Int: MixedProfile?]] = [:]
     /// Prompt caps by performance key, headroom and slowest decode, then prefill instances in the pool.
     var promptCap: [String: [Int: Double?]] = [:]
-    var promptCurve: [String: CapacityCurve?] = [:]
-    var mixedCurve: [String: (CapacityCurve, MixedProfile)?] = [:]
     /// Performance keys by machine id and cap: a request's catalogue is fixed, and describing a whole
     /// machine takes reflection, too slow to repeat for every period and pool-size round.
     private var keys: [String: String] = [:]

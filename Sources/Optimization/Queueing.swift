@@ -27,15 +27,15 @@ public enum Queueing {
         }
     }
 
-    /// The largest utilisation ρ in [0, 0.99] at which `violation(ρ) ≤ 0` for every check, by bisection;
-    /// nil when even an idle machine violates (the service alone misses the target).
-    public static func largestUtilisation(satisfying violation: (Double) -> Double) -> Double? {
-        guard violation(0) <= 0 else { return nil }
-        if violation(0.99) <= 0 { return 0.99 }
+    /// The largest utilisation ρ in [0, 0.99] at which no target is missed (`misses(ρ)` false), by bisection;
+    /// nil when even an idle machine misses one (the service alone misses the target).
+    public static func largestUtilisation(missing misses: (Double) -> Bool) -> Double? {
+        guard !misses(0) else { return nil }
+        if !misses(0.99) { return 0.99 }
         var low = 0.0, high = 0.99
         for _ in 0..<50 {
             let mid = (low + high) / 2
-            if violation(mid) <= 0 { low = mid } else { high = mid }
+            if misses(mid) { high = mid } else { low = mid }
         }
         return low
     }

@@ -109,11 +109,10 @@ public struct ServiceProfile: Sendable {
         guard !ttft.isEmpty || !e2e.isEmpty else { return Self.defaultUtilisation }
         let cap = Queueing.largestUtilisation { rho in
             let wait = Queueing.WaitTail(utilisation: rho, meanServiceSeconds: meanService, servers: servers)
-            let misses = slo.anyMissedOverPrompts(ttft, classes: classes) { k, j, target in wait.exceeds(target - prefillPointSeconds[k][j]) }
+            return slo.anyMissedOverPrompts(ttft, classes: classes) { k, j, target in wait.exceeds(target - prefillPointSeconds[k][j]) }
                 || SLOTargets.anyMissed(e2e, classes: classes) { k, target in
                     wait.exceeds(target - prefillSeconds[k] - Double(max(classes[k].outputTokens - 1, 0)) * timePerOutputToken)
                 }
-            return misses ? 1 : 0
         }
         return cap.map { min($0, Self.defaultUtilisation) }
     }

@@ -88,7 +88,7 @@ import Testing
             let machines = curves.indices.map { model.addVariable("n\($0)", kind: .integer, upper: Double(limits[$0])) }
             let sized = curves.indices.map { LinearModel.SizedPool(machines: machines[$0], curve: curves[$0], largest: Double(limits[$0])) }
             let capacities = oneOf ? model.capacities(ofOneOf: sized, name: "role").capacities
-                : sized.indices.map { model.capacity(of: curves[$0], machines: machines[$0], largest: Double(limits[$0]), name: "pool\($0)") }
+                : sized.indices.map { model.capacities(ofOneOf: [sized[$0]], name: "pool\($0)").capacities[0] }
             for p in curves.indices {
                 let share = model.addVariable("x\(p)")
                 model.addConstraint("capacity\(p)", LinearExpression(share) + (-1) * capacities[p], upper: 0)
