@@ -31,6 +31,11 @@ public struct MachineCalibration: Sendable, Equatable, Codable {
     /// Extra time per prompt in a prefill step: on the A100 profile a batch of prompts takes 10–40 % longer
     /// than one prompt of the same total tokens, which no per-token term can express (fitted, may be 0).
     public var prefillSequenceOverheadSeconds: Double
+    /// Share of a decode step's growth with the batch that is kept (not fitted; 1 by default). A batch of
+    /// B sequences is costed as 1 + g·(B − 1) sequences of its mean context: 1 is the model as calibrated,
+    /// 0 a predictor flat in batch size, as SplitwiseSim's is (docs/splitwise-reproduction.md), for
+    /// what-if comparisons only.
+    public var decodeBatchGrowth: Double
     public var source: String
 
     public init(
@@ -38,7 +43,8 @@ public struct MachineCalibration: Sendable, Equatable, Codable {
         decodeAttentionEfficiency: Double = 1, allReduceEfficiency: Double,
         allReduceLatencySeconds: Double, largeMessageAllReduceSlowdown: Double, largeMessageBytes: Double,
         layerOverheadSeconds: Double, prefillLayerOverheadSeconds: Double, stepOverheadSeconds: Double,
-        sequenceOverheadSeconds: Double = 0, prefillSequenceOverheadSeconds: Double = 0, source: String
+        sequenceOverheadSeconds: Double = 0, prefillSequenceOverheadSeconds: Double = 0, decodeBatchGrowth: Double = 1,
+        source: String
     ) {
         self.computeEfficiency = computeEfficiency
         self.gemmRampTokens = gemmRampTokens
@@ -54,6 +60,7 @@ public struct MachineCalibration: Sendable, Equatable, Codable {
         self.stepOverheadSeconds = stepOverheadSeconds
         self.sequenceOverheadSeconds = sequenceOverheadSeconds
         self.prefillSequenceOverheadSeconds = prefillSequenceOverheadSeconds
+        self.decodeBatchGrowth = decodeBatchGrowth
         self.source = source
     }
 
@@ -62,7 +69,7 @@ public struct MachineCalibration: Sendable, Equatable, Codable {
         "computeEfficiency", "gemmRampTokens", "memoryEfficiency", "gemmOverheadSeconds", "decodeAttentionEfficiency",
         "allReduceEfficiency", "allReduceLatencySeconds", "largeMessageAllReduceSlowdown", "largeMessageBytes",
         "layerOverheadSeconds", "prefillLayerOverheadSeconds", "stepOverheadSeconds", "sequenceOverheadSeconds",
-        "prefillSequenceOverheadSeconds", "source",
+        "prefillSequenceOverheadSeconds", "decodeBatchGrowth", "source",
     ]
 
     init(json: JSONCursor) throws {
@@ -83,6 +90,7 @@ public struct MachineCalibration: Sendable, Equatable, Codable {
             stepOverheadSeconds: try json.number("stepOverheadSeconds", seconds),
             sequenceOverheadSeconds: try json.number("sequenceOverheadSeconds", seconds),
             prefillSequenceOverheadSeconds: try json.number("prefillSequenceOverheadSeconds", seconds),
+            decodeBatchGrowth: try json.optionalNumber("decodeBatchGrowth", .atLeast(0, atMost: 1)) ?? 1,
             source: try json.string("source")
         )
     }

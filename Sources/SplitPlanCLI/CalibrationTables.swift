@@ -63,7 +63,9 @@ enum CalibrationTables {
             ("sequenceOverheadSeconds", calibration.sequenceOverheadSeconds),
             ("prefillSequenceOverheadSeconds", calibration.prefillSequenceOverheadSeconds),
         ]
-        let lines = values.map { key, value in
+        // A what-if setting, not fitted: written only when it differs from the model as calibrated.
+        let whatIf: [(String, Double)] = calibration.decodeBatchGrowth < 1 ? [("decodeBatchGrowth", calibration.decodeBatchGrowth)] : []
+        let lines = (values + whatIf).map { key, value in
             "  \"\(key)\": \(NumberFormatting.compact(Double(String(format: "%.4g", value)) ?? value)),"
         } + ["  \"source\": \"\(calibration.source)\""]
         return "{\n" + lines.joined(separator: "\n") + "\n}\n"

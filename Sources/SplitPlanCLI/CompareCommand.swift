@@ -51,13 +51,16 @@ struct CompareCommand: ParsableCommand {
         comparison.deadline = deadline
         let work = sessions.reduce(0) { $0 + $1.scenario.designs.count } * (whatIfs.isEmpty ? 1 : 2)
         let progress = Progress(total: work, label: "planning")
+        // Every what-if is applied before any planning, so a bad value fails at once rather than after the unmodified runs.
+        let variants = try sessions.map { session in
+            whatIfs.isEmpty ? nil : try SettingOverride.apply(whatIfs, catalog: session.catalog, scenario: session.scenario)
+        }
         var rows: [ComparisonRow] = []
-        for session in sessions {
+        for (session, variant) in zip(sessions, variants) {
             let list = session.scenario.designs
             rows += try comparison.rows(scenario: session.scenario, catalog: session.catalog, traces: session.traces, designs: list,
                                         variant: Comparison.unmodifiedVariant, progress: progress.step)
-            if !whatIfs.isEmpty {
-                let (catalog, scenario) = try SettingOverride.apply(whatIfs, catalog: session.catalog, scenario: session.scenario)
+            if let (catalog, scenario) = variant {
                 rows += try comparison.rows(scenario: scenario, catalog: catalog, traces: session.traces, designs: list,
                                             variant: settings.settings.joined(separator: " "), progress: progress.step)
             }

@@ -27,20 +27,31 @@ public struct RooflineModel: PerformanceModel {
                             memorySeconds(layer.kvBytes, efficiency: deployment.calibration.memoryEfficiency))
         let perLayer = layerGEMMSeconds(tokens: layer.gemmTokens, speed: speed) + attention
             + 2 * allReduceSeconds(bytes: layer.allReduceBytes) + deployment.calibration.prefillLayerOverheadSeconds
-        return finish(perLayer: perLayer, sequences: batch.sequences, speed: speed)
+        return finish(perLayer: perLayer, sequences: Double(batch.sequences), speed: speed)
             + deployment.calibration.prefillSequenceOverheadSeconds * Double(batch.sequences)
     }
 
     public func decodeStepSeconds(_ batch: DecodeBatch) -> Double {
         guard batch.sequences > 0 else { return 0 }
         let speed = power.computeSpeed(phaseWatts: deployment.gpu.tokenWatts)
-        let layer = deployment.model.decodeLayerCost(batch)
+        let (layer, sequences) = costedDecode(batch)
         // Decode attention streams each sequence's KV blocks: its own, lower, bandwidth efficiency.
         let attention = max(computeSeconds(layer.attentionFLOPs, efficiency: deployment.calibration.computeEfficiency, speed: speed),
                             memorySeconds(layer.kvBytes, efficiency: deployment.calibration.decodeAttentionEfficiency))
         let perLayer = layerGEMMSeconds(tokens: layer.gemmTokens, speed: speed) + attention
             + 2 * allReduceSeconds(bytes: layer.allReduceBytes)
-        return finish(perLayer: perLayer, sequences: batch.sequences, speed: speed)
+        return finish(perLayer: perLayer, sequences: sequences, speed: speed)
+    }
+
+    /// The decode work a step is costed for, and its sequences: the batch itself unless the calibration's
+    /// `decodeBatchGrowth` is below 1, when the batch counts as 1 + g·(B − 1) sequences of its mean context.
+    private func costedDecode(_ batch: DecodeBatch) -> (LayerCost, Double) {
+        let layer = deployment.model.decodeLayerCost(batch), sequences = Double(batch.sequences)
+        let growth = deployment.calibration.decodeBatchGrowth
+        guard growth < 1 else { return (layer, sequences) }
+        let share = (1 + growth * (sequences - 1)) / sequences
+        return (LayerCost(gemmTokens: layer.gemmTokens * share, attentionFLOPs: layer.attentionFLOPs * share,
+                          kvBytes: layer.kvBytes * share, allReduceBytes: layer.allReduceBytes * share), sequences * share)
     }
 
     /// Mixed continuous batching, costed as Vidur composes it from operators: the chunks' tokens and the
@@ -53,23 +64,23 @@ public struct RooflineModel: PerformanceModel {
         guard decode.sequences > 0 else { return prefillSeconds(prefill) }
         let calibration = deployment.calibration
         let speed = power.computeSpeed(phaseWatts: deployment.gpu.promptWatts)
-        let prompt = deployment.model.prefillLayerCost(prefill), token = deployment.model.decodeLayerCost(decode)
+        let prompt = deployment.model.prefillLayerCost(prefill), (token, decodeSequences) = costedDecode(decode)
         let promptAttention = max(computeSeconds(prompt.attentionFLOPs, efficiency: calibration.computeEfficiency, speed: speed),
                                   memorySeconds(prompt.kvBytes, efficiency: calibration.memoryEfficiency))
         let tokenAttention = max(computeSeconds(token.attentionFLOPs, efficiency: calibration.computeEfficiency, speed: speed),
                                  memorySeconds(token.kvBytes, efficiency: calibration.decodeAttentionEfficiency))
         let perLayer = layerGEMMSeconds(tokens: prompt.gemmTokens + token.gemmTokens, speed: speed) + promptAttention + tokenAttention
             + 2 * allReduceSeconds(bytes: prompt.allReduceBytes + token.allReduceBytes) + calibration.prefillLayerOverheadSeconds
-        return finish(perLayer: perLayer, sequences: prefill.sequences + decode.sequences, speed: speed)
+        return finish(perLayer: perLayer, sequences: Double(prefill.sequences) + decodeSequences, speed: speed)
             + calibration.prefillSequenceOverheadSeconds * Double(prefill.sequences)
     }
 
-    private func finish(perLayer: Double, sequences: Int, speed: Double) -> Double {
+    private func finish(perLayer: Double, sequences: Double, speed: Double) -> Double {
         let calibration = deployment.calibration
         let layers = Double(deployment.model.layers)
         return layers * (perLayer + calibration.layerOverheadSeconds)
-            + gemmSeconds(deployment.model.headGEMM, tokens: Double(sequences), speed: speed)
-            + calibration.stepOverheadSeconds + calibration.sequenceOverheadSeconds * Double(sequences)
+            + gemmSeconds(deployment.model.headGEMM, tokens: sequences, speed: speed)
+            + calibration.stepOverheadSeconds + calibration.sequenceOverheadSeconds * sequences
     }
 
     func layerGEMMSeconds(tokens: Double, speed: Double) -> Double {

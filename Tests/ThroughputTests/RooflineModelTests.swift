@@ -57,6 +57,29 @@ import Testing
         #expect(abs(seconds - expected) < 1e-12)
     }
 
+    /// `decodeBatchGrowth` g costs a batch of B as 1 + g·(B − 1) sequences of its mean context: at g = 0 a
+    /// batch of 64 at mean context 1000 takes exactly one sequence's step at 1000; at g = 0.5 a batch of 5
+    /// takes three sequences' step; in a mixed iteration the decodes add what they add to a lone one.
+    @Test func decodeBatchGrowthCostsFewerSequences() throws {
+        var calibration = Toy.calibration(overheads: true)
+        calibration.sequenceOverheadSeconds = 1e-4
+        let measured = RooflineModel(try Deployment(model: Toy.model, machine: Toy.machine(calibration: calibration, gpuCount: 1), gpu: Toy.gpu))
+        func model(growth: Double) throws -> RooflineModel {
+            calibration.decodeBatchGrowth = growth
+            return RooflineModel(try Deployment(model: Toy.model, machine: Toy.machine(calibration: calibration, gpuCount: 1), gpu: Toy.gpu))
+        }
+        let flat = try model(growth: 0), half = try model(growth: 0.5)
+        let one = measured.decodeStepSeconds(batch: 1, contextTokens: 1000)
+        #expect(measured.decodeStepSeconds(batch: 64, contextTokens: 1000) > 1.5 * one)
+        #expect(abs(flat.decodeStepSeconds(DecodeBatch(sequences: 64, totalContextTokens: 64_000)) - one) < 1e-15)
+        #expect(abs(half.decodeStepSeconds(DecodeBatch(sequences: 5, totalContextTokens: 5 * 800))
+                    - measured.decodeStepSeconds(batch: 3, contextTokens: 800)) < 1e-15)
+        let chunk = PrefillBatch(prompts: [512])
+        #expect(abs(flat.mixedStepSeconds(prefill: chunk, decode: DecodeBatch(batch: 64, contextTokens: 1000))
+                    - measured.mixedStepSeconds(prefill: chunk, decode: DecodeBatch(batch: 1, contextTokens: 1000))) < 1e-15)
+        #expect(flat.prefillSeconds(chunk) == measured.prefillSeconds(chunk))
+    }
+
     /// TP 4 with overheads: work splits by 4; each layer adds 2 all-reduces of 4000·1024 bytes
     /// (1,000,000 bytes at full speed, the other 3,096,000 three times slower), ring factor 1.5,
     /// at 50 GB/s, plus 2 hops × 10 µs latency; plus 20 + 30 µs per layer and 1 ms per step.
