@@ -46,7 +46,7 @@ public struct CapacitySearch: Sendable {
     /// `startRequestsPerSecond`: where the bracket starts (the planner's prediction is a good guess).
     /// Seeds run concurrently; the outcome does not depend on their order.
     public func run(pools: [PoolSpec], startRequestsPerSecond: Double) throws -> Outcome {
-        let results = try ConcurrentMap.map(seeds) { seed in try search(pools: pools, seed: seed, start: startRequestsPerSecond) }
+        let results = try seeds.concurrentMap { seed in try search(pools: pools, seed: seed, start: startRequestsPerSecond) }
         let passing = results.map(\.passingRequestsPerSecond).sorted()
         let median = passing.isEmpty ? 0 : Statistics.percentileOfSorted(passing, 0.5)
         let low = passing.first ?? 0, high = passing.last ?? 0
@@ -91,35 +91,5 @@ public struct CapacitySearch: Sendable {
             high = fail
         }
         return SeedResult(seed: seed, passingRequestsPerSecond: pass, failingRequestsPerSecond: high, simulations: runs)
-    }
-}
-
-/// Maps over a collection on all cores, keeping the results in input order.
-enum ConcurrentMap {
-    static func map<Element: Sendable, Result: Sendable>(_ items: [Element], _ transform: @Sendable (Element) throws -> Result) throws -> [Result] {
-        let box = ResultBox<Result>(count: items.count)
-        DispatchQueue.concurrentPerform(iterations: items.count) { index in
-            box.set(index, Swift.Result { try transform(items[index]) })
-        }
-        return try box.values().map { try $0.get() }
-    }
-
-    private final class ResultBox<Value: Sendable>: @unchecked Sendable {
-        private var results: [Swift.Result<Value, any Error>?]
-        private let lock = NSLock()
-
-        init(count: Int) { results = Array(repeating: nil, count: count) }
-
-        func set(_ index: Int, _ result: Swift.Result<Value, any Error>) {
-            lock.lock()
-            results[index] = result
-            lock.unlock()
-        }
-
-        func values() -> [Swift.Result<Value, any Error>] {
-            lock.lock()
-            defer { lock.unlock() }
-            return results.map { $0 ?? .failure(CancellationError()) }
-        }
     }
 }
