@@ -38,6 +38,22 @@ import Testing
         }
     }
 
+    /// The optional what-if `calibration.decodeBatchGrowth` is 1 when a file leaves it out, set from the command
+    /// line like any catalogue value, and held to 0...1.
+    @Test func decodeBatchGrowthIsAnOptionalCalibrationValue() throws {
+        let sandbox = try ScenarioSandbox()
+        let scenario = try Scenario.load(try sandbox.scenario { _ in })
+        let catalog = try Catalog.load(directory: Repository.catalog)
+        #expect(catalog.machines["dgx-a100"]?.calibration.decodeBatchGrowth == 1)
+        let flat = try SettingOverride(commandLine: "machine.dgx-a100.calibration.decodeBatchGrowth=0")
+        let changed = try SettingOverride.apply([flat], catalog: catalog, scenario: scenario).0
+        #expect(changed.machines["dgx-a100"]?.calibration.decodeBatchGrowth == 0)
+        #expect(changed.machines["dgx-a100"]?.calibration.computeEfficiency == catalog.machines["dgx-a100"]?.calibration.computeEfficiency)
+        let bad = try SettingOverride(commandLine: "machine.dgx-a100.calibration.decodeBatchGrowth=1.5")
+        let error = try #require(throws: ClusterModelError.self) { try SettingOverride.apply([bad], catalog: catalog, scenario: scenario) }
+        #expect(error.description.contains(">= 0 and <= 1") && error.description.contains("1.5"), "\(error)")
+    }
+
     /// Each bad entry is reported with the file, its JSON path, the bad value and what is allowed.
     @Test(arguments: [
         ("key", "\"machine.dgx-a100.price\"", "catalogOverrides[0].key", "machine.<id>.(pricePerHourUSD|powerKW|"),
