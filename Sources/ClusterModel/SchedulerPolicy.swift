@@ -16,10 +16,15 @@ public struct SchedulerPolicy: Sendable, Equatable {
     public var preemptionLimit = 4
     /// Share of KV blocks left free when admitting a request (vLLM's 1 % watermark).
     public var admissionReserveShare = 0.01
+    /// SplitwiseSim's machine scheduler instead of chunked prefill, for what-if runs: a mixed iteration takes
+    /// waiting prompts first and whole (the oldest always, later ones while they fit `promptTokenBudget`),
+    /// each running decode counts one token of the same budget, and decodes left without room sit the
+    /// iteration out, keeping their KV memory.
+    public var wholePromptBatching = false
 
     public init() {}
 
-    static let keys = ["borrowing"] + numberRules.map(\.key)
+    static let keys = ["borrowing", "wholePromptBatching"] + numberRules.map(\.key)
 
     /// Every numeric setting and the values it allows: one table for scenario files and `--set scheduler.<key>`.
     static let numberRules: [(key: String, rule: NumberRule)] = [
@@ -45,6 +50,7 @@ public struct SchedulerPolicy: Sendable, Equatable {
         _ = try json.object(expected: "a scheduler object {\(Self.keys.joined(separator: ", "))}")
         try json.requireKeys(within: Self.keys)
         if let flag = try json.optionalChild("borrowing") { borrowing = try flag.bool() }
+        if let flag = try json.optionalChild("wholePromptBatching") { wholePromptBatching = try flag.bool() }
         for (key, rule) in Self.numberRules {
             if let value = try json.optionalChild(key) { set(key, to: try value.number(rule)) }
         }

@@ -126,6 +126,9 @@ public struct SettingOverride: Sendable, Equatable {
         case ("scheduler", 2) where path[1] == "borrowing":
             guard let flag = Bool(value) else { throw bad("true or false") }
             scenario.scheduler.borrowing = flag
+        case ("scheduler", 2) where path[1] == "wholePromptBatching":
+            guard let flag = Bool(value) else { throw bad("true or false") }
+            scenario.scheduler.wholePromptBatching = flag
         case ("scheduler", 2):
             guard let entry = SchedulerPolicy.numberRules.first(where: { $0.key == path[1] }) else { throw unknownKey() }
             scenario.scheduler.set(entry.key, to: try number(entry.rule))

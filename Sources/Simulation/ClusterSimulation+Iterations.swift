@@ -96,20 +96,23 @@ extension ClusterSimulation {
             refreshLoad(index)
         }
         let iteration = servers[index].iteration
+        let whole = settings.wholePromptBatching
+        if whole { rejoinPaused(index, iteration: iteration) }
         var prefill = PrefillBatch.empty, budget = settings.promptTokenBudget
         servers[index].chunkRequests.removeAll(keepingCapacity: true)
         servers[index].chunkTokens.removeAll(keepingCapacity: true)
         func addChunk(_ request: Int) {
-            let tokens = min(prefillRemaining[request], budget)
+            let tokens = whole ? prefillRemaining[request] : min(prefillRemaining[request], budget)
             prefill.addChunk(tokens: tokens, priorTokens: prefillLength[request] - prefillRemaining[request])
             servers[index].chunkRequests.append(request)
             servers[index].chunkTokens.append(tokens)
-            budget -= tokens
+            budget = max(budget - tokens, 0)
         }
-        for request in servers[index].prefilling where budget > 0 { addChunk(request) }
+        func fits(_ tokens: Int) -> Bool { whole ? wholePromptFits(tokens, after: prefill.totalTokens) : budget > 0 }
+        for request in servers[index].prefilling where fits(prefillRemaining[request]) { addChunk(request) }
         while let request = servers[index].waiting.first {
             let decodeReady = prefillRemaining[request] == 0
-            if !decodeReady, budget == 0 { break }
+            if !decodeReady, !fits(prefillLength[request]) { break }
             let tokens = decodeReady ? requests[request].promptTokens : prefillLength[request]
             let need = decodeReady ? blocks(tokens + generated[request]) : blocks(tokens + 1)
             let used = servers[index].usedBlocks
@@ -135,6 +138,9 @@ extension ClusterSimulation {
                 addChunk(request)
             }
         }
+        if whole, prefill.totalTokens > 0 {
+            pauseDecodes(index, count: servers[index].running.count - budget, iteration: iteration)
+        }
         let runningCount = servers[index].running.count
         guard runningCount > 0 || prefill.sequences > 0 else { return }
         let decode = DecodeBatch(sequences: runningCount, totalContextTokens: servers[index].running.totalContextTokens(at: iteration))
@@ -150,7 +156,7 @@ extension ClusterSimulation {
     /// The request runs from iteration `iteration` on; its last token is `outputTokens − generated`
     /// iterations away. That figure only schedules the end of its generation, as the model's end-of-sequence
     /// token would: no scheduling decision reads it.
-    private func join(_ request: Int, on index: Int, iteration: Int) {
+    func join(_ request: Int, on index: Int, iteration: Int) {
         stage[request] = .running
         stint[request] += 1
         let offset = requests[request].promptTokens + generated[request] - iteration

@@ -14,7 +14,7 @@ public final class ClusterSimulation {
         case kvArrived(request: Int, server: Int)
     }
 
-    enum Stage: UInt8 { case routed, waiting, prefilling, running, finished }
+    enum Stage: UInt8 { case routed, waiting, prefilling, running, paused, finished }
 
     let requests: [Request]
     let settings: SchedulerSettings

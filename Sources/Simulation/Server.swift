@@ -32,6 +32,9 @@ struct Server {
     var waiting = RequestDeque()
     /// Requests holding KV blocks while their prompt is prefilled chunk by chunk, oldest first.
     var prefilling: [Int] = []
+    /// Decodes sitting the current iteration out, and those that sat the last one out (whole-prompt batching).
+    var paused: [Int] = []
+    var rejoined: [Int] = []
     /// Iterations completed; every running request gains one token per iteration.
     var iteration = 0
     var running = RunningSet()

@@ -54,6 +54,31 @@ func linearMixedPool(kvTokens: Int) throws -> [SimulatedPool] {
         #expect(trace.outcomes.allSatisfy { $0.preemptions == 0 })
     }
 
+    /// Whole-prompt batching, budget 8 (SplitwiseSim's scheduler). A (2 prompt tokens, 3 outputs) prefills
+    /// 0–2 ms. B (2, 3) arrives at 1 ms and prefills beside A's decode, 2–14 ms (2 + 10 ms). C (7, 2) arrives
+    /// at 3 ms and enters whole at 14 ms, leaving room for one decode: B, admitted last, sits out, and
+    /// A's third token ends it at 31 ms (7 + 10 ms); C's first token comes with it (TTFT 28 ms). B rejoins:
+    /// 31–41 ms gives B its second token and C its last (E2E 38 ms); B alone ends at 51 ms (E2E 50 ms).
+    /// Chunked, B would not sit out and would end at 41 ms.
+    @Test func wholePromptBatchingLeavesDecodesOut() throws {
+        var settings = SchedulerSettings()
+        settings.promptTokenBudget = 8
+        settings.wholePromptBatching = true
+        let requests = [Request(arrivalSeconds: 0, promptTokens: 2, outputTokens: 3),
+                        Request(arrivalSeconds: 0.001, promptTokens: 2, outputTokens: 3),
+                        Request(arrivalSeconds: 0.003, promptTokens: 7, outputTokens: 2)]
+        let trace = try ClusterSimulation(requests: requests, pools: try linearMixedPool(kvTokens: 1_000), settings: settings).run()
+        let (a, b, c) = (trace.outcomes[0], trace.outcomes[1], trace.outcomes[2])
+        #expect(abs(a.ttftSeconds - 0.002) < 1e-9 && abs(a.e2eSeconds - 0.031) < 1e-9)
+        #expect(abs(b.ttftSeconds - 0.013) < 1e-9 && abs(b.e2eSeconds - 0.050) < 1e-9)
+        #expect(abs(c.ttftSeconds - 0.028) < 1e-9 && abs(c.e2eSeconds - 0.038) < 1e-9)
+        // Prefill 2 + 2 + 7 ms; decode the 10 ms of each of the other four iterations' steps.
+        #expect(abs(trace.pools[0].prefillSeconds - 0.011) < 1e-9 && abs(trace.pools[0].decodeSeconds - 0.040) < 1e-9)
+        settings.wholePromptBatching = false
+        let chunked = try ClusterSimulation(requests: requests, pools: try linearMixedPool(kvTokens: 1_000), settings: settings).run()
+        #expect(abs(chunked.outcomes[1].e2eSeconds - 0.040) < 1e-9)
+    }
+
     /// A request whose context outgrows a whole instance is dropped with a reason, once it is alone
     /// there; the other requests are served.
     @Test func contextOutgrowingTheInstanceIsDropped() throws {
@@ -66,12 +91,19 @@ func linearMixedPool(kvTokens: Int) throws -> [SimulatedPool] {
 
     /// Under memory pressure many requests are preempted, none more than the bound (others can always
     /// be preempted instead), and every token is still produced.
-    @Test func preemptionBoundAndConservationUnderPressure() throws {
+    /// With whole-prompt batching as well (budget 256: decodes sit out beside large prompts).
+    @Test(arguments: [false, true])
+    func preemptionBoundAndConservationUnderPressure(wholePrompts: Bool) throws {
         var random = SplitMix64(seed: 9)
         let requests = (0..<400).map { index in
             Request(arrivalSeconds: Double(index) * 0.02, promptTokens: 20 + random.nextIndex(200), outputTokens: 1 + random.nextIndex(300))
         }
-        let trace = try ClusterSimulation(requests: requests, pools: try linearMixedPool(kvTokens: 2_000)).run()
+        var settings = SchedulerSettings()
+        if wholePrompts {
+            settings.wholePromptBatching = true
+            settings.promptTokenBudget = 256
+        }
+        let trace = try ClusterSimulation(requests: requests, pools: try linearMixedPool(kvTokens: 2_000), settings: settings).run()
         let result = SimulationResult(trace: trace, slo: SLOSet(), reference: nil, wallSeconds: 0)
         #expect(result.completed == requests.count && result.preemptions > 50)
         #expect(result.generatedTokens == requests.reduce(0) { $0 + $1.outputTokens })
