@@ -38,6 +38,7 @@ public struct ScheduleFormulation: Sendable {
     public enum Goal: Sendable { case minCost, minEnergy }
 
     public var model = LinearModel()
+    /// Each period's block, its counts and flows; the program itself is `model`.
     public var blocks: [ProvisioningFormulation] = []
     /// Per period, per pool key (in the blocks' count order).
     public var assignments: [[Assignment]] = []
@@ -47,10 +48,14 @@ public struct ScheduleFormulation: Sendable {
                 availability: [MachineID: Int], goal: Goal) {
         let hours = periodSeconds / 3600
         let drainShare = min(settings.drainSeconds / periodSeconds, 1)
+        // The program moves from block to block rather than being copied: a block that kept its own copy of
+        // the program so far would make memory and time grow with the square of the periods.
+        var program = LinearModel()
         for (p, period) in periods.enumerated() {
-            let block = ProvisioningFormulation(period.input, goal: .minCost, fixedScale: period.scale, enforceBudget: false,
-                                                into: model, prefix: "p\(p):", integerCounts: false)
-            model = block.model
+            var block = ProvisioningFormulation(period.input, goal: .minCost, fixedScale: period.scale, enforceBudget: false,
+                                                into: consume program, prefix: "p\(p):", integerCounts: false)
+            program = block.model
+            block.model = LinearModel()
             var row: [Assignment] = []
             for count in block.counts {
                 let option = period.input.profiles[count.profile].option
@@ -59,12 +64,13 @@ public struct ScheduleFormulation: Sendable {
                 row.append(Assignment(key: key, role: count.role, machine: option.machine.id, powerCap: option.powerCap.fraction,
                                       instancesPerMachine: option.deployment.instancesPerMachine, pricePerHourUSD: option.pricePerHourUSD,
                                       provisionedKW: option.provisionedKW,
-                                      assigned: model.addVariable("p\(p):a[\(key)]", kind: .integer, upper: limit),
-                                      arrivals: model.addVariable("p\(p):arrive[\(key)]"), serving: count.variable))
+                                      assigned: program.addVariable("p\(p):a[\(key)]", kind: .integer, upper: limit),
+                                      arrivals: program.addVariable("p\(p):arrive[\(key)]"), serving: count.variable))
             }
             blocks.append(block)
             assignments.append(row)
         }
+        model = program
         let machines = Array(Set(assignments.flatMap { $0.map(\.machine) })).sorted()
         for machine in machines {
             let price = assignments.lazy.flatMap { $0 }.first { $0.machine == machine }?.pricePerHourUSD ?? 0

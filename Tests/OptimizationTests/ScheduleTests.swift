@@ -31,6 +31,8 @@ import Testing
                                               settings: settings, budget: Budget(), availability: [:], goal: .minCost)
         let result = try GLPKSolver().solve(formulation.model, options: SolveOptions())
         #expect(result.status == .optimal)
+        // The program lives once, in `model`: blocks holding copies of it would grow memory with periods².
+        #expect(formulation.blocks.allSatisfy { $0.model.variables.isEmpty })
         return (formulation, result)
     }
 
