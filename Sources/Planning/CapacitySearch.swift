@@ -46,24 +46,38 @@ public struct CapacitySearch: Sendable {
     /// `startRequestsPerSecond`: where the bracket starts (the planner's prediction is a good guess).
     /// Seeds run concurrently; the outcome does not depend on their order.
     public func run(pools: [PoolSpec], startRequestsPerSecond: Double) throws -> Outcome {
-        let results = try seeds.concurrentMap { seed in try search(pools: pools, seed: seed, start: startRequestsPerSecond) }
-        let passing = results.map(\.passingRequestsPerSecond).sorted()
-        let median = passing.isEmpty ? 0 : Statistics.percentileOfSorted(passing, 0.5)
-        let low = passing.first ?? 0, high = passing.last ?? 0
-        return Outcome(requestsPerSecond: median, minRequestsPerSecond: low, maxRequestsPerSecond: high,
-                       seedSpreadPercent: median > 0 ? 100 * (high - low) / median : 0, relativeTolerance: relativeTolerance,
-                       durationSeconds: simulation.durationSeconds ?? simulation.scenario.workload.arrivalSeconds ?? 0,
-                       seeds: results)
+        try runKeepingPassingRuns(pools: pools, startRequestsPerSecond: startRequestsPerSecond).outcome
     }
 
-    func search(pools: [PoolSpec], seed: UInt64, start: Double) throws -> SeedResult {
+    /// As `run`, with each seed's run at its highest passing rate (nil where none passed), so that a caller
+    /// reporting that run need not simulate it again.
+    func runKeepingPassingRuns(pools: [PoolSpec], startRequestsPerSecond: Double) throws -> (outcome: Outcome, passing: [SimulationResult?]) {
+        let results = try seeds.concurrentMap { seed in try search(pools: pools, seed: seed, start: startRequestsPerSecond) }
+        let passing = results.map(\.seed.passingRequestsPerSecond).sorted()
+        let median = passing.isEmpty ? 0 : Statistics.percentileOfSorted(passing, 0.5)
+        let low = passing.first ?? 0, high = passing.last ?? 0
+        let outcome = Outcome(requestsPerSecond: median, minRequestsPerSecond: low, maxRequestsPerSecond: high,
+                              seedSpreadPercent: median > 0 ? 100 * (high - low) / median : 0, relativeTolerance: relativeTolerance,
+                              durationSeconds: simulation.durationSeconds ?? simulation.scenario.workload.arrivalSeconds ?? 0,
+                              seeds: results.map(\.seed))
+        return (outcome, results.map(\.run))
+    }
+
+    /// One seed's bracket and bisection. Runs past capacity stop once their miss is settled
+    /// (`ScenarioSimulation.verdict`): only the verdict is read, and it is the finished run's.
+    func search(pools: [PoolSpec], seed: UInt64, start: Double) throws -> (seed: SeedResult, run: SimulationResult?) {
         var runs = 0
+        // Each passing rate is above the ones before it (the bracket climbs, bisection raises `pass`), so
+        // the last passing run is the one at the highest.
+        var highestPassing: SimulationResult?
         func passes(_ rate: Double) throws -> Bool {
             var run = simulation
             run.seed = seed
             run.ratePerSecond = rate
             runs += 1
-            return try run.run(pools: pools).sloMet
+            guard let result = try run.verdict(pools: pools), result.sloMet else { return false }
+            highestPassing = result
+            return true
         }
         var rate = min(max(start, lowestRequestsPerSecond), highestRequestsPerSecond)
         var low: Double?, high: Double?
@@ -81,7 +95,7 @@ public struct CapacitySearch: Sendable {
             }
         }
         guard var pass = low else {
-            return SeedResult(seed: seed, passingRequestsPerSecond: 0, failingRequestsPerSecond: high, simulations: runs)
+            return (SeedResult(seed: seed, passingRequestsPerSecond: 0, failingRequestsPerSecond: high, simulations: runs), nil)
         }
         if var fail = high {
             while fail / pass > 1 + relativeTolerance {
@@ -90,6 +104,6 @@ public struct CapacitySearch: Sendable {
             }
             high = fail
         }
-        return SeedResult(seed: seed, passingRequestsPerSecond: pass, failingRequestsPerSecond: high, simulations: runs)
+        return (SeedResult(seed: seed, passingRequestsPerSecond: pass, failingRequestsPerSecond: high, simulations: runs), highestPassing)
     }
 }

@@ -55,8 +55,10 @@ public struct PlanVerifier: Sendable {
         var session = Session(verifier: self, request: request, design: plan.design)
         if objective == .maxThroughput {
             let search = CapacitySearch(simulation: simulation, seeds: [simulation.seed])
-            let capacity = try search.run(pools: pools, startRequestsPerSecond: plan.requestsPerSecond)
-            try session.simulate(pools, rate: capacity.requestsPerSecond, action: "planned, then capacity search", base: plan)
+            let (capacity, passing) = try search.runKeepingPassingRuns(pools: pools, startRequestsPerSecond: plan.requestsPerSecond)
+            // One seed, the simulation's own: its run at the rate found is the search's last passing run.
+            try session.simulate(pools, rate: capacity.requestsPerSecond, action: "planned, then capacity search", base: plan,
+                                 known: passing.first ?? nil)
             return session.outcome
         }
         let rate = plan.requestsPerSecond
@@ -118,11 +120,13 @@ public struct PlanVerifier: Sendable {
 
         /// Simulates `pools` at `rate`; `base` is the plan when it is the planner's own (else the planner evaluates the pools).
         @discardableResult
-        mutating func simulate(_ pools: [PoolCount], rate: Double, action: String, base: ProvisioningPlan?) throws -> Bool {
+        /// `known`: the run itself, when a search has just simulated it.
+        mutating func simulate(_ pools: [PoolCount], rate: Double, action: String, base: ProvisioningPlan?,
+                               known run: SimulationResult? = nil) throws -> Bool {
             if let known = seen[pools] { return known }
-            var run = verifier.simulation
-            run.ratePerSecond = rate
-            let simulated = try run.run(pools: pools)
+            var simulation = verifier.simulation
+            simulation.ratePerSecond = rate
+            let simulated = try run ?? simulation.run(pools: pools)
             var plan = try base ?? verifier.planner.evaluate(request, pools: pools, design: design)
             if base == nil || action.contains("capacity") {
                 plan.sustainableRequestsPerSecond = try verifier.planner.predictedCapacity(request, pools: pools)

@@ -86,6 +86,26 @@ public struct ScenarioSimulation: Sendable {
     private static let largeRunGate = NSLock()
 
     public func run(pools: [PoolSpec], progress: ((Double) -> Void)? = nil) throws -> SimulationResult {
+        measure(try simulate(pools: pools, progress: progress, stopsAtMiss: false))
+    }
+
+    /// Whether `pools` meet every SLO: the finished run when they do (or miss only once it ends), nil
+    /// when the run was stopped as soon as a miss was settled (`SLOMissWatch`), the verdict a finished
+    /// run would give.
+    public func verdict(pools: [PoolSpec]) throws -> SimulationResult? {
+        let run = try simulate(pools: pools, progress: nil, stopsAtMiss: true)
+        return run.stoppedAtMiss ? nil : measure(run)
+    }
+
+    private struct Run {
+        var trace: SimulationTrace
+        var stoppedAtMiss: Bool
+        var reference: RooflineModel?
+        var arrivalSeconds: Double
+        var startNanoseconds: UInt64
+    }
+
+    private func simulate(pools: [PoolSpec], progress: ((Double) -> Void)?, stopsAtMiss: Bool) throws -> Run {
         let modelSpec = try catalog.model(model ?? scenario.model, file: scenario.file.path, jsonPath: "model")
         for (index, pool) in pools.enumerated() {
             _ = try catalog.machine(pool.machine, file: "cluster", jsonPath: "pools[\(index)].machine")
@@ -106,13 +126,19 @@ public struct ScenarioSimulation: Sendable {
                                                tensorParallel: scenario.tensorParallel, settings: settings)
         simulation.onProgress = progress
         simulation.deadline = deadline
+        if stopsAtMiss { simulation.missWatch = SLOMissWatch(requests: requests, slo: scenario.slo, reference: reference) }
         let trace = simulation.run()
         if simulation.stoppedAtDeadline {
             throw SimulationError.stoppedAtTimeLimit(limitSeconds: deadline?.limitSeconds ?? 0, simulatedSeconds: trace.endSeconds,
                                                      arrivalSeconds: arrivalDurationSeconds(requests))
         }
-        let wall = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
-        return SimulationResult(trace: trace, slo: scenario.slo, reference: reference, wallSeconds: wall,
-                                arrivalDurationSeconds: arrivalDurationSeconds(requests))
+        return Run(trace: trace, stoppedAtMiss: simulation.stoppedAtSLOMiss, reference: reference,
+                   arrivalSeconds: arrivalDurationSeconds(requests), startNanoseconds: start)
+    }
+
+    private func measure(_ run: Run) -> SimulationResult {
+        let wall = Double(DispatchTime.now().uptimeNanoseconds - run.startNanoseconds) / 1e9
+        return SimulationResult(trace: run.trace, slo: scenario.slo, reference: run.reference, wallSeconds: wall,
+                                arrivalDurationSeconds: run.arrivalSeconds)
     }
 }

@@ -112,6 +112,9 @@ public final class ClusterSimulation {
     /// The run's wall-clock limit: the simulation stops when it passes, and says so.
     public var deadline: Deadline?
     public private(set) var stoppedAtDeadline = false
+    /// Stops the run once it is settled that it misses an SLO (for searches that need only the verdict).
+    public var missWatch: SLOMissWatch?
+    public private(set) var stoppedAtSLOMiss = false
 
     /// Runs until every request has completed or been dropped. Call it once.
     public func run() -> SimulationTrace {
@@ -149,6 +152,10 @@ public final class ClusterSimulation {
                 stage[request] = .waiting
                 servers[server].waiting.append(request)
                 if !servers[server].busy { startIteration(server) }
+            }
+            if missWatch?.missed == true {
+                stoppedAtSLOMiss = true
+                break
             }
         }
         for index in servers.indices where servers[index].role != servers[index].home {
@@ -191,11 +198,14 @@ public final class ClusterSimulation {
         stage[request] = .finished
         generated[request] = requests[request].outputTokens
         completion[request] = now
+        missWatch?.finished(request, outputTokens: requests[request].outputTokens, ttftSeconds: ttft[request] - requests[request].arrivalSeconds,
+                            e2eSeconds: now - requests[request].arrivalSeconds)
     }
 
     func drop(_ request: Int, because reason: String) {
         stage[request] = .finished
         dropReason[request] = reason
         completion[request] = .nan
+        missWatch?.dropped()
     }
 }
