@@ -37,12 +37,14 @@ public struct Comparison: Sendable {
     public func rows(scenario: Scenario, catalog: Catalog, traces: [URL: Trace], designs: [Design], variant: String,
                      progress: @escaping @Sendable (String) -> Void = { _ in }) throws -> [ComparisonRow] {
         let planner = makePlanner(catalog)
+        let isolated = IsolatedLatencyCache()
         return try designs.concurrentMap { design in
             progress("\(scenario.name) \(variant) \(design.rawValue)")
             let request = PlanRequest(scenario: scenario, traces: traces, design: design)
             if let seconds = simulationSeconds {
                 var simulation = ScenarioSimulation(scenario: scenario, catalog: catalog, traces: traces, durationSeconds: seconds, seed: seed)
                 simulation.deadline = deadline
+                simulation.isolatedLatencies = isolated
                 let outcome = try PlanVerifier(planner: planner, simulation: simulation).verify(request)
                 if let final = outcome.final {
                     return ComparisonRow(scenario: scenario.name, variant: variant, plan: final.plan, simulated: final.simulated,

@@ -18,6 +18,8 @@ public struct ScenarioSimulation: Sendable {
     public var borrowing: Bool?
     /// The run's wall-clock limit: a simulation still going when it passes throws `SimulationError`.
     public var deadline: Deadline?
+    /// Latencies alone on the reference machine, shared by the copies that a search or comparison runs.
+    public var isolatedLatencies = IsolatedLatencyCache()
 
     public init(scenario: Scenario, catalog: Catalog, traces: [URL: Trace], model: ModelID? = nil, trace: Trace? = nil,
                 ratePerSecond: Double? = nil, durationSeconds: Double? = nil, seed: UInt64 = 1) {
@@ -101,6 +103,7 @@ public struct ScenarioSimulation: Sendable {
         var trace: SimulationTrace
         var stoppedAtMiss: Bool
         var reference: RooflineModel?
+        var isolated: [IsolatedLatency]?
         var arrivalSeconds: Double
         var startNanoseconds: UInt64
     }
@@ -126,19 +129,20 @@ public struct ScenarioSimulation: Sendable {
                                                tensorParallel: scenario.tensorParallel, settings: settings)
         simulation.onProgress = progress
         simulation.deadline = deadline
-        if stopsAtMiss { simulation.missWatch = SLOMissWatch(requests: requests, slo: scenario.slo, reference: reference) }
+        let isolated = reference.map { isolatedLatencies.latencies(of: requests, on: $0) }
+        if stopsAtMiss { simulation.missWatch = SLOMissWatch(requests: requests, slo: scenario.slo, isolated: isolated) }
         let trace = simulation.run()
         if simulation.stoppedAtDeadline {
             throw SimulationError.stoppedAtTimeLimit(limitSeconds: deadline?.limitSeconds ?? 0, simulatedSeconds: trace.endSeconds,
                                                      arrivalSeconds: arrivalDurationSeconds(requests))
         }
-        return Run(trace: trace, stoppedAtMiss: simulation.stoppedAtSLOMiss, reference: reference,
+        return Run(trace: trace, stoppedAtMiss: simulation.stoppedAtSLOMiss, reference: reference, isolated: isolated,
                    arrivalSeconds: arrivalDurationSeconds(requests), startNanoseconds: start)
     }
 
     private func measure(_ run: Run) -> SimulationResult {
         let wall = Double(DispatchTime.now().uptimeNanoseconds - run.startNanoseconds) / 1e9
         return SimulationResult(trace: run.trace, slo: scenario.slo, reference: run.reference, wallSeconds: wall,
-                                arrivalDurationSeconds: run.arrivalSeconds)
+                                arrivalDurationSeconds: run.arrivalSeconds, isolated: run.isolated)
     }
 }

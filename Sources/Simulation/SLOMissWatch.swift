@@ -25,8 +25,9 @@ public struct SLOMissWatch: Sendable {
     private let alone: [IsolatedLatency]
     public private(set) var missed = false
 
-    /// `reference`: the machine slowdowns are measured against (none: a slowdown target is never met).
-    public init(requests: [Request], slo: SLOSet, reference: (any PerformanceModel)?) {
+    /// `isolated`: per request, its latencies alone on the reference machine slowdowns are measured against
+    /// (`IsolatedLatencyCache`); without them a slowdown target is never met.
+    public init(requests: [Request], slo: SLOSet, isolated: [IsolatedLatency]?) {
         let count = requests.count
         watched = slo.ordered.map { metric, percentile, target in
             let rank = Int((percentile.fraction * Double(max(count - 1, 0))).rounded(.down))
@@ -36,20 +37,9 @@ public struct SLOMissWatch: Sendable {
             }
         }
         let slowdowns = watched.contains(where: \.slowdown)
-        if slowdowns, let reference {
-            var cache: [Int: IsolatedLatency] = [:]
-            alone = requests.map { request in
-                let key = request.promptTokens << 32 | request.outputTokens
-                if let known = cache[key] { return known }
-                let latency = reference.isolatedLatency(promptTokens: request.promptTokens, outputTokens: request.outputTokens)
-                cache[key] = latency
-                return latency
-            }
-        } else {
-            alone = []
-        }
+        alone = slowdowns ? isolated ?? [] : []
         // Slowdowns without a reference, or no request at all: no percentile can be met.
-        missed = (slowdowns && reference == nil) || (count == 0 && !watched.isEmpty)
+        missed = (slowdowns && alone.count != count) || (count == 0 && !watched.isEmpty)
     }
 
     /// Request `index` finished, `ttftSeconds` and `e2eSeconds` after its arrival.

@@ -112,15 +112,17 @@ extension SimulationResult {
     /// Measures a finished simulation against the SLOs. Slowdowns divide each request's latency by the
     /// same request's latency alone on `reference`. `arrivalDurationSeconds` (default: the last arrival's
     /// time) sets the measurement window.
+    /// `isolated`: per request, its latencies alone on `reference`, when already known (`IsolatedLatencyCache`).
     public init(trace: SimulationTrace, slo targets: SLOSet, reference: (any PerformanceModel)?, wallSeconds: Double,
-                arrivalDurationSeconds: Double? = nil) {
+                arrivalDurationSeconds: Double? = nil, isolated: [IsolatedLatency]? = nil) {
         // One pass over the outcomes into plain arrays; each is sorted once, in place.
         var ttftValues: [Double] = [], tbtValues: [Double] = [], e2eValues: [Double] = []
         var ttftRatios: [Double] = [], tbtRatios: [Double] = [], e2eRatios: [Double] = []
         var cache: [Int: IsolatedLatency] = [:]
         var doneCount = 0, tokens = 0, preempted = 0, preemptionCount = 0
         var reasons: [String: Int] = [:]
-        for outcome in trace.outcomes {
+        let known = isolated?.count == trace.outcomes.count ? isolated : nil
+        for (index, outcome) in trace.outcomes.enumerated() {
             preemptionCount += outcome.preemptions
             preempted += outcome.preemptions > 0 ? 1 : 0
             if let reason = outcome.dropReason { reasons[reason, default: 0] += 1 }
@@ -133,7 +135,8 @@ extension SimulationResult {
             e2eValues.append(outcome.e2eSeconds)
             if let reference {
                 let key = outcome.request.promptTokens << 32 | outcome.request.outputTokens
-                let alone = cache[key] ?? reference.isolatedLatency(promptTokens: outcome.request.promptTokens, outputTokens: outcome.request.outputTokens)
+                let alone = known?[index] ?? cache[key]
+                    ?? reference.isolatedLatency(promptTokens: outcome.request.promptTokens, outputTokens: outcome.request.outputTokens)
                 cache[key] = alone
                 ttftRatios.append(outcome.ttftSeconds / alone.ttftSeconds)
                 e2eRatios.append(outcome.e2eSeconds / alone.e2eSeconds)

@@ -10,19 +10,19 @@ import Throughput
     /// puts it over (missed), whatever the other nine are. At p50 (rank 5) it takes six.
     @Test func settlesAtTheRankThePercentileReads() {
         let requests = (0..<11).map { Request(arrivalSeconds: Double($0), promptTokens: 10, outputTokens: 2) }
-        var p90 = SLOMissWatch(requests: requests, slo: SLOSet(targets: [.ttft: [.p90: .seconds(1)]]), reference: nil)
+        var p90 = SLOMissWatch(requests: requests, slo: SLOSet(targets: [.ttft: [.p90: .seconds(1)]]), isolated: nil)
         p90.finished(0, outputTokens: 2, ttftSeconds: 1.5, e2eSeconds: 2)
         #expect(!p90.missed)
         p90.finished(1, outputTokens: 2, ttftSeconds: 1, e2eSeconds: 2)
         #expect(!p90.missed, "a value at the limit meets it")
         p90.finished(2, outputTokens: 2, ttftSeconds: 1.0001, e2eSeconds: 2)
         #expect(p90.missed)
-        var p50 = SLOMissWatch(requests: requests, slo: SLOSet(targets: [.e2e: [.p50: .seconds(1)]]), reference: nil)
+        var p50 = SLOMissWatch(requests: requests, slo: SLOSet(targets: [.e2e: [.p50: .seconds(1)]]), isolated: nil)
         for index in 0..<5 { p50.finished(index, outputTokens: 2, ttftSeconds: 0.1, e2eSeconds: 3) }
         #expect(!p50.missed)
         p50.finished(5, outputTokens: 2, ttftSeconds: 0.1, e2eSeconds: 3)
         #expect(p50.missed)
-        var dropping = SLOMissWatch(requests: requests, slo: SLOSet(), reference: nil)
+        var dropping = SLOMissWatch(requests: requests, slo: SLOSet(), isolated: nil)
         #expect(!dropping.missed)
         dropping.dropped()
         #expect(dropping.missed)
@@ -44,7 +44,7 @@ import Throughput
             let full = try ClusterSimulation(requests: requests, pools: try linearPools(prompt: 2, token: 1))
             let finished = SimulationResult(trace: full.run(), slo: slo, reference: nil, wallSeconds: 0)
             let watched = try ClusterSimulation(requests: requests, pools: try linearPools(prompt: 2, token: 1))
-            watched.missWatch = SLOMissWatch(requests: requests, slo: slo, reference: nil)
+            watched.missWatch = SLOMissWatch(requests: requests, slo: slo, isolated: nil)
             let trace = watched.run()
             if watched.stoppedAtSLOMiss {
                 #expect(!finished.sloMet, "stopped at \(rate) req/s, where the finished run meets every SLO")

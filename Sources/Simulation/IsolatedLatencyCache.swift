@@ -1,0 +1,33 @@
+import ClusterModel
+import Foundation
+import Throughput
+
+/// Each request's latencies alone on the reference machine (the denominators of slowdown SLOs), by
+/// request size, kept across runs: the runs of a search or a comparison draw the same sizes, and
+/// computing them anew costs about a tenth of a run. Shared by copies of its owner, safe across threads.
+public final class IsolatedLatencyCache: @unchecked Sendable {
+    private var tables: [(deployment: Deployment, bySize: [Int: IsolatedLatency])] = []
+    private let lock = NSLock()
+
+    public init() {}
+
+    /// Per request, its latencies alone on `reference`.
+    public func latencies(of requests: [Request], on reference: RooflineModel) -> [IsolatedLatency] {
+        lock.lock()
+        defer { lock.unlock() }
+        let table: Int
+        if let known = tables.firstIndex(where: { $0.deployment == reference.deployment }) {
+            table = known
+        } else {
+            tables.append((reference.deployment, [:]))
+            table = tables.count - 1
+        }
+        return requests.map { request in
+            let size = request.promptTokens << 32 | request.outputTokens
+            if let known = tables[table].bySize[size] { return known }
+            let latency = reference.isolatedLatency(promptTokens: request.promptTokens, outputTokens: request.outputTokens)
+            tables[table].bySize[size] = latency
+            return latency
+        }
+    }
+}
