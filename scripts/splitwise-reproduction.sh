@@ -28,19 +28,36 @@ done
 #    Baseline-H100's verified iso-power throughput, beside Baseline-H100's own least-cost cluster; no
 #    budget caps (the scenario's are lifted by caps no plan reaches).
 : > "$out/iso-throughput.tsv"
+# Two verifications at a time (each runs on one core), then read back in a fixed order.
+jobs=()
 for scenario in "${files[@]}"; do
   [[ $scenario == *-iso-power.json ]] || continue
   name=$(basename "$scenario" .json)
   rate=$(awk -F'\t' -v s="$name" '$1 == s && $2 == "baseline-h100" { print $3 }' "$out/budgets.tsv")
   for pair in baseline-h100:min-cost splitwise-aa:min-cost splitwise-hhcap:min-power; do
-    design=${pair%%:*} objective=${pair##*:}
-    "$bin" plan "$scenario" --design "$design" --objective "$objective" --rate "$rate" --cost-cap 1e9 --power-cap 1e9 \
-      ${settings[@]+"${settings[@]}"} --verify --format json --no-timings \
-      --output "$out/$name.$design.iso-throughput.json" --force > /dev/null || true
-    jq -r --arg s "$name" --arg d "$design" --arg r "$rate" \
-      '[$s, $d, $r, .verification.verified, .costPerHourUSD, .powerKW, ([.pools[] | "\(.role):\(.machine)=\(.count)"] | join(" "))] | @tsv' \
-      "$out/$name.$design.iso-throughput.json" >> "$out/iso-throughput.tsv"
+    jobs+=("$scenario ${pair%%:*} ${pair##*:} $rate")
   done
+done
+verify() {
+  local scenario=$1 design=$2 objective=$3 rate=$4
+  "$bin" plan "$scenario" --design "$design" --objective "$objective" --rate "$rate" --cost-cap 1e9 --power-cap 1e9 \
+    ${settings[@]+"${settings[@]}"} --verify --format json --no-timings \
+    --output "$out/$(basename "$scenario" .json).$design.iso-throughput.json" --force > /dev/null || true
+}
+running=0
+for job in "${jobs[@]}"; do
+  # shellcheck disable=SC2086
+  verify $job &
+  running=$((running + 1))
+  if [ "$running" -ge 2 ]; then wait -n || true; running=$((running - 1)); fi
+done
+wait
+for job in "${jobs[@]}"; do
+  read -r scenario design _ rate <<< "$job"
+  name=$(basename "$scenario" .json)
+  jq -r --arg s "$name" --arg d "$design" --arg r "$rate" \
+    '[$s, $d, $r, .verification.verified, .costPerHourUSD, .powerKW, ([.pools[] | "\(.role):\(.machine)=\(.count)"] | join(" "))] | @tsv' \
+    "$out/$name.$design.iso-throughput.json" >> "$out/iso-throughput.tsv"
 done
 echo "figures in $out: budgets.tsv (scenario, design, req/s, USD/h, kW, pools), iso-throughput.tsv"
 cat "$out/budgets.tsv"

@@ -52,7 +52,10 @@ func scaleBenchmark() throws {
         scenario.designs = [.auto]
         let planner = ProvisioningPlanner(catalog: generated, solver: GLPKSolver(), options: .within(Deadline(limitSeconds: 60)))
         let (plans, wall) = try timed { try planner.plan(PlanRequest(scenario: scenario, traces: traces, ratePerSecond: rate)) }
-        if let path = ProcessInfo.processInfo.environment["SPLITPLAN_BENCH_LP"], distinct, types == 64 {
+        // SPLITPLAN_BENCH_LP=FILE writes the program of the distinct instance of SPLITPLAN_BENCH_LP_TYPES types
+        // (default 64) in CPLEX LP format, to try other solvers or GLPK's options on it (glpsol --lp FILE).
+        let environment = ProcessInfo.processInfo.environment
+        if let path = environment["SPLITPLAN_BENCH_LP"], distinct, types == Int(environment["SPLITPLAN_BENCH_LP_TYPES"] ?? "64") {
             try GLPKSolver().writeLP(try planner.linearModel(PlanRequest(scenario: scenario, traces: traces, ratePerSecond: rate), design: .auto), to: path)
         }
         let plan = plans.first
