@@ -28,12 +28,14 @@ calibrate: build
 
 # Benchmarks: median planning time per shipped scenario and a 15-type x 64-class instance; then the
 # simulator at operating load (BLOOM-176B, 80 and 1280 req/s), in a process of its own for its memory;
-# then planning at scale (design auto over 4-64 machine types, rates up to 100,000 req/s).
+# then planning at scale (design auto over 4-64 machine types, rates up to 100,000 req/s); then the
+# Splitwise study's verified comparisons (8 files x 6 designs, 600 s simulations) against drained runs.
 bench: deps
 	$(SWIFT) build -c release --product splitplan-bench
 	.build/release/splitplan-bench 7
 	.build/release/splitplan-bench simulator 5
 	.build/release/splitplan-bench scale
+	.build/release/splitplan-bench study 3
 
 # Mutation fuzzing of the command line for FUZZ_SECONDS (default 60): mutated scenarios, catalogue files,
 # traces and plans, each case in a process of its own; failing cases are kept in .build/fuzz-findings.

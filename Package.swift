@@ -35,7 +35,7 @@ let package = Package(
             exclude: ["README.md"]
         ),
         .executableTarget(name: "splitplan", dependencies: ["SplitPlanCLI"]),
-        .executableTarget(name: "SplitPlanBenchmarks", dependencies: ["ClusterModel", "Throughput", "Optimization", "GLPKBackend", "Simulation"]),
+        .executableTarget(name: "SplitPlanBenchmarks", dependencies: ["ClusterModel", "Throughput", "Optimization", "GLPKBackend", "Simulation", "Planning"]),
         .executableTarget(name: "SplitPlanFuzz", dependencies: ["ClusterModel", .product(name: "ArgumentParser", package: "swift-argument-parser")],
                          exclude: ["README.md"]),
         .testTarget(name: "ClusterModelTests", dependencies: ["ClusterModel"]),

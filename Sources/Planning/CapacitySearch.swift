@@ -36,6 +36,9 @@ public struct CapacitySearch: Sendable {
     /// No cluster is searched above this rate or below `lowestRequestsPerSecond`.
     public var highestRequestsPerSecond = 1e5
     public var lowestRequestsPerSecond = 1e-3
+    /// Stops a run once its SLO miss is settled (`SLOMissWatch`); off, every run drains its backlog (the
+    /// same verdicts, for a benchmark's baseline).
+    public var stopsAtSettledMiss = true
 
     public init(simulation: ScenarioSimulation, seeds: [UInt64] = [1, 2, 3], relativeTolerance: Double = 0.02) {
         self.simulation = simulation
@@ -75,7 +78,7 @@ public struct CapacitySearch: Sendable {
             run.seed = seed
             run.ratePerSecond = rate
             runs += 1
-            guard let result = try run.verdict(pools: pools), result.sloMet else { return false }
+            guard let result = stopsAtSettledMiss ? try run.verdict(pools: pools) : try run.run(pools: pools), result.sloMet else { return false }
             highestPassing = result
             return true
         }

@@ -28,6 +28,8 @@ public struct Comparison: Sendable {
     public var seed: UInt64 = 1
     /// The run's wall-clock limit, for the verifying simulations.
     public var deadline: Deadline?
+    /// `CapacitySearch.stopsAtSettledMiss` for the verifying searches.
+    public var stopsAtSettledMiss = true
 
     public init(simulationSeconds: Double?, makePlanner: @escaping @Sendable (Catalog) -> ProvisioningPlanner) {
         self.simulationSeconds = simulationSeconds
@@ -45,7 +47,9 @@ public struct Comparison: Sendable {
                 var simulation = ScenarioSimulation(scenario: scenario, catalog: catalog, traces: traces, durationSeconds: seconds, seed: seed)
                 simulation.deadline = deadline
                 simulation.isolatedLatencies = isolated
-                let outcome = try PlanVerifier(planner: planner, simulation: simulation).verify(request)
+                var verifier = PlanVerifier(planner: planner, simulation: simulation)
+                verifier.stopsAtSettledMiss = stopsAtSettledMiss
+                let outcome = try verifier.verify(request)
                 if let final = outcome.final {
                     return ComparisonRow(scenario: scenario.name, variant: variant, plan: final.plan, simulated: final.simulated,
                                          verificationRounds: outcome.rounds.count)

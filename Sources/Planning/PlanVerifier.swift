@@ -41,6 +41,8 @@ public struct PlanVerifier: Sendable {
 
     public var planner: ProvisioningPlanner
     public var simulation: ScenarioSimulation
+    /// `CapacitySearch.stopsAtSettledMiss` for max-throughput plans.
+    public var stopsAtSettledMiss = true
 
     public init(planner: ProvisioningPlanner, simulation: ScenarioSimulation) {
         self.planner = planner
@@ -54,7 +56,8 @@ public struct PlanVerifier: Sendable {
         let pools = plan.poolCounts
         var session = Session(verifier: self, request: request, design: plan.design)
         if objective == .maxThroughput {
-            let search = CapacitySearch(simulation: simulation, seeds: [simulation.seed])
+            var search = CapacitySearch(simulation: simulation, seeds: [simulation.seed])
+            search.stopsAtSettledMiss = stopsAtSettledMiss
             let (capacity, passing) = try search.runKeepingPassingRuns(pools: pools, startRequestsPerSecond: plan.requestsPerSecond)
             // One seed, the simulation's own: its run at the rate found is the search's last passing run.
             try session.simulate(pools, rate: capacity.requestsPerSecond, action: "planned, then capacity search", base: plan,

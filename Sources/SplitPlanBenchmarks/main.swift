@@ -8,6 +8,7 @@ import Simulation
 // Usage: splitplan-bench [REPEATS]   (planning and a Llama2-70B simulation)
 //        splitplan-bench simulator [REPEATS]   (the simulator at operating load, in a process of its own)
 //        splitplan-bench scale   (design auto over 4 to 64 machine types, and rates up to 100,000 req/s)
+//        splitplan-bench study [REPEATS]   (the Splitwise study's verified comparisons, against drained runs)
 let arguments = Array(CommandLine.arguments.dropFirst())
 let simulatorOnly = arguments.first == "simulator"
 let repeats = max(Int((simulatorOnly ? arguments.dropFirst() : arguments[...]).first ?? "") ?? 7, 1)
@@ -30,6 +31,16 @@ func timed<T>(_ body: () throws -> T) rethrows -> (T, Double) {
 if arguments.first == "scale" {
     do {
         try scaleBenchmark()
+        exit(0)
+    } catch {
+        FileHandle.standardError.write(Data("splitplan-bench: \(error)\n".utf8))
+        exit(1)
+    }
+}
+
+if arguments.first == "study" {
+    do {
+        try studyBenchmark(repeats: max(Int(arguments.dropFirst().first ?? "") ?? 3, 1))
         exit(0)
     } catch {
         FileHandle.standardError.write(Data("splitplan-bench: \(error)\n".utf8))
