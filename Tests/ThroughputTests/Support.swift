@@ -6,6 +6,8 @@ enum Repository {
     static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
     static let catalog = root.appendingPathComponent("Catalog")
     static let profile = root.appendingPathComponent("Tests/Fixtures/llama2-70b-vllm-a100-h100.csv")
+    /// Measured like `profile`, on an architecture the shipped constants were not fitted on.
+    static let bloomProfile = root.appendingPathComponent("Tests/Fixtures/bloom-176b-a100-h100.csv")
     static let vidur = root.appendingPathComponent("Tests/Fixtures/vidur")
 }
 
