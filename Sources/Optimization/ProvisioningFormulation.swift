@@ -16,6 +16,11 @@ public struct ProvisioningInput: Sendable {
     /// where the caps above hold at every size (a given cluster, a schedule's periods).
     public var promptCurves: [Int: CapacityCurve] = [:]
     public var mixedCurves: [Int: CapacityCurve] = [:]
+
+    /// The TBT headroom sizes token batches and the prompt caps that follow from them. A program with
+    /// neither (mixed pools only, as the baselines, or no option that decodes within the targets at this
+    /// headroom, which a lower one cannot restore) is the same at every lower level.
+    var dependsOnTBTHeadroom: Bool { !tokenProfiles.isEmpty || !promptUtilisation.isEmpty }
 }
 
 /// The mixed-integer program. Variables: machine counts n[option, role] (integers), request rates

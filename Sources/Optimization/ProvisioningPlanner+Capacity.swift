@@ -12,6 +12,7 @@ extension ProvisioningPlanner {
             let demanded = input.classes.reduce(0) { $0 + $1.ratePerSecond }
             let scale = try ProvisioningSolve.sustainedScale(input: input, counts: counts, solver: solver, options: options)
             best = max(best, scale * demanded)
+            if !input.dependsOnTBTHeadroom { break }
         }
         return best
     }
@@ -32,6 +33,7 @@ extension ProvisioningPlanner {
                 candidate = try solve.runDeferringLatencies()
             }
             if best.map({ candidate.plan.requestsPerSecond > $0.plan.requestsPerSecond * (1 + 1e-9) }) ?? true { best = candidate }
+            if !input.dependsOnTBTHeadroom { break }
         }
         guard var plan = best?.plan, let latencies = best?.latencies else { throw OptimizationError.invalidModel("no TBT headroom levels to try") }
         plan.latencies = latencies()

@@ -123,6 +123,7 @@ public struct ProvisioningPlanner: Sendable {
                 unproven = unproven || [.feasible, .timeLimit].contains(plan.solver.status)
                 if best.map({ Self.better(plan, than: $0.plan, objective) }) ?? true { best = (plan, input, latencies) }
             }
+            if !input.dependsOnTBTHeadroom { break }
         }
         guard var chosen = best else { throw OptimizationError.invalidModel("no TBT headroom levels to try") }
         chosen.plan.solver.seconds = totalSeconds

@@ -86,8 +86,10 @@ extension ProvisioningPlanner {
                 if own == servers { break }
                 servers = own
             }
-            guard let candidate = accepted ?? first else { continue }
-            if best.map({ candidate.0.figure(objective) < $0.schedule.figure(objective) - 1e-9 }) ?? true { best = candidate }
+            if let candidate = accepted ?? first, best.map({ candidate.0.figure(objective) < $0.schedule.figure(objective) - 1e-9 }) ?? true {
+                best = candidate
+            }
+            if !built.values.flatMap(\.values).contains(where: \.dependsOnTBTHeadroom) { break }
         }
         last.seconds = seconds
         last.solves = solves
