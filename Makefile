@@ -22,9 +22,11 @@ test: deps
 
 # Re-fit the shipped machine constants from the bundled measured profiles (end-to-end vLLM and Vidur GEMM
 # profiles: dgx-a100 and dgx-h100 from both, a40-8x's GEMM constants from its GEMM profiles) and print the
-# fit's error and the leave-one-architecture-out error of the GEMM constants.
+# fit's error and the leave-one-architecture-out error of the GEMM constants; then the shipped constants'
+# error on BLOOM-176B's measured steps, which no fit has seen (docs/throughput-model.md).
 calibrate: build
 	$(BIN) calibrate --profile Tests/Fixtures/llama2-70b-vllm-a100-h100.csv --operator-profile Tests/Fixtures/vidur --leave-one-out
+	$(BIN) calibrate --profile Tests/Fixtures/bloom-176b-a100-h100.csv --evaluate
 
 # Benchmarks: median planning time per shipped scenario and a 15-type x 64-class instance; then the
 # simulator at operating load (BLOOM-176B, 80 and 1280 req/s), in a process of its own for its memory;
