@@ -10,6 +10,9 @@ final class ProfileCache {
     var mixed: [String: [Int: MixedProfile?]] = [:]
     /// Prompt caps by performance key, headroom and slowest decode, then prefill instances in the pool.
     var promptCap: [String: [Int: Double?]] = [:]
+    /// Requests a second one machine carries in a mixed pool of the size that bounds its curve, by
+    /// performance key (kept apart from `mixed`, whose points the curves must compute their own way).
+    var mixedBound: [String: Double] = [:]
     /// Performance keys by machine id and cap: a request's catalogue is fixed, and describing a whole
     /// machine takes reflection, too slow to repeat for every period and pool-size round.
     private var keys: [String: String] = [:]
@@ -59,6 +62,9 @@ struct ProvisioningInputBuilder {
     /// Curves reach the most machines the budget buys (max-throughput plans sit there); otherwise the count
     /// that carries the whole demand is enough, since a larger pool only costs more.
     var curvesReachBudget = false
+    /// The options (by label) that may fill the mixed role; nil: every one the design allows. The others
+    /// are left out when a bound shows they cannot be in the best plan (`ProvisioningPlanner.mixedOptionsWorthCurves`).
+    var mixedOptionsKept: Set<String>?
 
     func servers(_ profile: ServiceProfile, _ role: Role) -> Int {
         poolServers[ProvisioningFormulation.poolKey(profile.option.label, role)] ?? profile.option.deployment.instancesPerMachine
@@ -108,7 +114,7 @@ struct ProvisioningInputBuilder {
                 cache.promptCap[key, default: [:]][instances] = cap
                 promptCaps[index] = cap
             }
-            if allows(.mixed, profile) {
+            if allows(.mixed, profile), mixedOptionsKept?.contains(profile.option.label) ?? true {
                 // A mixed pool's TBT and E2E come from one model of the pool: no headroom to leave between them.
                 // Pool sizes are in instances; a mixed profile takes machines.
                 let performance = cache.performanceKey(profile.option.machine, profile.option.powerCap)

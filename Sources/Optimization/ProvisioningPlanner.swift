@@ -36,6 +36,9 @@ public struct ProvisioningPlanner: Sendable {
     public var outputBuckets = 4
     public var sampleCount = 20_000
     public var seed: UInt64 = 1
+    /// Leaves out of min-cost and min-power programs the mixed options a bound shows cannot be in the best
+    /// plan (`mixedLowerBounds`); off, every option gets its curve (the same plans, for tests and benchmarks).
+    public var boundsMixedOptions = true
 
     public init(catalog: Catalog, solver: any MILPSolver, options: SolveOptions = SolveOptions()) {
         self.catalog = catalog
@@ -103,11 +106,13 @@ public struct ProvisioningPlanner: Sendable {
         var best: Candidate?
         var totalSeconds = 0.0, totalSolves = 0, unproven = false
         let demanded = context.classes.reduce(0) { $0 + $1.ratePerSecond }
-        for headroom in Self.tbtHeadroomLevels {
-            let input = try prepare(request, context: context, design: design, designIndex: designIndex, tbtHeadroom: headroom, curves: true)
+        /// One headroom level's program, with the mixed options `kept` (nil: all); the best plan so far bounds its search.
+        func solveLevel(_ headroom: Double, kept: Set<String>?) throws -> ProvisioningInput {
+            let input = try prepare(request, context: context, design: design, designIndex: designIndex, tbtHeadroom: headroom, curves: true,
+                                    mixedOptionsKept: kept)
             let sized = { (servers: [String: Int]) in
                 try self.prepare(request, context: context, design: design, designIndex: designIndex, tbtHeadroom: headroom,
-                                 poolServers: servers, twinsLeftOut: true)
+                                 poolServers: servers, twinsLeftOut: true, mixedOptionsKept: kept)
             }
             // Later levels need only be solved for a better plan: the earlier optimum bounds their search.
             let solve = ProvisioningSolve(input: input, solver: solver, options: options, slo: context.slo, objective: objective,
@@ -123,6 +128,22 @@ public struct ProvisioningPlanner: Sendable {
                 unproven = unproven || [.feasible, .timeLimit].contains(plan.solver.status)
                 if best.map({ Self.better(plan, than: $0.plan, objective) }) ?? true { best = (plan, input, latencies) }
             }
+            return input
+        }
+        // Many mixed options: first the program with the one whose bound is lowest; its plan leaves out every
+        // option whose bound is above it, and the full levels are solved with the rest.
+        var kept: Set<String>?, levels = Self.tbtHeadroomLevels[...]
+        if boundsMixedOptions, let bounds = try mixedLowerBounds(request, context: context, design: design, designIndex: designIndex, objective: objective),
+           let lowest = bounds.min(by: { $0.lowerBound < $1.lowerBound }) {
+            let first = try solveLevel(Self.tbtHeadroomLevels[0], kept: [lowest.label])
+            if let found = best, found.plan.feasible, let value = found.plan.solver.objectiveValue {
+                kept = Set(bounds.filter { $0.lowerBound <= value * (1 + Self.mixedBoundMargin) }.map(\.label)).union([lowest.label])
+                // Nothing left out beyond what that program held: it was this level's whole program.
+                if kept == [lowest.label] { levels = first.dependsOnTBTHeadroom ? levels.dropFirst() : [] }
+            }
+        }
+        for headroom in levels {
+            let input = try solveLevel(headroom, kept: kept)
             if !input.dependsOnTBTHeadroom { break }
         }
         guard var chosen = best else { throw OptimizationError.invalidModel("no TBT headroom levels to try") }
@@ -216,14 +237,15 @@ public struct ProvisioningPlanner: Sendable {
 
     func prepare(_ request: PlanRequest, context: PlanningContext, design: Design, designIndex: Int, tbtHeadroom: Double,
                  poolServers: [String: Int] = [:], restriction: DesignRestriction? = nil, curves: Bool = false,
-                 twinsLeftOut: Bool = false) throws -> ProvisioningInput {
+                 twinsLeftOut: Bool = false, mixedOptionsKept: Set<String>? = nil) throws -> ProvisioningInput {
         try ProvisioningInputBuilder(catalog: catalog, scenario: request.scenario, model: context.model, design: design,
                                      designIndex: designIndex, classes: context.classes, slo: context.slo,
                                      budget: request.budget ?? request.scenario.budget, tbtHeadroom: tbtHeadroom,
                                      poolServers: poolServers, cache: context.cache,
                                      restrictionOverride: restriction, buildsCapacityCurves: curves,
                                      leavesOutDearerTwins: twinsLeftOut,
-                                     curvesReachBudget: (request.objective ?? request.scenario.objective) == .maxThroughput).build()
+                                     curvesReachBudget: (request.objective ?? request.scenario.objective) == .maxThroughput,
+                                     mixedOptionsKept: mixedOptionsKept).build()
     }
 
 }
