@@ -105,6 +105,19 @@ struct ProvisioningInputBuilder {
         let slowestDecode = tokenIndices.map { profiles[$0].tokenStepSeconds }.max() ?? 0
         var promptCaps: [Int: Double] = [:]
         var mixed: [Int: MixedProfile] = [:]
+        // Mixed profiles not known yet, side by side (a load search each), one per performance and pool size.
+        var missing: [(key: String, machines: Int, profile: ServiceProfile)] = []
+        for profile in profiles where allows(.mixed, profile) && (mixedOptionsKept?.contains(profile.option.label) ?? true) {
+            let key = cache.performanceKey(profile.option.machine, profile.option.powerCap)
+            let machines = max(1, servers(profile, .mixed) / profile.option.deployment.instancesPerMachine)
+            guard cache.mixed[key]?[machines] == nil, !missing.contains(where: { $0.key == key && $0.machines == machines }) else { continue }
+            missing.append((key, machines, profile))
+        }
+        let (workload, targets) = (classes, slo)
+        let computed = try missing.concurrentMap { _, machines, profile in
+            MixedProfile(profile, classes: workload, slo: targets, servers: machines)
+        }
+        for (job, profile) in zip(missing, computed) { cache.mixed[job.key, default: [:]][job.machines] = profile }
         for (index, profile) in profiles.enumerated() {
             if allows(.prompt, profile), !tokenIndices.isEmpty {
                 let performance = cache.performanceKey(profile.option.machine, profile.option.powerCap)

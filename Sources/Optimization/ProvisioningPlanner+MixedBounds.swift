@@ -22,7 +22,7 @@ extension ProvisioningPlanner {
         guard input.mixedProfiles.count > 2 else { return nil }
         let demand = context.classes.reduce(0.0) { $0 + $1.ratePerSecond }
         let classes = context.classes
-        func perMachine(_ mixed: MixedProfile, instances: Double) -> Double {
+        @Sendable func perMachine(_ mixed: MixedProfile, instances: Double) -> Double {
             let holding = classes.indices.reduce(0.0) { $0 + classes[$1].share * mixed.holdingSeconds[$1] }
             return holding > 0 ? mixed.occupancyPerInstance * instances / holding : 0
         }
@@ -35,19 +35,26 @@ extension ProvisioningPlanner {
             return (index, single, pool <= Double(Self.largestBoundingPool) ? Int(pool) : Int.max)
         }
         guard options.allSatisfy({ $0.largest <= Self.largestBoundingPool }) else { return nil }
-        return options.map { index, single, largest in
-            let profile = input.profiles[index], option = profile.option
-            let instances = Double(option.deployment.instancesPerMachine)
-            let key = context.cache.performanceKey(option.machine, option.powerCap)
-            var bound = context.cache.mixedBound[key]
-            if bound == nil {
-                let profile = MixedProfile(profile, classes: classes, slo: context.slo, servers: largest,
-                                           holdsPerInstance: single.occupancyPerInstance)
-                // No profile at that size (not expected): no bound, the option keeps its curve.
-                bound = profile.map { perMachine($0, instances: instances) } ?? .infinity
-                context.cache.mixedBound[key] = bound
-            }
-            guard let rate = bound, rate > 0 else { return (option.label, .infinity) }
+        // One load search per option not bounded yet (another question of this request may have), side by side.
+        let slo = context.slo
+        let missing = options.filter { option in
+            let machine = input.profiles[option.index].option
+            return context.cache.mixedBound[context.cache.performanceKey(machine.machine, machine.powerCap)] == nil
+        }
+        let found = try missing.concurrentMap { index, single, largest -> Double in
+            let profile = input.profiles[index]
+            // No profile at that size (not expected): no bound, the option keeps its curve.
+            return MixedProfile(profile, classes: classes, slo: slo, servers: largest, holdsPerInstance: single.occupancyPerInstance)
+                .map { perMachine($0, instances: Double(profile.option.deployment.instancesPerMachine)) } ?? .infinity
+        }
+        for (option, rate) in zip(missing, found) {
+            let machine = input.profiles[option.index].option
+            context.cache.mixedBound[context.cache.performanceKey(machine.machine, machine.powerCap)] = rate
+        }
+        return options.map { index, _, _ in
+            let option = input.profiles[index].option
+            let rate = context.cache.mixedBound[context.cache.performanceKey(option.machine, option.powerCap)] ?? .infinity
+            guard rate > 0 else { return (option.label, .infinity) }
             guard rate.isFinite else { return (option.label, 0) }
             let machines = (demand / rate * (1 - 1e-12)).rounded(.up)
             return (option.label, machines * (objective == .minCost ? option.pricePerHourUSD : option.provisionedKW))
