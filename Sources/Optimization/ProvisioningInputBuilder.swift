@@ -63,7 +63,7 @@ struct ProvisioningInputBuilder {
     /// that carries the whole demand is enough, since a larger pool only costs more.
     var curvesReachBudget = false
     /// The options (by label) that may fill the mixed role; nil: every one the design allows. The others
-    /// are left out when a bound shows they cannot be in the best plan (`ProvisioningPlanner.mixedOptionsWorthCurves`).
+    /// are left out when a bound shows they cannot be in the best plan (`ProvisioningPlanner.mixedLowerBounds`).
     var mixedOptionsKept: Set<String>?
 
     func servers(_ profile: ServiceProfile, _ role: Role) -> Int {
@@ -99,6 +99,7 @@ struct ProvisioningInputBuilder {
         }
         func allows(_ role: Role, _ profile: ServiceProfile) -> Bool {
             restriction.allows(role, machine: profile.option.machine.id, capFraction: profile.option.powerCap.fraction)
+                && (role != .mixed || mixedOptionsKept?.contains(profile.option.label) ?? true)
         }
         let tokenIndices = Set(profiles.indices.filter { allows(.token, profiles[$0]) && profiles[$0].tokenCapable })
         // E2E after prefill depends on the decode speed the request will get: plan for the slowest token pool.
@@ -107,7 +108,7 @@ struct ProvisioningInputBuilder {
         var mixed: [Int: MixedProfile] = [:]
         // Mixed profiles not known yet, side by side (a load search each), one per performance and pool size.
         var missing: [(key: String, machines: Int, profile: ServiceProfile)] = []
-        for profile in profiles where allows(.mixed, profile) && (mixedOptionsKept?.contains(profile.option.label) ?? true) {
+        for profile in profiles where allows(.mixed, profile) {
             let key = cache.performanceKey(profile.option.machine, profile.option.powerCap)
             let machines = max(1, servers(profile, .mixed) / profile.option.deployment.instancesPerMachine)
             guard cache.mixed[key]?[machines] == nil, !missing.contains(where: { $0.key == key && $0.machines == machines }) else { continue }
@@ -127,7 +128,7 @@ struct ProvisioningInputBuilder {
                 cache.promptCap[key, default: [:]][instances] = cap
                 promptCaps[index] = cap
             }
-            if allows(.mixed, profile), mixedOptionsKept?.contains(profile.option.label) ?? true {
+            if allows(.mixed, profile) {
                 // A mixed pool's TBT and E2E come from one model of the pool: no headroom to leave between them.
                 // Pool sizes are in instances; a mixed profile takes machines.
                 let performance = cache.performanceKey(profile.option.machine, profile.option.powerCap)

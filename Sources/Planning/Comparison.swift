@@ -15,6 +15,12 @@ public struct ComparisonRow: Sendable, Codable, Equatable {
     @NullEncodable public var throughputRatio: Double?
     @NullEncodable public var costRatio: Double?
     @NullEncodable public var powerRatio: Double?
+
+    /// Zeroes the solver's and the simulation's times, the only figures that differ between identical runs.
+    public mutating func zeroTimings() {
+        plan.solver.seconds = 0
+        simulated?.wallSeconds = 0
+    }
 }
 
 /// Plans each design for budget reviews: designs side by side, baseline vs what-if variants, or several

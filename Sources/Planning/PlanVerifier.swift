@@ -121,9 +121,9 @@ public struct PlanVerifier: Sendable {
             self.design = design
         }
 
-        /// Simulates `pools` at `rate`; `base` is the plan when it is the planner's own (else the planner evaluates the pools).
-        @discardableResult
+        /// Simulates `pools` at `rate`; `base` is the plan when it is the planner's own (else the planner evaluates the pools);
         /// `known`: the run itself, when a search has just simulated it.
+        @discardableResult
         mutating func simulate(_ pools: [PoolCount], rate: Double, action: String, base: ProvisioningPlan?,
                                known run: SimulationResult? = nil) throws -> Bool {
             if let known = seen[pools] { return known }

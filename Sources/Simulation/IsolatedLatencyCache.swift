@@ -22,11 +22,22 @@ public final class IsolatedLatencyCache: @unchecked Sendable {
             tables.append((reference.deployment, [:]))
             table = tables.count - 1
         }
-        return requests.map { request in
+        return Self.latencies(of: requests, on: reference, bySize: &tables[table].bySize)
+    }
+
+    /// Per request, its latencies alone on `reference`, computed once per size within the call.
+    static func latencies(of requests: [Request], on reference: any PerformanceModel) -> [IsolatedLatency] {
+        var bySize: [Int: IsolatedLatency] = [:]
+        return latencies(of: requests, on: reference, bySize: &bySize)
+    }
+
+    private static func latencies(of requests: [Request], on reference: any PerformanceModel,
+                                  bySize: inout [Int: IsolatedLatency]) -> [IsolatedLatency] {
+        requests.map { request in
             let size = request.promptTokens << 32 | request.outputTokens
-            if let known = tables[table].bySize[size] { return known }
+            if let known = bySize[size] { return known }
             let latency = reference.isolatedLatency(promptTokens: request.promptTokens, outputTokens: request.outputTokens)
-            tables[table].bySize[size] = latency
+            bySize[size] = latency
             return latency
         }
     }

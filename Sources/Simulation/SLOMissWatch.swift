@@ -45,18 +45,12 @@ public struct SLOMissWatch: Sendable {
     /// Request `index` finished, `ttftSeconds` and `e2eSeconds` after its arrival.
     mutating func finished(_ index: Int, outputTokens: Int, ttftSeconds: Double, e2eSeconds: Double) {
         guard !missed, e2eSeconds.isFinite else { return }
-        let tbtSeconds = (e2eSeconds - ttftSeconds) / Double(outputTokens)
+        let seconds = RequestLatencies(ttftSeconds: ttftSeconds, e2eSeconds: e2eSeconds, outputTokens: outputTokens)
+        // Slowdown targets without these have settled the verdict already (init).
+        let slowdowns = alone.isEmpty ? seconds : seconds.slowdowns(against: alone[index])
         for position in watched.indices {
             let target = watched[position]
-            let value: Double
-            switch target.metric {
-            case .ttft: value = target.slowdown ? ttftSeconds / alone[index].ttftSeconds : ttftSeconds
-            case .e2e: value = target.slowdown ? e2eSeconds / alone[index].e2eSeconds : e2eSeconds
-            case .tbt:
-                let reference = target.slowdown ? alone[index].tbtSeconds : 0
-                value = !target.slowdown ? tbtSeconds : reference > 0 ? tbtSeconds / reference : 1
-            }
-            guard value > target.limit else { continue }
+            guard (target.slowdown ? slowdowns : seconds).value(target.metric) > target.limit else { continue }
             watched[position].over += 1
             if watched[position].over >= target.settling { missed = true }
         }

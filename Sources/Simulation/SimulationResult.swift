@@ -118,10 +118,12 @@ extension SimulationResult {
         // One pass over the outcomes into plain arrays; each is sorted once, in place.
         var ttftValues: [Double] = [], tbtValues: [Double] = [], e2eValues: [Double] = []
         var ttftRatios: [Double] = [], tbtRatios: [Double] = [], e2eRatios: [Double] = []
-        var cache: [Int: IsolatedLatency] = [:]
         var doneCount = 0, tokens = 0, preempted = 0, preemptionCount = 0
         var reasons: [String: Int] = [:]
-        let known = isolated?.count == trace.outcomes.count ? isolated : nil
+        let alone = reference.map { reference in
+            if let isolated, isolated.count == trace.outcomes.count { return isolated }
+            return IsolatedLatencyCache.latencies(of: trace.outcomes.map(\.request), on: reference)
+        }
         for (index, outcome) in trace.outcomes.enumerated() {
             preemptionCount += outcome.preemptions
             preempted += outcome.preemptions > 0 ? 1 : 0
@@ -129,18 +131,15 @@ extension SimulationResult {
             guard outcome.dropReason == nil, outcome.e2eSeconds.isFinite else { continue }
             doneCount += 1
             tokens += outcome.request.outputTokens
-            let tbtSeconds = (outcome.e2eSeconds - outcome.ttftSeconds) / Double(outcome.request.outputTokens)
-            ttftValues.append(outcome.ttftSeconds)
-            tbtValues.append(tbtSeconds)
-            e2eValues.append(outcome.e2eSeconds)
-            if let reference {
-                let key = outcome.request.promptTokens << 32 | outcome.request.outputTokens
-                let alone = known?[index] ?? cache[key]
-                    ?? reference.isolatedLatency(promptTokens: outcome.request.promptTokens, outputTokens: outcome.request.outputTokens)
-                cache[key] = alone
-                ttftRatios.append(outcome.ttftSeconds / alone.ttftSeconds)
-                e2eRatios.append(outcome.e2eSeconds / alone.e2eSeconds)
-                tbtRatios.append(alone.tbtSeconds > 0 ? tbtSeconds / alone.tbtSeconds : 1)
+            let latencies = RequestLatencies(ttftSeconds: outcome.ttftSeconds, e2eSeconds: outcome.e2eSeconds, outputTokens: outcome.request.outputTokens)
+            ttftValues.append(latencies.ttft)
+            tbtValues.append(latencies.tbt)
+            e2eValues.append(latencies.e2e)
+            if let alone {
+                let slowdowns = latencies.slowdowns(against: alone[index])
+                ttftRatios.append(slowdowns.ttft)
+                e2eRatios.append(slowdowns.e2e)
+                tbtRatios.append(slowdowns.tbt)
             }
         }
         requests = trace.outcomes.count

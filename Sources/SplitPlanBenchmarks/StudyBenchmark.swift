@@ -25,8 +25,7 @@ func studyBenchmark(repeats: Int) throws {
             try comparison.rows(scenario: scenario, catalog: catalog, traces: traces, designs: scenario.designs,
                                 variant: Comparison.unmodifiedVariant).map { row in
                 var row = row
-                row.plan.solver.seconds = 0
-                row.simulated?.wallSeconds = 0
+                row.zeroTimings()
                 return row
             }
         }

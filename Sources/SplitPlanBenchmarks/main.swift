@@ -27,36 +27,21 @@ func timed<T>(_ body: () throws -> T) rethrows -> (T, Double) {
     return (value, Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
 }
 
+/// Runs one benchmark mode and exits: 0 when it finished, 1 (with the error) when it threw.
+func runAndExit(_ benchmark: () throws -> Void) -> Never {
+    do {
+        try benchmark()
+        exit(0)
+    } catch {
+        FileHandle.standardError.write(Data("splitplan-bench: \(error)\n".utf8))
+        exit(1)
+    }
+}
+
 // Dispatched here, after the globals above: top-level code in main.swift runs in order.
-if arguments.first == "scale" {
-    do {
-        try scaleBenchmark()
-        exit(0)
-    } catch {
-        FileHandle.standardError.write(Data("splitplan-bench: \(error)\n".utf8))
-        exit(1)
-    }
-}
-
-if arguments.first == "study" {
-    do {
-        try studyBenchmark(repeats: max(Int(arguments.dropFirst().first ?? "") ?? 3, 1))
-        exit(0)
-    } catch {
-        FileHandle.standardError.write(Data("splitplan-bench: \(error)\n".utf8))
-        exit(1)
-    }
-}
-
-if simulatorOnly {
-    do {
-        try simulatorBenchmark(repeats: repeats)
-        exit(0)
-    } catch {
-        FileHandle.standardError.write(Data("splitplan-bench: \(error)\n".utf8))
-        exit(1)
-    }
-}
+if arguments.first == "scale" { runAndExit(scaleBenchmark) }
+if arguments.first == "study" { runAndExit { try studyBenchmark(repeats: max(Int(arguments.dropFirst().first ?? "") ?? 3, 1)) } }
+if simulatorOnly { runAndExit { try simulatorBenchmark(repeats: repeats) } }
 
 do {
     let catalog = try Catalog.load(directory: root.appendingPathComponent("Catalog"))

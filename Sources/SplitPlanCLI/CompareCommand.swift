@@ -70,10 +70,7 @@ struct CompareCommand: ParsableCommand {
             ?? (rows.contains { $0.plan.design == Design.baselineH100.rawValue } ? .baselineH100 : Design(rawValue: rows.first?.plan.design ?? "") ?? .auto)
         rows = Comparison.withRatios(rows, baseline: reference)
         if noTimings {
-            for index in rows.indices {
-                rows[index].plan.solver.seconds = 0
-                rows[index].simulated?.wallSeconds = 0
-            }
+            for index in rows.indices { rows[index].zeroTimings() }
         }
         let tables = CompareReport.tables(rows, baseline: reference, whatIf: !whatIfs.isEmpty)
         let provenance = Provenance(catalogs: sessions.map(\.catalog), inputs: sessions.flatMap(\.inputs), settings: settings.settings)
