@@ -17,6 +17,7 @@ extension ProvisioningPlanner {
             var context = try self.context(request)
             if let previous, previous.context.classes.map(\.sizesOnly) == context.classes.map(\.sizesOnly) {
                 context.cache = previous.context.cache
+                context.designCaches = previous.context.designCaches
             }
             previous = (request.ratePerSecond, context)
             return try plan(request, context: context)

@@ -54,7 +54,15 @@ public struct ProvisioningPlanner: Sendable {
     func plan(_ request: PlanRequest, context: PlanningContext) throws -> [ProvisioningPlan] {
         let designs = request.design.map { [$0] } ?? request.scenario.designs
         let objective = request.objective ?? request.scenario.objective
-        let plans = try designs.enumerated().map { index, design in try plan(request, context: context, design: design, designIndex: index) }
+        // Designs are independent programs: planned side by side, each with profiles of its own (no cache is
+        // touched by two threads, and a design's plan does not depend on which others were planned first).
+        let plans = designs.count == 1
+            ? [try plan(request, context: context, design: designs[0], designIndex: 0)]
+            : try Array(designs.enumerated()).concurrentMap { index, design in
+                var own = context
+                own.cache = context.designCaches.cache(forDesignAt: index)
+                return try plan(request, context: own, design: design, designIndex: index)
+            }
         return plans.enumerated().sorted { lhs, rhs in
             if lhs.element.feasible != rhs.element.feasible { return lhs.element.feasible }
             let key = { (plan: ProvisioningPlan) -> Double in
@@ -214,11 +222,13 @@ public struct ProvisioningPlanner: Sendable {
     }
 
     /// What every design of one request shares: the model, the workload classes and the SLO targets.
-    struct PlanningContext {
+    struct PlanningContext: Sendable {
         var model: ModelSpec
         var classes: [WorkloadClass]
         var slo: SLOTargets
         var cache = ProfileCache()
+        /// One cache per design where a request plans several side by side.
+        var designCaches = DesignCaches()
     }
 
     func context(_ request: PlanRequest) throws -> PlanningContext {

@@ -30,4 +30,22 @@ import Testing
         let rates = series.prefix(4).map { $0.first?.requestsPerSecond ?? 0 }
         #expect(zip(rates, rates.dropFirst()).allSatisfy { $0 <= $1 + 1e-9 } && rates[0] > 0)
     }
+
+    /// A request's designs are planned side by side, each with profiles of its own: every design's plan is
+    /// the one it gets planned alone, in the request's order of designs, whatever finished first.
+    @Test func designsPlannedTogetherAnswerAsAlone() throws {
+        let planner = try planner()
+        let together = try request("Scenarios/splitwise-conversation-llama2-70b-iso-cost.json")
+        #expect(together.scenario.designs.count == 6)
+        let plans = try planner.plan(together)
+        #expect(Set(plans.map(\.design)) == Set(together.scenario.designs.map(\.rawValue)))
+        for design in together.scenario.designs {
+            let alone = try #require(try planner.plan(request("Scenarios/splitwise-conversation-llama2-70b-iso-cost.json", design: design)).first)
+            let found = try #require(plans.first { $0.design == design.rawValue })
+            #expect(found.pools == alone.pools && found.requestsPerSecond == alone.requestsPerSecond)
+            #expect(found.costPerHourUSD == alone.costPerHourUSD && found.latencies == alone.latencies)
+        }
+        // Best first: max-throughput at iso-cost.
+        #expect(zip(plans, plans.dropFirst()).allSatisfy { !$1.feasible || $0.requestsPerSecond >= $1.requestsPerSecond })
+    }
 }
