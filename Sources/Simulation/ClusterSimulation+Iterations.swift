@@ -146,9 +146,9 @@ extension ClusterSimulation {
         let decode = DecodeBatch(sequences: runningCount, totalContextTokens: servers[index].running.totalContextTokens(at: iteration))
         // Called in place: binding the pool's model to a local would copy it (and retain all it holds) per step.
         let pool = servers[index].pool
-        let seconds = pools[pool].performance.mixedStepSeconds(prefill: prefill, decode: decode)
+        let seconds = performances[pool].mixedStepSeconds(prefill: prefill, decode: decode)
         // Utilisation and energy: the chunks' share of the iteration counts as prefill.
-        let prefillSeconds = prefill.sequences == 0 ? 0 : decode.sequences == 0 ? seconds : min(seconds, pools[pool].performance.prefillSeconds(prefill))
+        let prefillSeconds = prefill.sequences == 0 ? 0 : decode.sequences == 0 ? seconds : min(seconds, performances[pool].prefillSeconds(prefill))
         begin(index, seconds: seconds, prefillSeconds: prefillSeconds)
         servers[index].running.compactOrder(isLive: isLive)
     }

@@ -18,7 +18,10 @@ public final class ClusterSimulation {
 
     let requests: [Request]
     let settings: SchedulerSettings
-    var pools: [SimulatedPool]
+    let pools: [SimulatedPool]
+    /// Each pool's performance model, apart from the pool: read in place per iteration, where reaching it
+    /// through the pool copied the existential (and retained what it holds) every step.
+    let performances: [StepTimes]
     var servers: [Server] = []
     var queue = EventQueue<Event>()
     var now = 0.0
@@ -65,6 +68,7 @@ public final class ClusterSimulation {
         self.requests = requests
         self.settings = settings
         self.pools = pools
+        performances = pools.map { StepTimes($0.performance) }
         var machines = 0
         for (index, pool) in pools.enumerated() where pool.spec.count > 0 {
             let role: ClusterRole = pool.spec.role == .prompt ? .prompt : pool.spec.role == .token ? .token : .mixed
@@ -208,4 +212,16 @@ public final class ClusterSimulation {
         completion[request] = .nan
         missWatch?.dropped()
     }
+}
+
+/// A pool's performance model behind a reference: the simulator asks it for a step time every iteration,
+/// and a model read out of an array of existentials was copied (and what it holds retained) each time.
+final class StepTimes: Sendable {
+    let model: any PerformanceModel
+
+    init(_ model: any PerformanceModel) { self.model = model }
+
+    func mixedStepSeconds(prefill: PrefillBatch, decode: DecodeBatch) -> Double { model.mixedStepSeconds(prefill: prefill, decode: decode) }
+    func prefillSeconds(_ batch: PrefillBatch) -> Double { model.prefillSeconds(batch) }
+    func prefillSeconds(promptTokens: Int) -> Double { model.prefillSeconds(promptTokens: promptTokens) }
 }
