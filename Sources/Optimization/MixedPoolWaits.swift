@@ -139,18 +139,3 @@ struct IterationResidual: Sendable {
         }
     }
 }
-
-/// Chunked-prefill costs per decode batch, computed once each; shared by copies of the model.
-final class ChunkCostCache: @unchecked Sendable {
-    private var byBatch: [Int: [[(seconds: Double, added: Double)]]] = [:]
-    private let lock = NSLock()
-
-    func costs(batch: Int, compute: () -> [[(seconds: Double, added: Double)]]) -> [[(seconds: Double, added: Double)]] {
-        lock.lock()
-        defer { lock.unlock() }
-        if let cached = byBatch[batch] { return cached }
-        let value = compute()
-        byBatch[batch] = value
-        return value
-    }
-}

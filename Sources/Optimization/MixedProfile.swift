@@ -108,8 +108,9 @@ struct MixedPoolModel: Sendable {
     var classes: [WorkloadClass]
     var servers: Int
     var meanContextTokens: Int
-    /// Chunked-prefill costs by decode batch: the load search revisits the same few batches many times.
-    let chunkCosts = ChunkCostCache()
+    /// Chunked-prefill costs by decode batch: the load search revisits the same few batches many times
+    /// (shared by copies of the model).
+    let chunkCosts = LockedMemo<Int, [[(seconds: Double, added: Double)]]>()
 
     init(profile: ServiceProfile, classes: [WorkloadClass], servers: Int) {
         self.profile = profile
@@ -163,7 +164,7 @@ struct MixedPoolModel: Sendable {
         // with the running decodes. What a chunk adds to that iteration is the stall the decodes see; the
         // iterations carrying the prompt's chunks make its TTFT.
         let wholeBatch = max(1, Int(batch.rounded()))
-        let pointIterations = chunkCosts.costs(batch: wholeBatch) { chunkedIterations(classes: classes, decodeBatch: wholeBatch) }
+        let pointIterations = chunkCosts.value(for: wholeBatch) { chunkedIterations(classes: classes, decodeBatch: wholeBatch) }
         let chunkedPrefill = pointIterations.map { $0.map(\.seconds) }
         // The stalls a decode sees, by class: what each class's mean prompt adds to the iterations that carry it.
         let decodeBatch = DecodeBatch(batch: wholeBatch, contextTokens: meanContextTokens)

@@ -1,11 +1,10 @@
 import ClusterModel
-import Foundation
 import Throughput
 
 /// Profiles already built for one planning request: service profiles depend on the option and the TBT
 /// headroom only, mixed profiles and prompt caps also on the pool size, so the capacity curves of every
 /// headroom level and question of a request (and a schedule's pool-size rounds) reuse them. Used by one
-/// thread at a time: designs planned side by side each hold their own (`DesignCaches`).
+/// thread at a time: designs planned side by side each hold their own (`PlanningContext.designCaches`).
 final class ProfileCache: @unchecked Sendable {
     var service: [String: ServiceProfile] = [:]
     /// Mixed profiles by performance key, then machines in the pool.
@@ -36,22 +35,6 @@ final class ProfileCache: @unchecked Sendable {
         twin.pricePerHourUSD = 0
         twin.sources = [:]
         return "\(twin)|\(cap.fraction)|\(cap.gpuPowerLimitWatts)"
-    }
-}
-
-/// The profile caches of a request's designs, one each, kept across the questions of a series.
-final class DesignCaches: @unchecked Sendable {
-    private var byDesign: [Int: ProfileCache] = [:]
-    private let lock = NSLock()
-
-    /// By the design's place in the request (a design named twice is planned twice, apart).
-    func cache(forDesignAt index: Int) -> ProfileCache {
-        lock.lock()
-        defer { lock.unlock() }
-        if let known = byDesign[index] { return known }
-        let made = ProfileCache()
-        byDesign[index] = made
-        return made
     }
 }
 

@@ -60,7 +60,7 @@ public struct ProvisioningPlanner: Sendable {
             ? [try plan(request, context: context, design: designs[0], designIndex: 0)]
             : try Array(designs.enumerated()).concurrentMap { index, design in
                 var own = context
-                own.cache = context.designCaches.cache(forDesignAt: index)
+                own.cache = context.designCaches.value(for: index) { ProfileCache() }
                 return try plan(request, context: own, design: design, designIndex: index)
             }
         return plans.enumerated().sorted { lhs, rhs in
@@ -227,8 +227,8 @@ public struct ProvisioningPlanner: Sendable {
         var classes: [WorkloadClass]
         var slo: SLOTargets
         var cache = ProfileCache()
-        /// One cache per design where a request plans several side by side.
-        var designCaches = DesignCaches()
+        /// One cache per design (by its place in the request) where a request plans several side by side.
+        var designCaches = LockedMemo<Int, ProfileCache>()
     }
 
     func context(_ request: PlanRequest) throws -> PlanningContext {
