@@ -35,6 +35,9 @@ public struct ProvisioningFormulation: Sendable {
     public var flows: [Flow] = []
     public var alpha: VariableID
     public var budgetRows: [ConstraintID] = []
+    /// The plan's cost (USD/h) and provisioned power (kW) as expressions of the counts.
+    public private(set) var cost = LinearExpression()
+    public private(set) var power = LinearExpression()
     /// Prepended to every variable and row name: one program may hold several blocks (periods of a schedule).
     public let prefix: String
 
@@ -85,8 +88,8 @@ public struct ProvisioningFormulation: Sendable {
         addDemand(input)
         addCapacity(input, chosen: chosen)
         addBudgetsAndAvailability(input, enforceBudget: enforceBudget)
-        let cost = counts.map { input.profiles[$0.profile].option.pricePerHourUSD * $0.variable }.sum()
-        let power = counts.map { input.profiles[$0.profile].option.provisionedKW * $0.variable }.sum()
+        cost = counts.map { input.profiles[$0.profile].option.pricePerHourUSD * $0.variable }.sum()
+        power = counts.map { input.profiles[$0.profile].option.provisionedKW * $0.variable }.sum()
         switch goal {
         case .minCost: model.minimize(cost + 1e-6 * power)
         case .minPower: model.minimize(power + 1e-6 * cost)
@@ -105,10 +108,14 @@ public struct ProvisioningFormulation: Sendable {
 
     /// Rows of pure logic (choices of pool kind, machine option and size), never reported as binding.
     static func isLogicRow(_ name: String) -> Bool {
-        poolKindRows.contains(name) || name.contains(LinearModel.curveRowMarker) || name.contains(optionChoiceMarker)
+        poolKindRows.contains(name) || questionRows.contains(name) || name.contains(LinearModel.curveRowMarker) || name.contains(optionChoiceMarker)
     }
 
     static let optionChoiceMarker = "one-option"
+
+    /// Rows a question adds to the program (beat an earlier plan; hold a plan's cost while breaking ties on
+    /// power): not limits of the cluster, so never reported as binding.
+    static let questionRows: Set<String> = ["objective-below-earlier", "tie-break-held"]
 
     /// The most machines a count may take: its variable's upper bound.
     private func upperBound(_ count: Count) -> Double { model.variables[count.variable.index].upper }

@@ -19,6 +19,10 @@ struct ProvisioningSolve {
     /// in a million (less is within the solver's tolerances: an equal plan would pass), so the search prunes
     /// every branch that cannot, and a program with no such plan answers `noneBetter` at once.
     var mustBeat: Double? = nil
+    /// Min-cost (min-power) only: the cost (power) of a plan found, held while the program minimises power
+    /// (cost) instead. The objective's own small weight on the other figure sits inside the solver's
+    /// relative gap, so between plans of equal cost it does not reliably pick the leaner one; this does.
+    var tieBreakHolding: Double? = nil
 
     func run() throws -> ProvisioningPlan {
         let (plan, latencies) = try runDeferringLatencies()
@@ -54,8 +58,11 @@ struct ProvisioningSolve {
         var seconds = 0.0
         switch objective {
         case .minCost, .minPower:
-            formulation = ProvisioningFormulation(input, goal: objective == .minCost ? .minCost : .minPower, fixedScale: 1,
-                                                  fixedCounts: fixedCounts, enforceBudget: fixedCounts == nil)
+            let goal: ProvisioningFormulation.Goal = (objective == .minCost) == (tieBreakHolding == nil) ? .minCost : .minPower
+            formulation = ProvisioningFormulation(input, goal: goal, fixedScale: 1, fixedCounts: fixedCounts, enforceBudget: fixedCounts == nil)
+            if let held = tieBreakHolding {
+                formulation.model.addConstraint("tie-break-held", objective == .minCost ? formulation.cost : formulation.power, upper: held)
+            }
             if let mustBeat { formulation.model.addConstraint("objective-below-earlier", formulation.model.objective, upper: mustBeat * (1 - 1e-6)) }
             result = try solver.solve(formulation.model, options: options)
             seconds = result.seconds
