@@ -91,11 +91,15 @@ public struct ProvisioningFormulation: Sendable {
         cost = counts.map { input.profiles[$0.profile].option.pricePerHourUSD * $0.variable }.sum()
         power = counts.map { input.profiles[$0.profile].option.provisionedKW * $0.variable }.sum()
         switch goal {
-        case .minCost: model.minimize(cost + 1e-6 * power)
-        case .minPower: model.minimize(power + 1e-6 * cost)
+        case .minCost: model.minimize(cost + Self.tieWeight * power)
+        case .minPower: model.minimize(power + Self.tieWeight * cost)
         case .maxScale: model.maximize(LinearExpression(alpha))
         }
     }
+
+    /// The weight on the other figure in min-cost and min-power objectives (the planner then settles ties
+    /// with the first figure held, `ProvisioningSolve.tieBreakHolding`).
+    static let tieWeight = 1e-6
 
     /// Machines of one option in one role, at most, when the scenario states no availability.
     public static let largestPool = 100_000

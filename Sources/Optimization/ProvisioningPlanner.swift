@@ -110,8 +110,6 @@ public struct ProvisioningPlanner: Sendable {
     /// plan is then read with the caps of the sizes chosen.
     func solve(_ request: PlanRequest, context: PlanningContext, design: Design, designIndex: Int) throws -> (plan: ProvisioningPlan, input: ProvisioningInput) {
         let objective = request.objective ?? request.scenario.objective
-        typealias Sizing = ([String: Int]) throws -> ProvisioningInput
-        typealias Candidate = (plan: ProvisioningPlan, input: ProvisioningInput, latencies: () -> [ProvisioningPlan.Latency], sized: Sizing)
         var best: Candidate?
         var totalSeconds = 0.0, totalSolves = 0, unproven = false
         let demanded = context.classes.reduce(0) { $0 + $1.ratePerSecond }
@@ -156,18 +154,8 @@ public struct ProvisioningPlanner: Sendable {
             if !input.dependsOnTBTHeadroom { break }
         }
         guard var chosen = best else { throw OptimizationError.invalidModel("no TBT headroom levels to try") }
-        if let leaner = try leanestAtSameFigure(chosen, objective: objective, context: context) {
-            totalSeconds += leaner.plan.solver.seconds
-            totalSolves += leaner.plan.solver.solves
-            if let plan = leaner.better {
-                // The answer's figures are the objective's: its value, status and gap stay the first solve's.
-                var settled = plan.plan
-                settled.solver.status = chosen.plan.solver.status
-                settled.solver.objectiveValue = chosen.plan.solver.objectiveValue
-                settled.solver.gap = chosen.plan.solver.gap
-                chosen = (settled, chosen.input, plan.latencies, chosen.sized)
-            }
-        }
+        let settled = try breakingTie(chosen, objective: objective, context: context)
+        (chosen, totalSeconds, totalSolves) = (settled.candidate, totalSeconds + settled.seconds, totalSolves + settled.solves)
         chosen.plan.solver.seconds = totalSeconds
         chosen.plan.solver.solves = totalSolves
         // A level stopped by the time limit might have held a better plan: the answer is the best found, not
@@ -180,25 +168,10 @@ public struct ProvisioningPlanner: Sendable {
         return (chosen.plan, chosen.input)
     }
 
-    /// Min-cost and min-power break ties on the other figure: with the plan's cost (power) held, the same
-    /// program minimises power (cost). `better`: the plan found, when it is leaner (cheaper) at no more
-    /// cost (power), or cheaper (leaner) outright; nil for max-throughput (its second pass already minimises cost) and infeasible plans.
-    private func leanestAtSameFigure(_ chosen: (plan: ProvisioningPlan, input: ProvisioningInput, latencies: () -> [ProvisioningPlan.Latency],
-                                                sized: ([String: Int]) throws -> ProvisioningInput),
-                                     objective: Objective, context: PlanningContext)
-        throws -> (plan: ProvisioningPlan, better: ProvisioningSolve.Deferred?)? {
-        guard objective != .maxThroughput, chosen.plan.feasible else { return nil }
-        let held = objective == .minCost ? chosen.plan.costPerHourUSD : chosen.plan.powerKW
-        var solve = ProvisioningSolve(input: chosen.input, solver: solver, options: options, slo: context.slo, objective: objective,
-                                      model: context.model.id, sized: chosen.sized)
-        solve.tieBreakHolding = held + max(1e-9 * held, 1e-9)
-        guard case .plan(let found) = try solve.runIfBetter() else { return nil }
-        let (first, other) = objective == .minCost
-            ? ((found.plan.costPerHourUSD, chosen.plan.costPerHourUSD), (found.plan.powerKW, chosen.plan.powerKW))
-            : ((found.plan.powerKW, chosen.plan.powerKW), (found.plan.costPerHourUSD, chosen.plan.costPerHourUSD))
-        let leaner = found.plan.feasible && (first.0 < first.1 - 1e-9 || (first.0 <= first.1 + 1e-9 && other.0 < other.1 - 1e-9))
-        return (found.plan, leaner ? found : nil)
-    }
+    /// A plan found over the headroom levels: the program's input, its latencies to come, and how to read
+    /// the program at given pool sizes.
+    typealias Candidate = (plan: ProvisioningPlan, input: ProvisioningInput, latencies: () -> [ProvisioningPlan.Latency],
+                           sized: ([String: Int]) throws -> ProvisioningInput)
 
     /// For an infeasible budget: the least cost (or power) cap that serves the rate, and the largest rate the
     /// caps allow, each by the planner itself.
