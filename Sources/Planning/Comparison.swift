@@ -42,17 +42,44 @@ public struct Comparison: Sendable {
         self.makePlanner = makePlanner
     }
 
+    /// One scenario (as written, or a what-if variant of it) and the designs to compare on it.
+    public struct Question: Sendable {
+        public var scenario: Scenario
+        public var catalog: Catalog
+        public var traces: [URL: Trace]
+        public var designs: [Design]
+        public var variant: String
+
+        public init(scenario: Scenario, catalog: Catalog, traces: [URL: Trace], designs: [Design], variant: String) {
+            self.scenario = scenario
+            self.catalog = catalog
+            self.traces = traces
+            self.designs = designs
+            self.variant = variant
+        }
+    }
+
     public func rows(scenario: Scenario, catalog: Catalog, traces: [URL: Trace], designs: [Design], variant: String,
                      progress: @escaping @Sendable (String) -> Void = { _ in }) throws -> [ComparisonRow] {
-        let planner = makePlanner(catalog)
-        let isolated = IsolatedLatencyCache()
-        return try designs.concurrentMap { design in
+        try rows([Question(scenario: scenario, catalog: catalog, traces: traces, designs: designs, variant: variant)], progress: progress)
+    }
+
+    /// Every design of every question, all side by side on the cores (no file waits for the slowest design of
+    /// the one before), in the questions' order, then the designs'.
+    public func rows(_ questions: [Question], progress: @escaping @Sendable (String) -> Void = { _ in }) throws -> [ComparisonRow] {
+        // Per question: its planner (its catalogue) and the latencies alone that its designs' runs share.
+        let shared = questions.map { (planner: makePlanner($0.catalog), isolated: IsolatedLatencyCache()) }
+        let work = questions.indices.flatMap { question in questions[question].designs.map { (question: question, design: $0) } }
+        return try work.concurrentMap { question, design in
+            let (scenario, catalog, traces, variant) = (questions[question].scenario, questions[question].catalog,
+                                                        questions[question].traces, questions[question].variant)
+            let planner = shared[question].planner
             progress("\(scenario.name) \(variant) \(design.rawValue)")
             let request = PlanRequest(scenario: scenario, traces: traces, design: design)
             if let seconds = simulationSeconds {
                 var simulation = ScenarioSimulation(scenario: scenario, catalog: catalog, traces: traces, durationSeconds: seconds, seed: seed)
                 simulation.deadline = deadline
-                simulation.isolatedLatencies = isolated
+                simulation.isolatedLatencies = shared[question].isolated
                 var verifier = PlanVerifier(planner: planner, simulation: simulation)
                 verifier.stopsAtSettledMiss = stopsAtSettledMiss
                 let outcome = try verifier.verify(request)

@@ -6,9 +6,9 @@ import Planning
 
 /// The Splitwise study's comparisons (`splitplan-bench study`): every design of the eight Splitwise
 /// scenario files, each verified by a capacity search of 600 s simulations, as
-/// `compare FILE --designs all --duration 600` runs them, one file after another. Beside it, in the same
-/// run, the baseline: the same searches with every run drained to its end rather than stopped once its
-/// SLO miss is settled; the verified figures must be the same.
+/// `compare FILES --designs all --duration 600` runs them, every design of every file side by side.
+/// Beside it, in the same run, the baseline: the same searches with every run drained to its end rather
+/// than stopped once its SLO miss is settled; the verified figures must be the same.
 func studyBenchmark(repeats: Int) throws {
     let catalog = try Catalog.load(directory: root.appendingPathComponent("Catalog"))
     let directory = root.appendingPathComponent("Scenarios")
@@ -21,13 +21,13 @@ func studyBenchmark(repeats: Int) throws {
     func study(stopping: Bool) throws -> [ComparisonRow] {
         var comparison = Comparison(simulationSeconds: 600) { ProvisioningPlanner(catalog: $0, solver: GLPKSolver()) }
         comparison.stopsAtSettledMiss = stopping
-        return try studies.flatMap { scenario, catalog, traces in
-            try comparison.rows(scenario: scenario, catalog: catalog, traces: traces, designs: scenario.designs,
-                                variant: Comparison.unmodifiedVariant).map { row in
-                var row = row
-                row.zeroTimings()
-                return row
-            }
+        let questions = studies.map { scenario, catalog, traces in
+            Comparison.Question(scenario: scenario, catalog: catalog, traces: traces, designs: scenario.designs, variant: Comparison.unmodifiedVariant)
+        }
+        return try comparison.rows(questions).map { row in
+            var row = row
+            row.zeroTimings()
+            return row
         }
     }
     print("\nSplitwise study: \(files.count) scenario files x their designs, each verified by a capacity search of 600 s simulations; "

@@ -55,16 +55,17 @@ struct CompareCommand: ParsableCommand {
         let variants = try sessions.map { session in
             whatIfs.isEmpty ? nil : try SettingOverride.apply(whatIfs, catalog: session.catalog, scenario: session.scenario)
         }
-        var rows: [ComparisonRow] = []
+        var questions: [Comparison.Question] = []
         for (session, variant) in zip(sessions, variants) {
             let list = session.scenario.designs
-            rows += try comparison.rows(scenario: session.scenario, catalog: session.catalog, traces: session.traces, designs: list,
-                                        variant: Comparison.unmodifiedVariant, progress: progress.step)
+            questions.append(.init(scenario: session.scenario, catalog: session.catalog, traces: session.traces, designs: list,
+                                   variant: Comparison.unmodifiedVariant))
             if let (catalog, scenario) = variant {
-                rows += try comparison.rows(scenario: scenario, catalog: catalog, traces: session.traces, designs: list,
-                                            variant: settings.settings.joined(separator: " "), progress: progress.step)
+                questions.append(.init(scenario: scenario, catalog: catalog, traces: session.traces, designs: list,
+                                       variant: settings.settings.joined(separator: " ")))
             }
         }
+        var rows = try comparison.rows(questions, progress: progress.step)
         progress.finish()
         let reference = try baseline.map { try DesignList.parse($0) }?.first
             ?? (rows.contains { $0.plan.design == Design.baselineH100.rawValue } ? .baselineH100 : Design(rawValue: rows.first?.plan.design ?? "") ?? .auto)
