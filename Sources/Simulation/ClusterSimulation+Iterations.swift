@@ -109,7 +109,11 @@ extension ClusterSimulation {
             budget = max(budget - tokens, 0)
         }
         func fits(_ tokens: Int) -> Bool { whole ? wholePromptFits(tokens, after: prefill.totalTokens) : budget > 0 }
-        for request in servers[index].prefilling where fits(prefillRemaining[request]) { addChunk(request) }
+        // By position: iterating the array itself would retain its buffer every iteration.
+        for position in servers[index].prefilling.indices {
+            let request = servers[index].prefilling[position]
+            if fits(prefillRemaining[request]) { addChunk(request) }
+        }
         while let request = servers[index].waiting.first {
             let decodeReady = prefillRemaining[request] == 0
             if !decodeReady, !fits(prefillLength[request]) { break }
@@ -146,11 +150,13 @@ extension ClusterSimulation {
         let decode = DecodeBatch(sequences: runningCount, totalContextTokens: servers[index].running.totalContextTokens(at: iteration))
         // Called in place: binding the pool's model to a local would copy it (and retain all it holds) per step.
         let pool = servers[index].pool
-        let seconds = performances[pool].mixedStepSeconds(prefill: prefill, decode: decode)
+        let seconds = stepTimes(pool) { $0.mixedStepSeconds(prefill: prefill, decode: decode) }
         // Utilisation and energy: the chunks' share of the iteration counts as prefill.
-        let prefillSeconds = prefill.sequences == 0 ? 0 : decode.sequences == 0 ? seconds : min(seconds, performances[pool].prefillSeconds(prefill))
+        let prefillSeconds = prefill.sequences == 0 ? 0 : decode.sequences == 0 ? seconds
+            : min(seconds, stepTimes(pool) { $0.prefillSeconds(prefill) })
         begin(index, seconds: seconds, prefillSeconds: prefillSeconds)
-        servers[index].running.compactOrder(isLive: isLive)
+        // Checked first: passing `isLive` retains the cluster, and compaction is rare.
+        if servers[index].running.needsCompaction { servers[index].running.compactOrder(isLive: isLive) }
     }
 
     /// The request runs from iteration `iteration` on; its last token is `outputTokens − generated`

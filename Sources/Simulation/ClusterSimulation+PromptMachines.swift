@@ -20,7 +20,7 @@ extension ClusterSimulation {
             batch.addChunk(tokens: size, priorTokens: 0)
         }
         guard batch.sequences > 0 else { return }
-        let seconds = performances[servers[index].pool].prefillSeconds(batch)
+        let seconds = stepTimes(servers[index].pool) { $0.prefillSeconds(batch) }
         begin(index, seconds: seconds, prefillSeconds: seconds)
     }
 
@@ -53,7 +53,7 @@ extension ClusterSimulation {
             return
         }
         let transfer = transfers[servers[index].pool * pools.count + servers[target].pool]
-        let prefill = performances[servers[index].pool].prefillSeconds(promptTokens: prompt)
+        let prefill = stepTimes(servers[index].pool) { $0.prefillSeconds(promptTokens: prompt) }
         let linkSeconds = transfer.totalSeconds(promptTokens: prompt)
         let aloneEnd = now + transfer.linkTailSeconds(promptTokens: prompt, prefillSeconds: prefill)
         let sender = servers[index].machine, receiver = servers[target].machine

@@ -22,6 +22,9 @@ public final class ClusterSimulation {
     /// Each pool's performance model, apart from the pool: read in place per iteration, where reaching it
     /// through the pool copied the existential (and retained what it holds) every step.
     let performances: [StepTimes]
+    /// The same, unretained (`performances` holds them for the simulation's life): read through that
+    /// array, a pool's model was retained and released every iteration.
+    private let unretainedPerformances: [Unmanaged<StepTimes>]
     var servers: [Server] = []
     var queue = EventQueue<Event>()
     var now = 0.0
@@ -69,6 +72,7 @@ public final class ClusterSimulation {
         self.settings = settings
         self.pools = pools
         performances = pools.map { StepTimes($0.performance) }
+        unretainedPerformances = performances.map { Unmanaged.passUnretained($0) }
         var machines = 0
         for (index, pool) in pools.enumerated() where pool.spec.count > 0 {
             let role: ClusterRole = pool.spec.role == .prompt ? .prompt : pool.spec.role == .token ? .token : .mixed
@@ -206,6 +210,11 @@ public final class ClusterSimulation {
                             e2eSeconds: now - requests[request].arrivalSeconds)
     }
 
+    /// `body` on pool `pool`'s step times, which `performances` keeps alive.
+    func stepTimes<Value>(_ pool: Int, _ body: (StepTimes) -> Value) -> Value {
+        unretainedPerformances[pool]._withUnsafeGuaranteedRef(body)
+    }
+
     func drop(_ request: Int, because reason: String) {
         stage[request] = .finished
         dropReason[request] = reason
@@ -216,12 +225,35 @@ public final class ClusterSimulation {
 
 /// A pool's performance model behind a reference: the simulator asks it for a step time every iteration,
 /// and a model read out of an array of existentials was copied (and what it holds retained) each time.
-final class StepTimes: Sendable {
+/// A roofline model's decode steps are costed from parts kept per batch size (`DecodeStepParts`): the same
+/// figures, with only the attention over the step's context computed anew. One simulation's, used by its
+/// thread only.
+final class StepTimes: @unchecked Sendable {
     let model: any PerformanceModel
+    private let roofline: RooflineModel?
+    /// Element i is the parts of a decode step of i + 1 sequences: plain numbers, read in place.
+    private var decodeParts: [RooflineModel.DecodeStepParts] = []
 
-    init(_ model: any PerformanceModel) { self.model = model }
+    init(_ model: any PerformanceModel) {
+        self.model = model
+        roofline = model as? RooflineModel
+    }
 
-    func mixedStepSeconds(prefill: PrefillBatch, decode: DecodeBatch) -> Double { model.mixedStepSeconds(prefill: prefill, decode: decode) }
+    func mixedStepSeconds(prefill: PrefillBatch, decode: DecodeBatch) -> Double {
+        guard prefill.totalTokens == 0, decode.sequences > 0 else { return model.mixedStepSeconds(prefill: prefill, decode: decode) }
+        if decode.sequences > decodeParts.count, !addDecodeParts(upTo: decode.sequences) {
+            return model.decodeStepSeconds(decode)
+        }
+        return decodeParts[decode.sequences - 1].seconds(contextTokens: decode.totalContextTokens)
+    }
+
     func prefillSeconds(_ batch: PrefillBatch) -> Double { model.prefillSeconds(batch) }
     func prefillSeconds(promptTokens: Int) -> Double { model.prefillSeconds(promptTokens: promptTokens) }
+
+    /// Whether the model is a roofline model, whose parts are then kept up to `sequences`.
+    private func addDecodeParts(upTo sequences: Int) -> Bool {
+        guard let roofline else { return false }
+        while decodeParts.count < sequences { decodeParts.append(roofline.decodeStepParts(sequences: decodeParts.count + 1)) }
+        return true
+    }
 }

@@ -28,10 +28,17 @@ struct LoadTree {
     mutating func update(position: Int, load: Int) {
         guard loads[position] != load else { return }
         loads[position] = load
-        var node = (leaves + position) / 2
-        while node >= 1 {
-            winners[node] = better(winners[2 * node], winners[2 * node + 1])
-            node /= 2
+        // Through buffers: one uniqueness check per update rather than one per node written.
+        let leaves = leaves
+        loads.withUnsafeBufferPointer { loads in
+            winners.withUnsafeMutableBufferPointer { winners in
+                var node = (leaves + position) / 2
+                while node >= 1 {
+                    let left = winners[2 * node], right = winners[2 * node + 1]
+                    winners[node] = loads[right] < loads[left] ? right : left
+                    node /= 2
+                }
+            }
         }
     }
 

@@ -60,9 +60,12 @@ struct RunningSet {
         phaseCount[phase(contextOffset: contextOffset)] -= 1
     }
 
+    /// Whether stale entries of `order` outnumber the live ones.
+    var needsCompaction: Bool { order.count > 2 * count + 64 }
+
     /// Drops stale entries of `order` once they outnumber the live ones.
     mutating func compactOrder(isLive: (Entry) -> Bool) {
-        guard order.count > 2 * count + 64 else { return }
+        guard needsCompaction else { return }
         order.removeAll { !isLive($0) }
     }
 }

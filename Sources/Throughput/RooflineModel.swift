@@ -10,12 +10,14 @@ public struct RooflineModel: PerformanceModel {
     /// Unpacked once: step times are evaluated millions of times during calibration.
     private let layerGEMMs: [GEMMShape]
     private let gemmConstants: GEMMConstants
+    private let decodeRates: DecodeLayerRates
 
     public init(_ deployment: Deployment) {
         self.deployment = deployment
         self.power = PowerModel(deployment)
         layerGEMMs = deployment.model.layerGEMMs
         gemmConstants = GEMMConstants(deployment.calibration)
+        decodeRates = deployment.model.decodeLayerRates
     }
 
     public func prefillSeconds(_ batch: PrefillBatch) -> Double {
@@ -33,25 +35,74 @@ public struct RooflineModel: PerformanceModel {
 
     public func decodeStepSeconds(_ batch: DecodeBatch) -> Double {
         guard batch.sequences > 0 else { return 0 }
+        return decodeStepParts(sequences: batch.sequences).seconds(contextTokens: batch.totalContextTokens)
+    }
+
+    /// A decode step of `sequences`, unpacked: the costs that depend on the batch size only (GEMMs,
+    /// all-reduces, output head, overheads) and the rates of its attention, the one part that depends on the
+    /// context. A simulation keeps these per batch size, as the context changes every step and the batch
+    /// seldom does; plain numbers, so costing a step reads nothing else.
+    public struct DecodeStepParts: Sendable {
+        /// The costed share of each sequence when `decodeBatchGrowth` is below 1, else nil (the batch as it is).
+        let share: Double?
+        let rates: DecodeLayerRates
+        /// Divisors of attention's FLOPs and KV bytes: the instance's compute and KV-read speeds.
+        let computeDivisor: Double
+        let memoryDivisor: Double
+        let gemmSeconds: Double
+        let allReducesSeconds: Double
+        let layers: Double
+        let layerOverheadSeconds: Double
+        let headSeconds: Double
+        let stepOverheadSeconds: Double
+        let sequenceOverheadSeconds: Double
+
+        /// The step over `contextTokens` of context in all: the arithmetic, in the same order, of costing it whole.
+        public func seconds(contextTokens: Int) -> Double {
+            var flops = rates.attentionFLOPs(contextTokens: contextTokens), kvBytes = rates.kvBytes(contextTokens: contextTokens)
+            if let share {
+                flops *= share
+                kvBytes *= share
+            }
+            // Decode attention streams each sequence's KV blocks: its own, lower, bandwidth efficiency.
+            let attention = max(flops / computeDivisor, kvBytes / memoryDivisor)
+            let perLayer = gemmSeconds + attention + allReducesSeconds
+            return layers * (perLayer + layerOverheadSeconds) + headSeconds + stepOverheadSeconds + sequenceOverheadSeconds
+        }
+    }
+
+    public func decodeStepParts(sequences count: Int) -> DecodeStepParts {
+        let calibration = deployment.calibration
         let speed = power.computeSpeed(phaseWatts: deployment.gpu.tokenWatts)
-        let (layer, sequences) = costedDecode(batch)
-        // Decode attention streams each sequence's KV blocks: its own, lower, bandwidth efficiency.
-        let attention = max(computeSeconds(layer.attentionFLOPs, efficiency: deployment.calibration.computeEfficiency, speed: speed),
-                            memorySeconds(layer.kvBytes, efficiency: deployment.calibration.decodeAttentionEfficiency))
-        let perLayer = layerGEMMSeconds(tokens: layer.gemmTokens, speed: speed) + attention
-            + 2 * allReduceSeconds(bytes: layer.allReduceBytes)
-        return finish(perLayer: perLayer, sequences: sequences, speed: speed)
+        let share = costedShare(sequences: count)
+        var layer = decodeRates.cost(DecodeBatch(sequences: count, totalContextTokens: 0)), sequences = Double(count)
+        if let share {
+            layer = LayerCost(gemmTokens: layer.gemmTokens * share, attentionFLOPs: 0, kvBytes: 0, allReduceBytes: layer.allReduceBytes * share)
+            sequences *= share
+        }
+        return DecodeStepParts(share: share, rates: decodeRates,
+                               computeDivisor: computeDivisor(efficiency: calibration.computeEfficiency, speed: speed),
+                               memoryDivisor: memoryDivisor(efficiency: calibration.decodeAttentionEfficiency),
+                               gemmSeconds: layerGEMMSeconds(tokens: layer.gemmTokens, speed: speed),
+                               allReducesSeconds: 2 * allReduceSeconds(bytes: layer.allReduceBytes), layers: Double(deployment.model.layers),
+                               layerOverheadSeconds: calibration.layerOverheadSeconds,
+                               headSeconds: gemmSeconds(deployment.model.headGEMM, tokens: sequences, speed: speed),
+                               stepOverheadSeconds: calibration.stepOverheadSeconds,
+                               sequenceOverheadSeconds: calibration.sequenceOverheadSeconds * sequences)
     }
 
     /// The decode work a step is costed for, and its sequences: the batch itself unless the calibration's
     /// `decodeBatchGrowth` is below 1, when the batch counts as 1 + g·(B − 1) sequences of its mean context.
     private func costedDecode(_ batch: DecodeBatch) -> (LayerCost, Double) {
-        let layer = deployment.model.decodeLayerCost(batch), sequences = Double(batch.sequences)
-        let growth = deployment.calibration.decodeBatchGrowth
-        guard growth < 1 else { return (layer, sequences) }
-        let share = (1 + growth * (sequences - 1)) / sequences
+        let layer = decodeRates.cost(batch), sequences = Double(batch.sequences)
+        guard let share = costedShare(sequences: batch.sequences) else { return (layer, sequences) }
         return (LayerCost(gemmTokens: layer.gemmTokens * share, attentionFLOPs: layer.attentionFLOPs * share,
                           kvBytes: layer.kvBytes * share, allReduceBytes: layer.allReduceBytes * share), sequences * share)
+    }
+
+    private func costedShare(sequences count: Int) -> Double? {
+        let growth = deployment.calibration.decodeBatchGrowth, sequences = Double(count)
+        return growth < 1 ? (1 + growth * (sequences - 1)) / sequences : nil
     }
 
     /// Mixed continuous batching, costed as Vidur composes it from operators: the chunks' tokens and the
@@ -116,11 +167,19 @@ public struct RooflineModel: PerformanceModel {
     }
 
     private func computeSeconds(_ flops: Double, efficiency: Double, speed: Double) -> Double {
-        flops / (Double(deployment.tensorParallel) * deployment.gpu.peakFLOPSPerSecond * efficiency * speed)
+        flops / computeDivisor(efficiency: efficiency, speed: speed)
     }
 
     private func memorySeconds(_ bytes: Double, efficiency: Double) -> Double {
-        bytes / (Double(deployment.tensorParallel) * deployment.gpu.memoryBandwidthBytesPerSecond * efficiency)
+        bytes / memoryDivisor(efficiency: efficiency)
+    }
+
+    private func computeDivisor(efficiency: Double, speed: Double) -> Double {
+        Double(deployment.tensorParallel) * deployment.gpu.peakFLOPSPerSecond * efficiency * speed
+    }
+
+    private func memoryDivisor(efficiency: Double) -> Double {
+        Double(deployment.tensorParallel) * deployment.gpu.memoryBandwidthBytesPerSecond * efficiency
     }
 
     /// One all-reduce: latency per log2(TP) hop, plus ring traffic 2·(TP−1)/TP of the message over the

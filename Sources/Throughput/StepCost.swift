@@ -117,11 +117,30 @@ extension ModelSpec {
     /// query heads (GQA) is read that many times. The measured decode step grows with context at batch 1
     /// by about 0.2 µs per context token at TP 8, which is this replicated read near full bandwidth and 8×
     /// what one read of each KV byte would cost.
-    public func decodeLayerCost(_ batch: DecodeBatch) -> LayerCost {
-        let sequences = Double(batch.sequences), context = Double(batch.totalContextTokens)
-        return LayerCost(gemmTokens: sequences,
-                         attentionFLOPs: 4 * context * Double(queryHeads * headDim),
-                         kvBytes: context * kvBytesPerTokenPerLayer * gqaReadFactor,
-                         allReduceBytes: sequences * Double(hiddenSize) * bytesPerWeight)
+    public func decodeLayerCost(_ batch: DecodeBatch) -> LayerCost { decodeLayerRates.cost(batch) }
+
+    public var decodeLayerRates: DecodeLayerRates {
+        DecodeLayerRates(queryWidth: Double(queryHeads * headDim), kvBytesPerTokenPerLayer: kvBytesPerTokenPerLayer,
+                         gqaReadFactor: gqaReadFactor, hiddenSize: Double(hiddenSize), bytesPerWeight: bytesPerWeight)
     }
+}
+
+/// The shape figures decode's layer cost is made of, unpacked once: a simulation costs a decode step per
+/// iteration, and reading them from the model spec each time was a measurable share of its run.
+public struct DecodeLayerRates: Sendable, Equatable {
+    var queryWidth: Double
+    var kvBytesPerTokenPerLayer: Double
+    var gqaReadFactor: Double
+    var hiddenSize: Double
+    var bytesPerWeight: Double
+
+    public func cost(_ batch: DecodeBatch) -> LayerCost {
+        let sequences = Double(batch.sequences)
+        return LayerCost(gemmTokens: sequences, attentionFLOPs: attentionFLOPs(contextTokens: batch.totalContextTokens),
+                         kvBytes: kvBytes(contextTokens: batch.totalContextTokens),
+                         allReduceBytes: sequences * hiddenSize * bytesPerWeight)
+    }
+
+    func attentionFLOPs(contextTokens: Int) -> Double { 4 * Double(contextTokens) * queryWidth }
+    func kvBytes(contextTokens: Int) -> Double { Double(contextTokens) * kvBytesPerTokenPerLayer * gqaReadFactor }
 }

@@ -80,6 +80,41 @@ import Testing
         #expect(flat.prefillSeconds(chunk) == measured.prefillSeconds(chunk))
     }
 
+    /// A decode step costed from its batch-size parts (`DecodeStepParts`, which simulations keep per batch
+    /// size) is, bit for bit, the step written out whole: costed layer work, each GEMM's roofline, attention's
+    /// slower bound, two all-reduces, the layers' overheads, the head and the step's overheads. At TP 4 with
+    /// overheads, full power and a 0.5 cap (slower compute), the batch as it is and at `decodeBatchGrowth` 0.5.
+    @Test func decodeStepFromPartsIsTheWholeStep() throws {
+        var random = SplitMix64(seed: 17)
+        for (growth, capFraction) in [(1.0, 1.0), (0.5, 1.0), (1.0, 0.5), (0.5, 0.5)] {
+            var calibration = Toy.calibration(overheads: true)
+            calibration.sequenceOverheadSeconds = 1e-4
+            calibration.gemmRampTokens = 64
+            calibration.decodeBatchGrowth = growth
+            let deployment = try Deployment(model: Toy.model, machine: Toy.machine(calibration: calibration), gpu: Toy.gpu,
+                                            powerCapFraction: capFraction)
+            let model = RooflineModel(deployment)
+            let speed = PowerModel(deployment).computeSpeed(phaseWatts: Toy.gpu.tokenWatts)
+            #expect(capFraction == 1 ? speed == 1 : speed < 1)
+            for _ in 0..<200 {
+                let batch = DecodeBatch(sequences: 1 + random.nextIndex(300), totalContextTokens: random.nextIndex(2_000_000))
+                var layer = Toy.model.decodeLayerCost(batch), sequences = Double(batch.sequences)
+                if growth < 1 {
+                    let share = (1 + growth * (sequences - 1)) / sequences
+                    layer = LayerCost(gemmTokens: layer.gemmTokens * share, attentionFLOPs: layer.attentionFLOPs * share,
+                                      kvBytes: layer.kvBytes * share, allReduceBytes: layer.allReduceBytes * share)
+                    sequences *= share
+                }
+                let attention = max(layer.attentionFLOPs / (4 * 100e12 * 0.5 * speed), layer.kvBytes / (4 * 1000e9 * 0.8))
+                let perLayer = model.layerGEMMSeconds(tokens: layer.gemmTokens, speed: speed) + attention
+                    + 2 * model.allReduceSeconds(bytes: layer.allReduceBytes)
+                let whole = 2 * (perLayer + 2e-5) + model.gemmSeconds(Toy.model.headGEMM, tokens: sequences, speed: speed) + 1e-3 + 1e-4 * sequences
+                #expect(model.decodeStepSeconds(batch) == whole, "growth \(growth), cap \(capFraction), \(batch)")
+                #expect(model.mixedStepSeconds(prefill: .empty, decode: batch) == whole)
+            }
+        }
+    }
+
     /// TP 4 with overheads: work splits by 4; each layer adds 2 all-reduces of 4000·1024 bytes
     /// (1,000,000 bytes at full speed, the other 3,096,000 three times slower), ring factor 1.5,
     /// at 50 GB/s, plus 2 hops × 10 µs latency; plus 20 + 30 µs per layer and 1 ms per step.
