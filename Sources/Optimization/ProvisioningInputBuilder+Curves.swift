@@ -24,7 +24,7 @@ extension ProvisioningInputBuilder {
             }
         }
         let (workload, targets) = (classes, slo)
-        let computed = try jobs.map(\.job).concurrentMap { job in job.compute(classes: workload, slo: targets, slowestDecode: slowestDecode) }
+        let computed = jobs.map(\.job).concurrentMap { job in job.compute(classes: workload, slo: targets, slowestDecode: slowestDecode) }
         for ((index, job), result) in zip(jobs, computed) {
             cache.promptCap[job.pointsKey, default: [:]].merge(result.caps) { old, _ in old }
             cache.mixed[job.pointsKey, default: [:]].merge(result.mixed) { old, _ in old }

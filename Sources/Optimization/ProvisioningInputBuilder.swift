@@ -116,7 +116,7 @@ struct ProvisioningInputBuilder {
             missing.append((key, machines, profile))
         }
         let (workload, targets) = (classes, slo)
-        let computed = try missing.concurrentMap { _, machines, profile in
+        let computed = missing.concurrentMap { _, machines, profile in
             MixedProfile(profile, classes: workload, slo: targets, servers: machines)
         }
         for (job, profile) in zip(missing, computed) { cache.mixed[job.key, default: [:]][job.machines] = profile }

@@ -41,7 +41,7 @@ extension ProvisioningPlanner {
             let machine = input.profiles[option.index].option
             return context.cache.mixedBound[context.cache.performanceKey(machine.machine, machine.powerCap)] == nil
         }
-        let found = try missing.concurrentMap { index, single, largest -> Double in
+        let found = missing.concurrentMap { index, single, largest -> Double in
             let profile = input.profiles[index]
             // No profile at that size (not expected): no bound, the option keeps its curve.
             return MixedProfile(profile, classes: classes, slo: slo, servers: largest, holdsPerInstance: single.occupancyPerInstance)

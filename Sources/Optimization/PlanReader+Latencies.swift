@@ -1,0 +1,118 @@
+import ClusterModel
+import Foundation
+
+extension PlanReader {
+    /// Predicted percentiles by the same approximations that set the caps: M/M/n waits on each prompt pool and
+    /// the pool's decode time per token; the mean-field model of a mixed pool at its planned load. A class's
+    /// requests split across pools by their planned rates. The targets are found side by side: each is a
+    /// bisection over every class and prompt point.
+    func latencies() -> [ProvisioningPlan.Latency] {
+        let paths = latencyPaths(), classes = input.classes
+        return slo.targets.concurrentMap { target in
+            // Smallest multiple of the targets' per-class scale at which the percentile holds, by bisection.
+            let scale = target.slowdown ?? target.seconds.first ?? 1
+            let unitSeconds = target.seconds.map { $0 / scale }
+            func holds(_ multiple: Double) -> Bool {
+                let missed = classes.indices.reduce(0.0) { $0 + classes[$1].share * paths.exceeds($1, multiple * unitSeconds[$1], target: target) }
+                return missed <= 1 - target.percentile.fraction + 1e-12
+            }
+            var low = 0.0, high = max(scale, 1.0)
+            while !holds(high), high < 1e6 { high *= 2 }
+            // To a part in 10¹² of the answer, the most digits a report prints (JSON, 12 significant), and
+            // no further: each step costs a pass over every class and prompt point.
+            for _ in 0..<60 where high - low > 1e-12 * high {
+                let mid = (low + high) / 2
+                if holds(mid) { high = mid } else { low = mid }
+            }
+            return ProvisioningPlan.Latency(metric: target.metric.rawValue, percentile: target.percentile.rawValue, predicted: high,
+                                            target: scale, unit: target.slowdown == nil ? "seconds" : "slowdown", met: high <= scale * (1 + 1e-9))
+        }
+    }
+
+    /// Each class's paths through the planned pools, weighted by its planned rates on them.
+    private func latencyPaths() -> LatencyPaths {
+        let classes = input.classes
+        var paths = LatencyPaths(classes: classes, slo: slo)
+        for count in formulation.counts {
+            let machines = result.value(count.variable).rounded()
+            guard machines >= 0.5 else { continue }
+            let profile = input.profiles[count.profile]
+            let meanService = classes.indices.reduce(0.0) { $0 + classes[$1].share * profile.prefillSeconds[$1] }
+            let promptLoad = work(count, promptOnly: true) / machines
+            let flows = formulation.flows.filter { $0.profile == count.profile && $0.role == count.role }
+            let servers = Int(machines) * profile.option.deployment.instancesPerMachine
+            var mixedState: MixedPoolState?
+            if count.role == .mixed, let mixed = input.mixedProfiles[count.profile] {
+                let held = flows.reduce(0.0) { $0 + result.value($1.variable) * mixed.holdingSeconds[$1.workloadClass] }
+                mixedState = mixed.atOccupancy(perInstance: held / Double(max(servers, 1)))
+            }
+            for flow in flows {
+                let rate = result.value(flow.variable), k = flow.workloadClass
+                guard rate > 1e-12 else { continue }
+                switch count.role {
+                case .prompt:
+                    let wait = Queueing.WaitTail(utilisation: min(promptLoad, 0.999), meanServiceSeconds: meanService, servers: servers)
+                    // A prompt pool's prefill for class k: the class mean, then each prompt point.
+                    paths.prompt[k].append((rate, [profile.prefillSeconds[k]] + profile.prefillPointSeconds[k], wait))
+                case .token: paths.decode[k].append((rate, profile.tokenStepSeconds))
+                case .mixed: if let mixedState { paths.mixed[k].append((rate, mixedState)) }
+                }
+            }
+        }
+        return paths
+    }
+}
+
+/// What a class-k request's latency is made of under a plan: its prompt-pool paths (prefill, then the
+/// pool's M/M/n wait), its token pools' time per token, and the mixed pools' states at their planned loads.
+private struct LatencyPaths: Sendable {
+    let classes: [WorkloadClass]
+    let slo: SLOTargets
+    var prompt: [[(weight: Double, prefill: [Double], wait: Queueing.WaitTail)]]
+    var decode: [[(weight: Double, perToken: Double)]]
+    var mixed: [[(weight: Double, state: MixedPoolState)]]
+
+    init(classes: [WorkloadClass], slo: SLOTargets) {
+        self.classes = classes
+        self.slo = slo
+        prompt = classes.map { _ in [] }
+        decode = classes.map { _ in [] }
+        mixed = classes.map { _ in [] }
+    }
+
+    /// TTFT is taken at each prompt point of the class (`point`); E2E at the class's mean prompt.
+    func splitExceeds(_ k: Int, _ seconds: Double, metric: LatencyMetric, point: Int) -> Double {
+        let promptWeight = prompt[k].reduce(0) { $0 + $1.weight }, decodeWeight = decode[k].reduce(0) { $0 + $1.weight }
+        guard promptWeight > 0, decodeWeight > 0 else { return 0 }
+        let perToken = decode[k].reduce(0) { $0 + $1.weight * $1.perToken } / decodeWeight
+        if metric == .tbt {
+            return decode[k].reduce(0) { $0 + $1.weight / decodeWeight * ($1.perToken > seconds ? 1 : 0) }
+        }
+        let decodeTime = metric == .e2e ? Double(max(classes[k].outputTokens - 1, 0)) * perToken : 0
+        return prompt[k].reduce(0) { total, path in
+            let prefill = metric == .ttft ? path.prefill[point + 1] : path.prefill[0]
+            return total + path.weight / promptWeight * path.wait.exceeds(seconds - prefill - decodeTime)
+        }
+    }
+
+    func mixedExceeds(_ k: Int, _ seconds: Double, metric: LatencyMetric, point: Int, _ state: MixedPoolState) -> Double {
+        switch metric {
+        case .ttft: return state.ttftExceeds(seconds, classIndex: k, point: point)
+        case .tbt: return state.tbtExceeds(seconds, classIndex: k, outputTokens: classes[k].outputTokens)
+        case .e2e: return state.e2eExceeds(seconds, classIndex: k)
+        }
+    }
+
+    func exceeds(_ k: Int, _ seconds: Double, metric: LatencyMetric, point: Int) -> Double {
+        let splitWeight = prompt[k].reduce(0) { $0 + $1.weight }, mixedWeight = mixed[k].reduce(0) { $0 + $1.weight }
+        guard splitWeight + mixedWeight > 0 else { return 0 }
+        let mixedShare = mixed[k].reduce(0) { $0 + $1.weight * mixedExceeds(k, seconds, metric: metric, point: point, $1.state) }
+        return (splitWeight * splitExceeds(k, seconds, metric: metric, point: point) + mixedShare) / (splitWeight + mixedWeight)
+    }
+
+    func exceeds(_ k: Int, _ seconds: Double, target: SLOTargets.Target) -> Double {
+        guard target.metric == .ttft else { return exceeds(k, seconds, metric: target.metric, point: 0) }
+        let points = slo.pointSeconds(seconds, slowdown: target.slowdown != nil, classIndex: k)
+        return points.indices.reduce(0.0) { $0 + exceeds(k, points[$1], metric: .ttft, point: $1) } / Double(max(points.count, 1))
+    }
+}
