@@ -100,12 +100,38 @@ enum TraceTimestamp {
         guard let year = integer(until: UInt8(ascii: "-"), end: space), let month = integer(until: UInt8(ascii: "-"), end: space),
               let day = integer(until: UInt8(ascii: " "), end: space + 1), cursor == space + 1,
               let hour = integer(until: UInt8(ascii: ":"), end: bytes.count), let minute = integer(until: UInt8(ascii: ":"), end: bytes.count),
-              cursor < bytes.count, let second = Double(String(decoding: UnsafeRawBufferPointer(rebasing: bytes[cursor...]), as: UTF8.self)),
+              cursor < bytes.count, let second = decimalSeconds(UnsafeRawBufferPointer(rebasing: bytes[cursor...])),
               (1...12).contains(month), (1...31).contains(day), (0..<24).contains(hour), (0..<60).contains(minute), second >= 0, second < 61
         else { return nil }
         let days = daysFromCivil(year: year, month: month, day: day)
         return Double(days) * 86_400 + Double(hour * 3600 + minute * 60) + second
     }
+
+    /// `SS.fffffff` as `Double(String)` reads it, without making a string per row: digits that fit an
+    /// integer below 2⁵³, divided by an exact power of ten (at most 10²²), give the correctly rounded value
+    /// (Clinger's fast path), which is what the standard library's parser returns; anything else goes to it.
+    static func decimalSeconds(_ bytes: UnsafeRawBufferPointer) -> Double? {
+        var mantissa: UInt64 = 0, digits = 0, fractionDigits = 0, point = false
+        for byte in bytes {
+            if byte == UInt8(ascii: "."), !point {
+                point = true
+                continue
+            }
+            let digit = UInt64(byte) &- UInt64(UInt8(ascii: "0"))
+            guard digit <= 9, digits < 15 else { return Double(String(decoding: bytes, as: UTF8.self)) }
+            mantissa = mantissa * 10 + digit
+            digits += 1
+            if point { fractionDigits += 1 }
+        }
+        // A point first or last is left to the standard parser, which decides whether it is a number.
+        guard digits > 0, bytes.first != UInt8(ascii: "."), bytes.last != UInt8(ascii: ".") else {
+            return Double(String(decoding: bytes, as: UTF8.self))
+        }
+        return Double(mantissa) / exactPowersOfTen[fractionDigits]
+    }
+
+    /// 10⁰ … 10¹⁵, each exactly representable.
+    private static let exactPowersOfTen: [Double] = (0...15).map { (0..<$0).reduce(1.0) { value, _ in value * 10 } }
 
     /// Days since 1970-01-01 in the proleptic Gregorian calendar (Howard Hinnant's algorithm).
     static func daysFromCivil(year: Int, month: Int, day: Int) -> Int {

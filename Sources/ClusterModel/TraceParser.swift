@@ -55,7 +55,7 @@ struct TraceParser {
         var end = range.upperBound
         if end > range.lowerBound, bytes[end - 1] == UInt8(ascii: "\r") { end -= 1 }
         split(bytes, range.lowerBound..<end)
-        if fields.allSatisfy(\.isEmpty) { return }
+        if !fields.contains(where: { !$0.isEmpty }) { return }
         if columnIndex.isEmpty { return try readHeader(bytes) }
         guard fields.count == fieldCount else {
             throw ClusterModelError.malformedTrace(path: file, line: line, column: "row", value: "\(fields.count) fields",

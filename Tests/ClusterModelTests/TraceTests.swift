@@ -37,6 +37,23 @@ import Testing
         #expect(TraceTimestamp.daysFromCivil(year: 2024, month: 3, day: 1) - TraceTimestamp.daysFromCivil(year: 2024, month: 2, day: 28) == 2)
     }
 
+    /// The seconds field is read as the standard library's parser reads it, bit for bit: random decimals of
+    /// up to 17 digits (past the fast path's 15), points anywhere, and malformed text, which both refuse.
+    @Test func decimalSecondsAsTheStandardParser() {
+        var random = SplitMix64(seed: 11)
+        var cases = ["0", "00.5", "59.9999999", "60.0000000", "5.", ".5", ".", "", "1.2.3", "1e3", "-1", "+1", " 1", "1 ", "0x10",
+                     "12345678901234.5", "1234567890123456", "9.00719925474099267"]
+        let alphabet = Array("0123456789.")
+        for _ in 0..<20_000 {
+            let length = 1 + random.nextIndex(18)
+            cases.append(String((0..<length).map { _ in alphabet[random.nextIndex(random.nextIndex(4) == 0 ? 11 : 10)] }))
+        }
+        for text in cases {
+            let read = Array(text.utf8).withUnsafeBytes { TraceTimestamp.decimalSeconds($0) }
+            #expect(read?.bitPattern == Double(text)?.bitPattern, "\"\(text)\"")
+        }
+    }
+
     @Test func plainSecondsAndExtraColumnsInAnyOrder() throws {
         let trace = try Trace.parse("GeneratedTokens,id,TIMESTAMP,ContextTokens\n5,a,10.5,100\n6,b,12,200\n", file: "t.csv")
         #expect(trace.requests == [Request(arrivalSeconds: 0, promptTokens: 100, outputTokens: 5),
