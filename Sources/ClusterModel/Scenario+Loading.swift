@@ -92,6 +92,15 @@ extension Scenario {
 
     /// Every trace file the scenario names, loaded and validated.
     public func loadTraces() throws -> [URL: Trace] {
+        var traces: [URL: Trace] = [:]
+        for file in traceFiles where traces[file] == nil {
+            traces[file] = try Trace.load(file)
+        }
+        return traces
+    }
+
+    /// The trace files the scenario names, in the order it names them.
+    public var traceFiles: [URL] {
         var files: [URL] = []
         switch workload {
         case .trace(let replay):
@@ -102,11 +111,7 @@ extension Scenario {
             }
         }
         if let demand, case .trace(let file, _) = demand.rates { files.append(file) }
-        var traces: [URL: Trace] = [:]
-        for file in files where traces[file] == nil {
-            traces[file] = try Trace.load(file)
-        }
-        return traces
+        return files
     }
 
     static func resolve(_ path: String, _ base: URL) -> URL {

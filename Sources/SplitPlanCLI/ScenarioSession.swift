@@ -13,11 +13,15 @@ struct ScenarioSession {
         let url = try path.map(InputFile.url) ?? BundledResources.defaultScenario()
         scenario = try Scenario.load(url)
         if let trace { scenario.workload = .trace(TraceWorkload(file: InputFile.url(trace))) }
+        // The traces are read while the catalogue loads (they are most of a command's start); errors are
+        // still reported in the order below, a trace's last.
+        let named = scenario
+        let reading = Pending { try named.loadTraces() }
         catalog = try scenario.applyingCatalogOverrides(to: catalogOptions.load(scenario: scenario))
         (catalog, scenario) = try SettingOverride.apply(settings, catalog: catalog, scenario: scenario)
         try scenario.checkReferences(in: catalog)
         try scenario.checkDeployable(in: catalog)
-        traces = try scenario.loadTraces()
+        traces = scenario.traceFiles == named.traceFiles ? try reading.value() : try scenario.loadTraces()
     }
 
     /// What the run read, for the report's provenance: the scenario file and its traces.
