@@ -48,19 +48,21 @@ struct StallDistribution: Sendable {
                 // Panjer's start for a Poisson count: P(total 0) = exp(−mean · P(a stall takes time)).
                 mass[0] = exp(-meanCount * max(1 - noTime, 0))
                 var within = mass[0]
-                // Panjer's recursion for the compound Poisson: only the occupied cells ≤ x contribute.
-                for x in 1...steps {
-                    var sum = 0.0
-                    var index = 0
-                    while index < count, occupied[index] <= x {
-                        let cells = occupied[index]
-                        sum += Double(cells) * byCell[cells] * mass[x - cells]
-                        index += 1
+                // Each occupied cell's factor j · f(j), once (the recursion's every step reads them all).
+                return withUnsafeTemporaryAllocation(of: Double.self, capacity: max(count, 1)) { factor in
+                    for index in 0..<count { factor[index] = Double(occupied[index]) * byCell[occupied[index]] }
+                    // Panjer's recursion for the compound Poisson: only the occupied cells ≤ x contribute, in
+                    // increasing order (the sums are the same, term by term, as summing over all cells).
+                    var active = 0
+                    for x in 1...steps {
+                        while active < count, occupied[active] <= x { active += 1 }
+                        var sum = 0.0
+                        for index in 0..<active { sum += factor[index] * mass[x - occupied[index]] }
+                        mass[x] = meanCount / Double(x) * sum
+                        within += mass[x]
                     }
-                    mass[x] = meanCount / Double(x) * sum
-                    within += mass[x]
+                    return min(max(1 - within, 0), 1)
                 }
-                return min(max(1 - within, 0), 1)
             }
         }
     }
