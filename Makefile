@@ -32,13 +32,16 @@ calibrate: build
 	$(BIN) calibrate --profile Tests/Fixtures/llama2-70b-vllm-a100-h100.csv --operator-profile Tests/Fixtures/vidur --leave-one-out
 	$(BIN) calibrate --profile Tests/Fixtures/bloom-176b-a100-h100.csv --evaluate
 
-# Benchmarks: median planning time per shipped scenario and a 15-type x 64-class instance; then the
+# Benchmarks: median planning time per shipped scenario and a 15-type x 64-class instance; then each
+# shipped scenario's whole `splitplan plan FILE` command against the binary's start and exit; then the
 # simulator at operating load (BLOOM-176B, 80 and 1280 req/s), in a process of its own for its memory;
 # then planning at scale (design auto over 4-64 machine types, rates up to 100,000 req/s); then the
 # Splitwise study's verified comparisons (8 files x 6 designs, 600 s simulations) against drained runs.
 bench: deps
+	$(SWIFT) build $(RELEASE) --product splitplan
 	$(SWIFT) build $(RELEASE) --product splitplan-bench
 	.build/release/splitplan-bench 7
+	.build/release/splitplan-bench commands 15
 	.build/release/splitplan-bench simulator 5
 	.build/release/splitplan-bench scale
 	.build/release/splitplan-bench study 3

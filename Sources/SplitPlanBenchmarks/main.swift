@@ -9,6 +9,7 @@ import Simulation
 //        splitplan-bench simulator [REPEATS]   (the simulator at operating load, in a process of its own)
 //        splitplan-bench scale   (design auto over 4 to 64 machine types, and rates up to 100,000 req/s)
 //        splitplan-bench study [REPEATS]   (the Splitwise study's verified comparisons, against drained runs)
+//        splitplan-bench commands [REPEATS]   (whole `splitplan plan FILE` commands, each in a process of its own)
 let arguments = Array(CommandLine.arguments.dropFirst())
 let simulatorOnly = arguments.first == "simulator"
 let repeats = max(Int((simulatorOnly ? arguments.dropFirst() : arguments[...]).first ?? "") ?? 7, 1)
@@ -41,6 +42,7 @@ func runAndExit(_ benchmark: () throws -> Void) -> Never {
 // Dispatched here, after the globals above: top-level code in main.swift runs in order.
 if arguments.first == "scale" { runAndExit(scaleBenchmark) }
 if arguments.first == "study" { runAndExit { try studyBenchmark(repeats: max(Int(arguments.dropFirst().first ?? "") ?? 3, 1)) } }
+if arguments.first == "commands" { runAndExit { try commandBenchmark(repeats: max(Int(arguments.dropFirst().first ?? "") ?? 15, 1)) } }
 if simulatorOnly { runAndExit { try simulatorBenchmark(repeats: repeats) } }
 
 do {
