@@ -42,23 +42,24 @@ public struct RooflineModel: PerformanceModel {
     /// all-reduces, output head, overheads) and the rates of its attention, the one part that depends on the
     /// context. A simulation keeps these per batch size, as the context changes every step and the batch
     /// seldom does; plain numbers, so costing a step reads nothing else.
-    public struct DecodeStepParts: Sendable {
+    /// Inlinable: the simulator costs a decode step from these every iteration.
+    @frozen public struct DecodeStepParts: Sendable {
         /// The costed share of each sequence when `decodeBatchGrowth` is below 1, else nil (the batch as it is).
-        let share: Double?
-        let rates: DecodeLayerRates
+        @usableFromInline let share: Double?
+        @usableFromInline let rates: DecodeLayerRates
         /// Divisors of attention's FLOPs and KV bytes: the instance's compute and KV-read speeds.
-        let computeDivisor: Double
-        let memoryDivisor: Double
-        let gemmSeconds: Double
-        let allReducesSeconds: Double
-        let layers: Double
-        let layerOverheadSeconds: Double
-        let headSeconds: Double
-        let stepOverheadSeconds: Double
-        let sequenceOverheadSeconds: Double
+        @usableFromInline let computeDivisor: Double
+        @usableFromInline let memoryDivisor: Double
+        @usableFromInline let gemmSeconds: Double
+        @usableFromInline let allReducesSeconds: Double
+        @usableFromInline let layers: Double
+        @usableFromInline let layerOverheadSeconds: Double
+        @usableFromInline let headSeconds: Double
+        @usableFromInline let stepOverheadSeconds: Double
+        @usableFromInline let sequenceOverheadSeconds: Double
 
         /// The step over `contextTokens` of context in all: the arithmetic, in the same order, of costing it whole.
-        public func seconds(contextTokens: Int) -> Double {
+        @inlinable public func seconds(contextTokens: Int) -> Double {
             var flops = rates.attentionFLOPs(contextTokens: contextTokens), kvBytes = rates.kvBytes(contextTokens: contextTokens)
             if let share {
                 flops *= share

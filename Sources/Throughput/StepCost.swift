@@ -127,12 +127,12 @@ extension ModelSpec {
 
 /// The shape figures decode's layer cost is made of, unpacked once: a simulation costs a decode step per
 /// iteration, and reading them from the model spec each time was a measurable share of its run.
-public struct DecodeLayerRates: Sendable, Equatable {
-    var queryWidth: Double
-    var kvBytesPerTokenPerLayer: Double
-    var gqaReadFactor: Double
-    var hiddenSize: Double
-    var bytesPerWeight: Double
+@frozen public struct DecodeLayerRates: Sendable, Equatable {
+    @usableFromInline var queryWidth: Double
+    @usableFromInline var kvBytesPerTokenPerLayer: Double
+    @usableFromInline var gqaReadFactor: Double
+    @usableFromInline var hiddenSize: Double
+    @usableFromInline var bytesPerWeight: Double
 
     public func cost(_ batch: DecodeBatch) -> LayerCost {
         let sequences = Double(batch.sequences)
@@ -141,6 +141,6 @@ public struct DecodeLayerRates: Sendable, Equatable {
                          allReduceBytes: sequences * hiddenSize * bytesPerWeight)
     }
 
-    func attentionFLOPs(contextTokens: Int) -> Double { 4 * Double(contextTokens) * queryWidth }
-    func kvBytes(contextTokens: Int) -> Double { Double(contextTokens) * kvBytesPerTokenPerLayer * gqaReadFactor }
+    @inlinable func attentionFLOPs(contextTokens: Int) -> Double { 4 * Double(contextTokens) * queryWidth }
+    @inlinable func kvBytes(contextTokens: Int) -> Double { Double(contextTokens) * kvBytesPerTokenPerLayer * gqaReadFactor }
 }
