@@ -17,11 +17,12 @@ public struct SHA256: Sendable {
                 let take = min(64 - pending.count, buffer.count)
                 pending.append(contentsOf: buffer[0..<take])
                 offset = take
-                if pending.count == 64 { compress(pending[...]); pending.removeAll(keepingCapacity: true) }
+                if pending.count == 64 { compressPending() }
             }
             // Whole blocks straight from the caller's buffer; the tail waits in `pending`.
+            let raw = UnsafeRawBufferPointer(buffer)
             while buffer.count - offset >= 64 {
-                compress(buffer[offset..<offset + 64])
+                compress(UnsafeRawBufferPointer(rebasing: raw[offset..<offset + 64]))
                 offset += 64
             }
             pending.append(contentsOf: buffer[offset...])
@@ -40,12 +41,11 @@ public struct SHA256: Sendable {
         copy.pending.append(0x80)
         if copy.pending.count > 56 {
             while copy.pending.count < 64 { copy.pending.append(0) }
-            copy.compress(copy.pending[...])
-            copy.pending.removeAll(keepingCapacity: true)
+            copy.compressPending()
         }
         while copy.pending.count < 56 { copy.pending.append(0) }
         for shift in stride(from: 56, through: 0, by: -8) { copy.pending.append(UInt8(truncatingIfNeeded: bitLength >> UInt64(shift))) }
-        copy.compress(copy.pending[...])
+        copy.compressPending()
         return copy.state.map { word in
             let hex = String(word, radix: 16)
             return String(repeating: "0", count: 8 - hex.count) + hex
@@ -69,16 +69,21 @@ public struct SHA256: Sendable {
         0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208, 0x90befffa, 0xa4506ceb, 0xbef9a3f7, 0xc67178f2,
     ]
 
-    /// One 64-byte block. The message schedule lives on the stack and the constants are read through a
-    /// buffer: a heap array per block made hashing a trace cost more than parsing it.
-    private mutating func compress<Block: Collection>(_ block: Block) where Block.Element == UInt8, Block.Index == Int {
-        let start = block.startIndex
+    /// The 64 bytes waiting in `pending`, then an empty `pending`.
+    private mutating func compressPending() {
+        let block = pending
+        block.withUnsafeBytes { compress($0) }
+        pending.removeAll(keepingCapacity: true)
+    }
+
+    /// One 64-byte block, its words read big-endian straight from memory. The message schedule lives on
+    /// the stack and the constants are read through a buffer: a heap array per block made hashing a
+    /// trace cost more than parsing it.
+    private mutating func compress(_ block: UnsafeRawBufferPointer) {
+        assert(block.count == 64, "SHA-256 compresses 64-byte blocks")
         var (a, b, c, d, e, f, g, h) = (state[0], state[1], state[2], state[3], state[4], state[5], state[6], state[7])
         withUnsafeTemporaryAllocation(of: UInt32.self, capacity: 64) { words in
-            for index in 0..<16 {
-                let base = start + 4 * index
-                words[index] = UInt32(block[base]) << 24 | UInt32(block[base + 1]) << 16 | UInt32(block[base + 2]) << 8 | UInt32(block[base + 3])
-            }
+            for index in 0..<16 { words[index] = UInt32(bigEndian: block.loadUnaligned(fromByteOffset: 4 * index, as: UInt32.self)) }
             func rotate(_ value: UInt32, _ count: UInt32) -> UInt32 { value >> count | value << (32 - count) }
             for index in 16..<64 {
                 let s0 = rotate(words[index - 15], 7) ^ rotate(words[index - 15], 18) ^ (words[index - 15] >> 3)

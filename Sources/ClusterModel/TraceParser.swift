@@ -63,16 +63,18 @@ struct TraceParser {
         }
         let stamp = fields[columnIndex[0]]
         guard let absolute = TraceTimestamp.seconds(UnsafeRawBufferPointer(rebasing: bytes[stamp])) else {
-            throw malformed(bytes, stamp, column: columns[0], allowed: "YYYY-MM-DD HH:MM:SS[.fraction] or seconds as a non-negative number")
+            throw Self.malformed(bytes, stamp, column: columns[0], allowed: "YYYY-MM-DD HH:MM:SS[.fraction] or seconds as a non-negative number",
+                                 file: file, line: line)
         }
         let start = origin ?? absolute
         origin = start
         let seconds = absolute - start
         if let previous = requests.last, seconds < previous.arrivalSeconds {
-            throw malformed(bytes, stamp, column: columns[0], allowed: "a time no earlier than the previous row's (rows must be in arrival order)")
+            throw Self.malformed(bytes, stamp, column: columns[0], allowed: "a time no earlier than the previous row's (rows must be in arrival order)",
+                                 file: file, line: line)
         }
-        let prompt = try tokens(bytes, fields[columnIndex[1]], column: columns[1])
-        let output = try tokens(bytes, fields[columnIndex[2]], column: columns[2])
+        let prompt = try Self.tokens(bytes, fields[columnIndex[1]], column: columns[1], file: file, line: line)
+        let output = try Self.tokens(bytes, fields[columnIndex[2]], column: columns[2], file: file, line: line)
         requests.append(Request(arrivalSeconds: seconds, promptTokens: prompt, outputTokens: output))
     }
 
@@ -96,13 +98,15 @@ struct TraceParser {
         fields.removeAll(keepingCapacity: true)
         var start = range.lowerBound
         for index in range where bytes[index] == UInt8(ascii: ",") {
-            fields.append(trimmed(bytes, start..<index))
+            fields.append(Self.trimmed(bytes, start..<index))
             start = index + 1
         }
-        fields.append(trimmed(bytes, start..<range.upperBound))
+        fields.append(Self.trimmed(bytes, start..<range.upperBound))
     }
 
-    private func trimmed(_ bytes: UnsafeRawBufferPointer, _ range: Range<Int>) -> Range<Int> {
+    /// Static, as are the readers below: called on `self` from a mutating method, a method copied the
+    /// whole parser (its arrays retained and released) once per field.
+    private static func trimmed(_ bytes: UnsafeRawBufferPointer, _ range: Range<Int>) -> Range<Int> {
         var lower = range.lowerBound, upper = range.upperBound
         while lower < upper, bytes[lower] == UInt8(ascii: " ") || bytes[lower] == UInt8(ascii: "\t") { lower += 1 }
         while upper > lower, bytes[upper - 1] == UInt8(ascii: " ") || bytes[upper - 1] == UInt8(ascii: "\t") { upper -= 1 }
@@ -111,7 +115,7 @@ struct TraceParser {
     }
 
     /// A token count: decimal digits only, within `NumberRule.tokenCount`.
-    private func tokens(_ bytes: UnsafeRawBufferPointer, _ range: Range<Int>, column: String) throws -> Int {
+    private static func tokens(_ bytes: UnsafeRawBufferPointer, _ range: Range<Int>, column: String, file: String, line: Int) throws -> Int {
         var value = 0
         for index in range {
             let digit = Int(bytes[index]) - Int(UInt8(ascii: "0"))
@@ -119,12 +123,13 @@ struct TraceParser {
             value = value * 10 + digit
         }
         guard !range.isEmpty, value >= 0, NumberRule.tokenCount.accepts(Double(value)) else {
-            throw malformed(bytes, range, column: column, allowed: NumberRule.tokenCount.description)
+            throw malformed(bytes, range, column: column, allowed: NumberRule.tokenCount.description, file: file, line: line)
         }
         return value
     }
 
-    private func malformed(_ bytes: UnsafeRawBufferPointer, _ range: Range<Int>, column: String, allowed: String) -> ClusterModelError {
+    private static func malformed(_ bytes: UnsafeRawBufferPointer, _ range: Range<Int>, column: String, allowed: String,
+                                  file: String, line: Int) -> ClusterModelError {
         let text = String(decoding: UnsafeRawBufferPointer(rebasing: bytes[range]), as: UTF8.self)
         return .malformedTrace(path: file, line: line, column: column, value: "\"\(text.prefix(80))\"", allowed: allowed)
     }
