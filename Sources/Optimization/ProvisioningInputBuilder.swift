@@ -75,7 +75,9 @@ struct ProvisioningInputBuilder {
         let candidates = try scenario.candidateMachines(in: catalog).map(\.id)
         let restriction = restrictionOverride ?? DesignRestriction(design, candidates: candidates)
         let designPath = scenario.designs.contains(design) ? "designs[\(scenario.designs.firstIndex(of: design) ?? designIndex)]" : "--design"
-        var profiles: [ServiceProfile] = []
+        // The options first; the profiles not known yet are then computed side by side (each a few load
+        // searches), and every result enters the cache in the options' order, as one by one would.
+        var options: [(option: MachineOption, key: String)] = []
         for id in restriction.machines {
             let machine = try catalog.machine(id, file: scenario.file.path, jsonPath: designPath)
             for cap in machine.powerCaps where Role.allCases.contains(where: { restriction.allows($0, machine: id, capFraction: cap.fraction) }) {
@@ -83,12 +85,7 @@ struct ProvisioningInputBuilder {
                     let deployment = try Deployment(model: model, machine: machine, catalog: catalog,
                                                     tensorParallel: scenario.tensorParallel, powerCapFraction: cap.fraction)
                     let option = MachineOption(machine: machine, powerCap: cap, performance: RooflineModel(deployment))
-                    let key = "\(cache.performanceKey(machine, cap))/\(tbtHeadroom)"
-                    var profile = cache.service[key] ?? ServiceProfile(option: option, classes: classes, slo: slo, tbtHeadroom: tbtHeadroom,
-                                                                       promptTokenBudget: scenario.scheduler.promptTokenBudget)
-                    cache.service[key] = profile
-                    profile.option = option
-                    profiles.append(profile)
+                    options.append((option, "\(cache.performanceKey(machine, cap))/\(tbtHeadroom)"))
                 } catch let error as ThroughputError where design == .auto {
                     _ = error // a machine that cannot host the model is simply not a candidate for `auto`
                 } catch let error as ThroughputError {
@@ -98,6 +95,19 @@ struct ProvisioningInputBuilder {
                 }
             }
         }
+        let (workload, targets, headroom, tokenBudget) = (classes, slo, tbtHeadroom, scenario.scheduler.promptTokenBudget)
+        let unknown = options.indices.filter { index in
+            cache.service[options[index].key] == nil && !options[..<index].contains { $0.key == options[index].key }
+        }
+        let computedProfiles = unknown.map { options[$0].option }.concurrentMap { option in
+            ServiceProfile(option: option, classes: workload, slo: targets, tbtHeadroom: headroom, promptTokenBudget: tokenBudget)
+        }
+        for (index, profile) in zip(unknown, computedProfiles) { cache.service[options[index].key] = profile }
+        let profiles = options.compactMap { option, key -> ServiceProfile? in
+            guard var profile = cache.service[key] else { return nil }
+            profile.option = option
+            return profile
+        }
         func allows(_ role: Role, _ profile: ServiceProfile) -> Bool {
             restriction.allows(role, machine: profile.option.machine.id, capFraction: profile.option.powerCap.fraction)
                 && (role != .mixed || mixedOptionsKept?.contains(profile.option.label) ?? true)
@@ -105,38 +115,43 @@ struct ProvisioningInputBuilder {
         let tokenIndices = Set(profiles.indices.filter { allows(.token, profiles[$0]) && profiles[$0].tokenCapable })
         // E2E after prefill depends on the decode speed the request will get: plan for the slowest token pool.
         let slowestDecode = tokenIndices.map { profiles[$0].tokenStepSeconds }.max() ?? 0
+        // Mixed profiles (a load search each, one per performance and pool size) and prompt caps not known
+        // yet, all side by side.
+        var work: [ProfileWork] = []
+        for profile in profiles {
+            let performance = cache.performanceKey(profile.option.machine, profile.option.powerCap)
+            if allows(.prompt, profile), !tokenIndices.isEmpty {
+                let key = "\(performance)/\(tbtHeadroom)/\(slowestDecode)", instances = servers(profile, .prompt)
+                let what = ProfileWork.What.promptCap(key: key, instances: instances)
+                if cache.promptCap[key]?[instances] == nil, !work.contains(where: { $0.what == what }) { work.append(ProfileWork(what: what, profile: profile)) }
+            }
+            if allows(.mixed, profile) {
+                let machines = max(1, servers(profile, .mixed) / profile.option.deployment.instancesPerMachine)
+                let what = ProfileWork.What.mixed(key: performance, machines: machines)
+                if cache.mixed[performance]?[machines] == nil, !work.contains(where: { $0.what == what }) { work.append(ProfileWork(what: what, profile: profile)) }
+            }
+        }
+        let results = work.concurrentMap { job in job.compute(classes: workload, slo: targets, slowestDecode: slowestDecode) }
+        for (job, result) in zip(work, results) {
+            switch (job.what, result) {
+            case (.promptCap(let key, let instances), .promptCap(let cap)): cache.promptCap[key, default: [:]][instances] = cap
+            case (.mixed(let key, let machines), .mixed(let profile)): cache.mixed[key, default: [:]][machines] = profile
+            default: assertionFailure("a profile job's result of another kind")
+            }
+        }
         var promptCaps: [Int: Double] = [:]
         var mixed: [Int: MixedProfile] = [:]
-        // Mixed profiles not known yet, side by side (a load search each), one per performance and pool size.
-        var missing: [(key: String, machines: Int, profile: ServiceProfile)] = []
-        for profile in profiles where allows(.mixed, profile) {
-            let key = cache.performanceKey(profile.option.machine, profile.option.powerCap)
-            let machines = max(1, servers(profile, .mixed) / profile.option.deployment.instancesPerMachine)
-            guard cache.mixed[key]?[machines] == nil, !missing.contains(where: { $0.key == key && $0.machines == machines }) else { continue }
-            missing.append((key, machines, profile))
-        }
-        let (workload, targets) = (classes, slo)
-        let computed = missing.concurrentMap { _, machines, profile in
-            MixedProfile(profile, classes: workload, slo: targets, servers: machines)
-        }
-        for (job, profile) in zip(missing, computed) { cache.mixed[job.key, default: [:]][job.machines] = profile }
         for (index, profile) in profiles.enumerated() {
+            let performance = cache.performanceKey(profile.option.machine, profile.option.powerCap)
             if allows(.prompt, profile), !tokenIndices.isEmpty {
-                let performance = cache.performanceKey(profile.option.machine, profile.option.powerCap)
-                let key = "\(performance)/\(tbtHeadroom)/\(slowestDecode)", instances = servers(profile, .prompt)
-                let cap = cache.promptCap[key]?[instances] ?? profile.promptUtilisation(classes: classes, slo: slo, timePerOutputToken: slowestDecode,
-                                                                                        servers: instances)
-                cache.promptCap[key, default: [:]][instances] = cap
-                promptCaps[index] = cap
+                let key = "\(performance)/\(tbtHeadroom)/\(slowestDecode)"
+                promptCaps[index] = cache.promptCap[key]?[servers(profile, .prompt)] ?? nil
             }
             if allows(.mixed, profile) {
                 // A mixed pool's TBT and E2E come from one model of the pool: no headroom to leave between them.
                 // Pool sizes are in instances; a mixed profile takes machines.
-                let performance = cache.performanceKey(profile.option.machine, profile.option.powerCap)
                 let machines = max(1, servers(profile, .mixed) / profile.option.deployment.instancesPerMachine)
-                let mixedProfile = cache.mixed[performance]?[machines] ?? MixedProfile(profile, classes: classes, slo: slo, servers: machines)
-                cache.mixed[performance, default: [:]][machines] = mixedProfile
-                mixed[index] = mixedProfile.map { $0.serving(profile.option) }
+                mixed[index] = (cache.mixed[performance]?[machines] ?? nil).map { $0.serving(profile.option) }
             }
         }
         var input = ProvisioningInput(design: design, classes: classes, profiles: profiles, promptUtilisation: promptCaps,
@@ -145,5 +160,30 @@ struct ProvisioningInputBuilder {
         if buildsCapacityCurves || leavesOutDearerTwins { input = withoutDearerTwins(input) }
         if buildsCapacityCurves { try addCapacityCurves(to: &input, slowestDecode: slowestDecode) }
         return input
+    }
+}
+
+/// A profile the builder computes side by side with the others it lacks: a prompt pool's utilisation cap
+/// at a size, or a mixed pool's profile at a size (a load search each).
+struct ProfileWork: Sendable {
+    enum What: Equatable, Sendable {
+        case promptCap(key: String, instances: Int)
+        case mixed(key: String, machines: Int)
+    }
+
+    enum Result: Sendable {
+        case promptCap(Double?)
+        case mixed(MixedProfile?)
+    }
+
+    var what: What
+    var profile: ServiceProfile
+
+    func compute(classes: [WorkloadClass], slo: SLOTargets, slowestDecode: Double) -> Result {
+        switch what {
+        case .promptCap(_, let instances):
+            .promptCap(profile.promptUtilisation(classes: classes, slo: slo, timePerOutputToken: slowestDecode, servers: instances))
+        case .mixed(_, let machines): .mixed(MixedProfile(profile, classes: classes, slo: slo, servers: machines))
+        }
     }
 }
