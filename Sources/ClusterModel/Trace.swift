@@ -18,12 +18,22 @@ public struct Request: Sendable, Equatable {
 public struct Trace: Sendable, Equatable {
     public var file: String
     public var requests: [Request]
-    /// SHA-256 of the text the requests were read from (empty for a trace built in code).
-    public var sha256 = ""
+    private var digest = TraceDigest(known: "")
 
     public init(file: String, requests: [Request]) {
         self.file = file
         self.requests = requests
+    }
+
+    /// SHA-256 of the text the requests were read from (empty for a trace built in code). A loaded
+    /// trace's text is hashed on a queue of its own as it is read; asking for the digest waits for it.
+    public var sha256: String {
+        get { digest.value }
+        set { digest = TraceDigest(known: newValue) }
+    }
+
+    public static func == (lhs: Trace, rhs: Trace) -> Bool {
+        lhs.file == rhs.file && lhs.requests == rhs.requests && lhs.sha256 == rhs.sha256
     }
 
     public var durationSeconds: Double { requests.last?.arrivalSeconds ?? 0 }
@@ -46,16 +56,17 @@ extension Trace {
     /// Traces larger than this are refused: the published hour-long traces are under 1 MB.
     public static let maximumBytes = 512 * 1_048_576
 
-    /// Reads the file in chunks, parsing as it goes: memory is the requests', not the text's.
+    /// Reads the file in chunks, parsing as it goes: memory is the requests', not the text's. Each chunk
+    /// is hashed on the digest's own queue meanwhile, so a report that shows no digest never waits for it.
     public static func load(_ url: URL) throws -> Trace {
         var parser = TraceParser(file: url.path)
-        var hasher = SHA256()
+        let digest = TraceDigest()
         try JSONDocument.readChunks(url, role: "trace file", maximumBytes: maximumBytes) { chunk in
-            hasher.update(chunk)
+            digest.add(chunk)
             try chunk.withUnsafeBytes { try parser.consume($0) }
         }
         var trace = try parser.finish()
-        trace.sha256 = hasher.hexDigest()
+        trace.digest = digest
         return trace
     }
 
@@ -141,5 +152,31 @@ enum TraceTimestamp {
         let dayOfYear = (153 * (month + (month > 2 ? -3 : 9)) + 2) / 5 + day - 1
         let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
         return era * 146_097 + dayOfEra - 719_468
+    }
+}
+
+/// SHA-256 of a trace's text, hashed chunk by chunk on a serial queue of its own while the trace is
+/// parsed; `value` waits for the chunks handed to it so far.
+final class TraceDigest: @unchecked Sendable {
+    /// Owns `hasher` and `digest`: they are touched on it only (or before it is first used).
+    private let queue = DispatchQueue(label: "splitplan.trace-digest")
+    private var hasher = SHA256()
+    private var digest: String?
+
+    init() {}
+
+    init(known: String) { digest = known }
+
+    func add(_ chunk: Data) {
+        queue.async { self.hasher.update(chunk) }
+    }
+
+    var value: String {
+        queue.sync {
+            if let digest { return digest }
+            let finished = hasher.hexDigest()
+            digest = finished
+            return finished
+        }
     }
 }
