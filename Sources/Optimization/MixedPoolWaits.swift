@@ -15,6 +15,23 @@ struct StallDistribution: Sendable {
         meanSeconds = zip(sizes, self.weights).reduce(0) { $0 + $1.0 * $1.1 }
     }
 
+    /// At least what `exceeds` gives, by Markov's inequality on the same lattice: P(S > slack) ≤ E[S] / slack,
+    /// with each stall rounded up to its cell (beyond the slack, one cell past it) as `exceeds` rounds it.
+    /// A few multiplications per stall size, where `exceeds` runs a recursion over 200 cells.
+    func exceedsBound(_ slack: Double, meanCount: Double) -> Double {
+        guard slack >= 0 else { return 1 }
+        guard meanCount > 1e-12 else { return 0 }
+        let unit = slack / Double(Self.latticeSteps)
+        guard unit > 0 else { return 1 }
+        var cellsMean = 0.0
+        for (size, weight) in zip(sizes, weights) where weight > 0 {
+            let cells = (size / unit).rounded(.up)
+            guard cells >= 1 else { continue }
+            cellsMean += weight * (cells.isFinite && cells <= Double(Self.latticeSteps) ? cells : Double(Self.latticeSteps + 1))
+        }
+        return min(1, meanCount * cellsMean / Double(Self.latticeSteps))
+    }
+
     /// P(Σ stalls > slack) for a Poisson(meanCount) number of stalls.
     func exceeds(_ slack: Double, meanCount: Double) -> Double {
         guard slack >= 0 else { return 1 }

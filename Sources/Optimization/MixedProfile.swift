@@ -47,11 +47,13 @@ public struct MixedProfile: Sendable {
         let pool = MixedPoolModel(profile: profile, classes: classes, servers: max(servers, 1))
         // Whether a percentile breaks: the first metric, and within it the first class, that breaks settles it.
         let (tbtTargets, e2eTargets, ttftTargets) = (slo.of(.tbt), slo.of(.e2e), slo.of(.ttft))
+        // A tail's Markov bound settles many a class that holds without the tail itself (the same answers).
         func misses(_ state: MixedPoolState) -> Bool {
-            SLOTargets.anyMissed(tbtTargets, classes: classes) { k, target in
+            SLOTargets.anyMissed(tbtTargets, classes: classes, exceeds: { k, target in
                 state.tbtExceeds(headroom * target, classIndex: k, outputTokens: classes[k].outputTokens)
-            }
-                || SLOTargets.anyMissed(e2eTargets, classes: classes) { k, target in state.e2eExceeds(target, classIndex: k) }
+            }, bound: { k, target in state.tbtExceeds(headroom * target, classIndex: k, outputTokens: classes[k].outputTokens, bounded: true) })
+                || SLOTargets.anyMissed(e2eTargets, classes: classes, exceeds: { k, target in state.e2eExceeds(target, classIndex: k) },
+                                        bound: { k, target in state.e2eExceeds(target, classIndex: k, bounded: true) })
                 || slo.anyMissedOverPrompts(ttftTargets, classes: classes) { k, j, target in state.ttftExceeds(target, classIndex: k, point: j) }
         }
         // Occupancy grows until a percentile breaks (or memory runs out): bisection on A.
@@ -230,11 +232,16 @@ struct MixedPoolState: Sendable {
     }
 
     /// TBT = (decode + stalls) / output tokens exceeds `seconds` when the stalls exceed the slack.
-    func tbtExceeds(_ seconds: Double, classIndex k: Int, outputTokens: Int) -> Double {
-        stalls.exceeds(seconds * Double(max(outputTokens, 1)) - decodeSeconds[k], meanCount: stallRatePerSecond * decodeSeconds[k])
+    /// `bounded`: an upper bound on that probability instead (`StallDistribution.exceedsBound`).
+    func tbtExceeds(_ seconds: Double, classIndex k: Int, outputTokens: Int, bounded: Bool = false) -> Double {
+        stallsExceed(seconds * Double(max(outputTokens, 1)) - decodeSeconds[k], meanCount: stallRatePerSecond * decodeSeconds[k], bounded: bounded)
     }
 
-    func e2eExceeds(_ seconds: Double, classIndex k: Int) -> Double {
-        stalls.exceeds(seconds - ttftSeconds[k] - decodeSeconds[k], meanCount: stallRatePerSecond * decodeSeconds[k])
+    func e2eExceeds(_ seconds: Double, classIndex k: Int, bounded: Bool = false) -> Double {
+        stallsExceed(seconds - ttftSeconds[k] - decodeSeconds[k], meanCount: stallRatePerSecond * decodeSeconds[k], bounded: bounded)
+    }
+
+    private func stallsExceed(_ slack: Double, meanCount: Double, bounded: Bool) -> Double {
+        bounded ? stalls.exceedsBound(slack, meanCount: meanCount) : stalls.exceeds(slack, meanCount: meanCount)
     }
 }

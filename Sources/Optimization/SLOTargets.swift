@@ -89,6 +89,29 @@ public struct SLOTargets: Sendable {
         return false
     }
 
+    /// As `anyMissed`, the same answer, given `bound(k, seconds)` ≥ `exceeds(k, seconds)` for every class:
+    /// a target stops being evaluated once the classes evaluated plus the others' bounds stay within what it
+    /// allows, by a margin above the sums' rounding. The classes evaluated are summed as before, in order.
+    public static func anyMissed(_ targets: [Target], classes: [WorkloadClass], exceeds: (Int, Double) -> Double,
+                                 bound: (Int, Double) -> Double) -> Bool {
+        let count = classes.count
+        return withUnsafeTemporaryAllocation(of: Double.self, capacity: count + 1) { rest in
+            for target in targets {
+                let allowed = 1 - target.percentile.fraction
+                // rest[k]: the classes from k on, each at its bound.
+                rest[count] = 0
+                for k in stride(from: count - 1, through: 0, by: -1) { rest[k] = rest[k + 1] + classes[k].share * bound(k, target.seconds[k]) }
+                var missed = 0.0
+                for k in classes.indices {
+                    if missed + rest[k] * (1 + 1e-9) + 1e-12 <= allowed { break }
+                    missed += classes[k].share * exceeds(k, target.seconds[k])
+                    if missed > allowed { return true }
+                }
+            }
+            return false
+        }
+    }
+
     /// As `anyMissed`, over each class's prompt points, as `violationOverPrompts(...) > 0` decides it.
     public func anyMissedOverPrompts(_ targets: [Target], classes: [WorkloadClass], exceeds: (Int, Int, Double) -> Double) -> Bool {
         for target in targets {
