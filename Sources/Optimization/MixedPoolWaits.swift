@@ -8,28 +8,29 @@ struct StallDistribution: Sendable {
     var meanSeconds: Double
     static let latticeSteps = 200
 
+    /// The stalls that take time: their share of all, and their mean over all (for `exceedsBound`).
+    var timedShare: Double
+    var timedMeanSeconds: Double
+
     init(sizes: [Double], weights: [Double]) {
         let total = max(weights.reduce(0, +), 1e-300)
         self.sizes = sizes
         self.weights = weights.map { $0 / total }
         meanSeconds = zip(sizes, self.weights).reduce(0) { $0 + $1.0 * $1.1 }
+        let timed = zip(sizes, self.weights).filter { $0.0 > 0 && $0.1 > 0 }
+        timedShare = timed.reduce(0) { $0 + $1.1 }
+        timedMeanSeconds = timed.reduce(0) { $0 + $1.0 * $1.1 }
     }
 
     /// At least what `exceeds` gives, by Markov's inequality on the same lattice: P(S > slack) ≤ E[S] / slack,
-    /// with each stall rounded up to its cell (beyond the slack, one cell past it) as `exceeds` rounds it.
-    /// A few multiplications per stall size, where `exceeds` runs a recursion over 200 cells.
+    /// with each stall rounded up to its cell (beyond the slack, one cell past it) as `exceeds` rounds it, and
+    /// each cell count ⌈size / unit⌉ at most size / unit + 1. Two multiplications, where `exceeds` runs a
+    /// recursion over 200 cells.
     func exceedsBound(_ slack: Double, meanCount: Double) -> Double {
         guard slack >= 0 else { return 1 }
         guard meanCount > 1e-12 else { return 0 }
-        let unit = slack / Double(Self.latticeSteps)
-        guard unit > 0 else { return 1 }
-        var cellsMean = 0.0
-        for (size, weight) in zip(sizes, weights) where weight > 0 {
-            let cells = (size / unit).rounded(.up)
-            guard cells >= 1 else { continue }
-            cellsMean += weight * (cells.isFinite && cells <= Double(Self.latticeSteps) ? cells : Double(Self.latticeSteps + 1))
-        }
-        return min(1, meanCount * cellsMean / Double(Self.latticeSteps))
+        guard slack > 0 else { return 1 }
+        return min(1, meanCount * (timedMeanSeconds / slack + timedShare / Double(Self.latticeSteps)))
     }
 
     /// P(Σ stalls > slack) for a Poisson(meanCount) number of stalls.
