@@ -50,8 +50,22 @@ public enum Queueing {
     }
 
     /// Largest utilisation of `servers` slots (requests' KV memory on a token machine) at which an arrival
-    /// waits for a slot with probability at most `waitProbability`.
+    /// waits for a slot with probability at most `waitProbability`. Kept per question: every headroom level
+    /// and every design asks it again of the same machines, and each answer is 50 Erlang C sums over the slots.
     public static func slotUtilisation(servers: Int, waitProbability: Double) -> Double {
+        slotUtilisations.value(for: SlotQuestion(servers: servers, waitProbability: waitProbability)) {
+            searchSlotUtilisation(servers: servers, waitProbability: waitProbability)
+        }
+    }
+
+    private struct SlotQuestion: Hashable {
+        var servers: Int
+        var waitProbability: Double
+    }
+
+    private static let slotUtilisations = LockedMemo<SlotQuestion, Double>()
+
+    private static func searchSlotUtilisation(servers: Int, waitProbability: Double) -> Double {
         guard servers > 0 else { return 0 }
         var low = 0.0, high = 0.999
         for _ in 0..<50 {
