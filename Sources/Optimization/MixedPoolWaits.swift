@@ -8,9 +8,10 @@ struct StallDistribution: Sendable {
     var meanSeconds: Double
     static let latticeSteps = 200
 
-    /// The stalls that take time: their share of all, and their mean over all (for `exceedsBound`).
+    /// The stalls that take time: their share of all, and their mean and mean square over all (for `exceedsBound`).
     var timedShare: Double
     var timedMeanSeconds: Double
+    var timedMeanSquareSeconds: Double
 
     init(sizes: [Double], weights: [Double]) {
         let total = max(weights.reduce(0, +), 1e-300)
@@ -20,17 +21,25 @@ struct StallDistribution: Sendable {
         let timed = zip(sizes, self.weights).filter { $0.0 > 0 && $0.1 > 0 }
         timedShare = timed.reduce(0) { $0 + $1.1 }
         timedMeanSeconds = timed.reduce(0) { $0 + $1.0 * $1.1 }
+        timedMeanSquareSeconds = timed.reduce(0) { $0 + $1.0 * $1.0 * $1.1 }
     }
 
-    /// At least what `exceeds` gives, by Markov's inequality on the same lattice: P(S > slack) ≤ E[S] / slack,
-    /// with each stall rounded up to its cell (beyond the slack, one cell past it) as `exceeds` rounds it, and
-    /// each cell count ⌈size / unit⌉ at most size / unit + 1. Two multiplications, where `exceeds` runs a
-    /// recursion over 200 cells.
+    /// At least what `exceeds` gives, on the same lattice (each stall rounded up to its cell, as `exceeds`
+    /// rounds it, so a cell count is at most size / unit + 1): the lesser of Markov's inequality,
+    /// P(S > slack) ≤ E[S] / slack, and Cantelli's, P(S − E[S] ≥ t) ≤ Var / (Var + t²), with the lattice's
+    /// mean and variance bounded above (a compound Poisson's variance is the mean count times E[X²]). A few
+    /// multiplications, where `exceeds` runs a recursion over 200 cells.
     func exceedsBound(_ slack: Double, meanCount: Double) -> Double {
         guard slack >= 0 else { return 1 }
         guard meanCount > 1e-12 else { return 0 }
         guard slack > 0 else { return 1 }
-        return min(1, meanCount * (timedMeanSeconds / slack + timedShare / Double(Self.latticeSteps)))
+        let unit = slack / Double(Self.latticeSteps)
+        let mean = meanCount * (timedMeanSeconds + timedShare * unit)
+        let markov = min(1, mean / slack)
+        guard slack > mean else { return markov }
+        let variance = meanCount * (timedMeanSquareSeconds + 2 * unit * timedMeanSeconds + unit * unit * timedShare)
+        let margin = slack - mean
+        return min(markov, variance / (variance + margin * margin))
     }
 
     /// P(Σ stalls > slack) for a Poisson(meanCount) number of stalls.
