@@ -156,10 +156,13 @@ enum TraceTimestamp {
 }
 
 /// SHA-256 of a trace's text, hashed chunk by chunk on a serial queue of its own while the trace is
-/// parsed; `value` waits for the chunks handed to it so far.
+/// parsed; `value` waits for the chunks handed to it so far. At most `chunksInFlight` chunks wait to be
+/// hashed: a reader that outruns the hash waits, so memory stays a few chunks, never the whole text.
 final class TraceDigest: @unchecked Sendable {
+    static let chunksInFlight = 4
     /// Owns `hasher` and `digest`: they are touched on it only (or before it is first used).
     private let queue = DispatchQueue(label: "splitplan.trace-digest")
+    private let room = DispatchSemaphore(value: TraceDigest.chunksInFlight)
     private var hasher = SHA256()
     private var digest: String?
 
@@ -168,7 +171,11 @@ final class TraceDigest: @unchecked Sendable {
     init(known: String) { digest = known }
 
     func add(_ chunk: Data) {
-        queue.async { self.hasher.update(chunk) }
+        room.wait()
+        queue.async {
+            self.hasher.update(chunk)
+            self.room.signal()
+        }
     }
 
     var value: String {
