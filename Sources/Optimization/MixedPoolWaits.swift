@@ -157,14 +157,22 @@ struct IterationResidual: Sendable {
     }
 
     /// P(wait for the iteration in progress + shared chunks > seconds).
+    /// Every TTFT target asks this for every class, prompt point and load tried, so the iterations no
+    /// longer than what is left are skipped: they add exactly nothing, and the others are summed in order.
     func exceeds(_ seconds: Double) -> Double {
-        shared.reduce(0) { total, chunk in
-            total + chunk.probability * lengths.reduce(0) { sum, length in
-                let left = seconds - chunk.seconds
-                guard left >= 0 else { return sum + length.probability }
-                guard length.seconds > 0 else { return sum }
-                return sum + length.probability * min(1, max(0, 1 - left / length.seconds))
+        var total = 0.0
+        for chunk in shared {
+            let left = seconds - chunk.seconds
+            var sum = 0.0
+            if left >= 0 {
+                for length in lengths where length.seconds > left {
+                    sum += length.probability * min(1, max(0, 1 - left / length.seconds))
+                }
+            } else {
+                for length in lengths { sum += length.probability }
             }
+            total += chunk.probability * sum
         }
+        return total
     }
 }

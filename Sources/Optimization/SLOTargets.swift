@@ -117,10 +117,14 @@ public struct SLOTargets: Sendable {
         for target in targets {
             let allowed = 1 - target.percentile.fraction
             var missed = 0.0
+            let slowdown = target.slowdown != nil
             for k in classes.indices {
-                let points = pointSeconds(target.seconds[k], slowdown: target.slowdown != nil, classIndex: k)
-                let mean = points.indices.reduce(0.0) { $0 + exceeds(k, $1, points[$1]) } / Double(max(points.count, 1))
-                missed += classes[k].share * mean
+                // The class's points as `pointSeconds` gives them, summed in order without an array per class:
+                // the load searches ask this for every class at every load they try.
+                let seconds = target.seconds[k], ratios = promptPointRatios[k]
+                var sum = 0.0
+                for j in ratios.indices { sum += exceeds(k, j, slowdown ? seconds * ratios[j] : seconds) }
+                missed += classes[k].share * (sum / Double(max(ratios.count, 1)))
                 if missed > allowed { return true }
             }
         }

@@ -38,4 +38,56 @@ import Testing
         let byPoint = slo.violationOverPrompts([target], classes: single) { k, _, _ in k == 0 ? 0.3 : 0 }
         #expect(abs(byClass - byPoint) < 1e-12 && abs(byClass - (0.15 - 0.1)) < 1e-12)
     }
+    /// The residual's tail, which skips iterations no longer than what is left, is the whole double sum bit
+    /// for bit: random steps, stalls (some of no time), arrival rates and thresholds from below zero up.
+    @Test func iterationResidualSkipsOnlyZeros() {
+        var random = SplitMix64(seed: 37)
+        var partial = 0
+        for _ in 0..<3000 {
+            let count = 1 + random.nextIndex(14)
+            let residual = IterationResidual(step: random.nextUnit() * 0.2, stallSizes: (0..<count).map { _ in random.nextIndex(6) == 0 ? 0 : random.nextUnit() },
+                                             stallWeights: (0..<count).map { _ in random.nextUnit() }, chunkIterationsPerSecond: random.nextUnit() * 3,
+                                             servers: 1 + random.nextIndex(4))
+            let seconds = random.nextUnit() * 1.5 - 0.1
+            let whole = residual.shared.reduce(0.0) { total, chunk in
+                total + chunk.probability * residual.lengths.reduce(0.0) { sum, length in
+                    let left = seconds - chunk.seconds
+                    guard left >= 0 else { return sum + length.probability }
+                    guard length.seconds > 0 else { return sum }
+                    return sum + length.probability * min(1, max(0, 1 - left / length.seconds))
+                }
+            }
+            #expect(residual.exceeds(seconds) == whole, "\(residual), \(seconds) s")
+            if whole > 0, residual.lengths.contains(where: { $0.seconds > 0 && $0.seconds <= seconds }) { partial += 1 }
+        }
+        // Many cases skip some iterations and still count others.
+        #expect(partial > 300)
+    }
+
+    /// The early-stopping verdict over prompt points is the sign of the whole violation, on random classes,
+    /// points, slowdown and absolute targets and percentiles from p50 to p99.
+    @Test func anyMissedOverPromptsIsTheViolationsSign() {
+        var random = SplitMix64(seed: 41)
+        var missed = 0
+        for _ in 0..<2000 {
+            let sizes = (0..<400).map { _ in (promptTokens: 1 + random.nextIndex(4000), outputTokens: 1 + random.nextIndex(500)) }
+            let classes = WorkloadClasses.make(WorkloadSample(sizes: sizes, ratePerSecond: 1), promptBuckets: 1 + random.nextIndex(3),
+                                               outputBuckets: 1 + random.nextIndex(3), promptPoints: 1 + random.nextIndex(4))
+            var slo = SLOTargets(slo: SLOSet(), classes: classes, reference: nil)
+            // Points whose targets differ from the class's, as a reference machine's prefill times make them.
+            if random.nextIndex(2) == 0 { slo.promptPointRatios = classes.map { $0.promptPoints.map { _ in 0.5 + random.nextUnit() } } }
+            let targets = [Percentile.p50, .p90, .p99].map { percentile in
+                SLOTargets.Target(metric: .ttft, percentile: percentile, seconds: classes.map { _ in random.nextUnit() * 2 },
+                                  slowdown: random.nextIndex(2) == 0 ? nil : 2)
+            }
+            let scale = random.nextUnit() * 0.06
+            let tails = classes.map { $0.promptPoints.map { _ in random.nextUnit() * scale } }
+            let exceeds = { (k: Int, j: Int, seconds: Double) in tails[k][j] * exp(-seconds) }
+            let verdict = slo.anyMissedOverPrompts(targets, classes: classes, exceeds: exceeds)
+            #expect(verdict == (slo.violationOverPrompts(targets, classes: classes, exceeds: exceeds) > 0))
+            if verdict { missed += 1 }
+        }
+        // Both verdicts are common.
+        #expect(missed > 300 && missed < 1700, "\(missed) missed")
+    }
 }
