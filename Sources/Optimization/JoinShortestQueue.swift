@@ -260,22 +260,31 @@ struct MisplacementChain {
         for i in 0..<size { inverse[i * size + i] = 1 }
         let singular = a.withUnsafeMutableBufferPointer { a in
             inverse.withUnsafeMutableBufferPointer { inverse in
+                guard let a = a.baseAddress, let inverse = inverse.baseAddress else { return false }
                 for column in 0..<size {
                     var pivot = column
-                    for row in (column + 1)..<max(size, column + 1) where abs(a[row * size + column]) > abs(a[pivot * size + column]) { pivot = row }
-                    guard abs(a[pivot * size + column]) > 1e-300 else { return true }
+                    for row in (column + 1)..<max(size, column + 1) where abs(a[row &* size &+ column]) > abs(a[pivot &* size &+ column]) { pivot = row }
+                    guard abs(a[pivot &* size &+ column]) > 1e-300 else { return true }
+                    // Rows as pointers, indices without overflow checks: the loops below then run as vectors.
+                    let (rowA, rowInverse) = (a + column &* size, inverse + column &* size)
                     if pivot != column {
-                        for j in 0..<size { a.swapAt(pivot * size + j, column * size + j); inverse.swapAt(pivot * size + j, column * size + j) }
-                    }
-                    let scale = 1 / a[column * size + column]
-                    for j in 0..<size { a[column * size + j] *= scale; inverse[column * size + j] *= scale }
-                    for i in 0..<size where i != column {
-                        let factor = a[i * size + column]
-                        guard factor != 0 else { continue }
+                        let (otherA, otherInverse) = (a + pivot &* size, inverse + pivot &* size)
                         for j in 0..<size {
-                            a[i * size + j] -= factor * a[column * size + j]
-                            inverse[i * size + j] -= factor * inverse[column * size + j]
+                            (rowA[j], otherA[j]) = (otherA[j], rowA[j])
+                            (rowInverse[j], otherInverse[j]) = (otherInverse[j], rowInverse[j])
                         }
+                    }
+                    // Columns up to this one are never read again (a pivot is only sought further right), so
+                    // their entries are left as they are: the inverse is the same to the bit.
+                    let scale = 1 / rowA[column]
+                    for j in (column + 1)..<size { rowA[j] *= scale }
+                    for j in 0..<size { rowInverse[j] *= scale }
+                    for i in 0..<size where i != column {
+                        let (targetA, targetInverse) = (a + i &* size, inverse + i &* size)
+                        let factor = targetA[column]
+                        guard factor != 0 else { continue }
+                        for j in (column + 1)..<size { targetA[j] -= factor * rowA[j] }
+                        for j in 0..<size { targetInverse[j] -= factor * rowInverse[j] }
                     }
                 }
                 return false

@@ -1,3 +1,4 @@
+import ClusterModel
 import Foundation
 @testable import Optimization
 import Testing
@@ -69,5 +70,51 @@ import Testing
         // Loads no plan reaches still answer, and at once.
         #expect(JoinShortestQueue.misplacedMean(heldMean: 1e300, instances: 80) == 0)
         #expect(JoinShortestQueue.arrivalView(heldMean: 1e12, instances: 10_000).busy == 1)
+    }
+    /// Gauss–Jordan written out plainly (every column of both matrices updated): the chain's inversion, which
+    /// skips the columns it no longer reads, gives the same inverse to the bit, and the same product with the
+    /// matrix to within rounding. Random generators with returning flows (as the chain's levels), and general
+    /// matrices that need row swaps.
+    @Test func inversionIsPlainGaussJordan() {
+        func plain(_ matrix: [Double], size: Int) -> [Double]? {
+            var a = matrix, inverse = Array(repeating: 0.0, count: size * size)
+            for i in 0..<size { inverse[i * size + i] = 1 }
+            for column in 0..<size {
+                var pivot = column
+                for row in (column + 1)..<max(size, column + 1) where abs(a[row * size + column]) > abs(a[pivot * size + column]) { pivot = row }
+                guard abs(a[pivot * size + column]) > 1e-300 else { return nil }
+                for j in 0..<size { a.swapAt(pivot * size + j, column * size + j); inverse.swapAt(pivot * size + j, column * size + j) }
+                let scale = 1 / a[column * size + column]
+                for j in 0..<size { a[column * size + j] *= scale; inverse[column * size + j] *= scale }
+                for i in 0..<size where i != column {
+                    let factor = a[i * size + column]
+                    for j in 0..<size { a[i * size + j] -= factor * a[column * size + j]; inverse[i * size + j] -= factor * inverse[column * size + j] }
+                }
+            }
+            return inverse
+        }
+        var random = SplitMix64(seed: 43)
+        var swapped = 0
+        for trial in 0..<600 {
+            let size = 1 + random.nextIndex(20)
+            var matrix = (0..<(size * size)).map { _ in trial % 2 == 0 ? -random.nextUnit() : random.nextUnit() * 2 - 1 }
+            if trial % 2 == 0 {
+                // A level's generator: each row's outflow at least what returns.
+                for i in 0..<size { matrix[i * size + i] = (0..<size).reduce(0.0) { $0 + abs(matrix[i * size + $1]) } + random.nextUnit() }
+            } else if (1..<size).contains(where: { abs(matrix[$0 * size]) > abs(matrix[0]) }) {
+                swapped += 1
+            }
+            let inverse = MisplacementChain.invert(matrix, size: size), expected = plain(matrix, size: size)
+            #expect(inverse == expected, "size \(size)")
+            guard let inverse else { continue }
+            for i in 0..<size {
+                for j in 0..<size {
+                    let entry = (0..<size).reduce(0.0) { $0 + matrix[i * size + $1] * inverse[$1 * size + j] }
+                    #expect(abs(entry - (i == j ? 1 : 0)) < 1e-6)
+                }
+            }
+        }
+        #expect(swapped > 100)
+        #expect(MisplacementChain.invert([0, 0, 0, 0], size: 2) == nil)
     }
 }
