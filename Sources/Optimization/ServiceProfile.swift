@@ -99,21 +99,4 @@ public struct ServiceProfile: Sendable {
         kvTokenSeconds = classes.map { Double($0.outputTokens) * step * Double($0.decodeContextTokens) }
         kvUtilisation = Queueing.slotUtilisation(servers: memoryBatch * Int(instances), waitProbability: Self.memoryWaitProbability)
     }
-
-    /// Largest utilisation of prompt work at which queueing keeps TTFT and E2E within their SLOs, given the
-    /// time per output token the request will see afterwards. Nil when the machine misses them even idle.
-    /// `servers`: prefill instances in the pool; more servers share one queue's variability (M/M/n).
-    public func promptUtilisation(classes: [WorkloadClass], slo: SLOTargets, timePerOutputToken: Double, servers: Int = 1) -> Double? {
-        let meanService = classes.indices.reduce(0.0) { $0 + classes[$1].share * prefillSeconds[$1] }
-        let ttft = slo.of(.ttft), e2e = slo.of(.e2e)
-        guard !ttft.isEmpty || !e2e.isEmpty else { return Self.defaultUtilisation }
-        let cap = Queueing.largestUtilisation { rho in
-            let wait = Queueing.WaitTail(utilisation: rho, meanServiceSeconds: meanService, servers: servers)
-            return slo.anyMissedOverPrompts(ttft, classes: classes) { k, j, target in wait.exceeds(target - prefillPointSeconds[k][j]) }
-                || SLOTargets.anyMissed(e2e, classes: classes) { k, target in
-                    wait.exceeds(target - prefillSeconds[k] - Double(max(classes[k].outputTokens - 1, 0)) * timePerOutputToken)
-                }
-        }
-        return cap.map { min($0, Self.defaultUtilisation) }
-    }
 }
