@@ -12,9 +12,15 @@ extension PlanReader {
             // Smallest multiple of the targets' per-class scale at which the percentile holds, by bisection.
             let scale = target.slowdown ?? target.seconds.first ?? 1
             let unitSeconds = target.seconds.map { $0 / scale }
+            // The share missed only grows class by class, so once it is over, the rest cannot bring it back.
+            let allowed = 1 - target.percentile.fraction + 1e-12
             func holds(_ multiple: Double) -> Bool {
-                let missed = classes.indices.reduce(0.0) { $0 + classes[$1].share * paths.exceeds($1, multiple * unitSeconds[$1], target: target) }
-                return missed <= 1 - target.percentile.fraction + 1e-12
+                var missed = 0.0
+                for k in classes.indices {
+                    missed += classes[k].share * paths.exceeds(k, multiple * unitSeconds[k], target: target)
+                    if missed > allowed { return false }
+                }
+                return true
             }
             var low = 0.0, high = max(scale, 1.0)
             while !holds(high), high < 1e6 { high *= 2 }
@@ -59,6 +65,7 @@ extension PlanReader {
                 }
             }
         }
+        paths.totalWeights()
         return paths
     }
 }
@@ -71,6 +78,9 @@ private struct LatencyPaths: Sendable {
     var prompt: [[(weight: Double, prefill: [Double], wait: Queueing.WaitTail)]]
     var decode: [[(weight: Double, perToken: Double)]]
     var mixed: [[(weight: Double, state: MixedPoolState)]]
+    /// Per class, once the paths are complete: the weights on its prompt, token and mixed paths, and its
+    /// token paths' mean time per token (every bisection step reads them for every class).
+    private(set) var promptWeight: [Double] = [], decodeWeight: [Double] = [], mixedWeight: [Double] = [], perToken: [Double] = []
 
     init(classes: [WorkloadClass], slo: SLOTargets) {
         self.classes = classes
@@ -80,11 +90,18 @@ private struct LatencyPaths: Sendable {
         mixed = classes.map { _ in [] }
     }
 
+    mutating func totalWeights() {
+        promptWeight = prompt.map { $0.reduce(0) { $0 + $1.weight } }
+        decodeWeight = decode.map { $0.reduce(0) { $0 + $1.weight } }
+        mixedWeight = mixed.map { $0.reduce(0) { $0 + $1.weight } }
+        perToken = decode.indices.map { k in decode[k].reduce(0) { $0 + $1.weight * $1.perToken } / decodeWeight[k] }
+    }
+
     /// TTFT is taken at each prompt point of the class (`point`); E2E at the class's mean prompt.
     func splitExceeds(_ k: Int, _ seconds: Double, metric: LatencyMetric, point: Int) -> Double {
-        let promptWeight = prompt[k].reduce(0) { $0 + $1.weight }, decodeWeight = decode[k].reduce(0) { $0 + $1.weight }
+        let promptWeight = promptWeight[k], decodeWeight = decodeWeight[k]
         guard promptWeight > 0, decodeWeight > 0 else { return 0 }
-        let perToken = decode[k].reduce(0) { $0 + $1.weight * $1.perToken } / decodeWeight
+        let perToken = perToken[k]
         if metric == .tbt {
             return decode[k].reduce(0) { $0 + $1.weight / decodeWeight * ($1.perToken > seconds ? 1 : 0) }
         }
@@ -104,7 +121,7 @@ private struct LatencyPaths: Sendable {
     }
 
     func exceeds(_ k: Int, _ seconds: Double, metric: LatencyMetric, point: Int) -> Double {
-        let splitWeight = prompt[k].reduce(0) { $0 + $1.weight }, mixedWeight = mixed[k].reduce(0) { $0 + $1.weight }
+        let splitWeight = promptWeight[k], mixedWeight = mixedWeight[k]
         guard splitWeight + mixedWeight > 0 else { return 0 }
         let mixedShare = mixed[k].reduce(0) { $0 + $1.weight * mixedExceeds(k, seconds, metric: metric, point: point, $1.state) }
         return (splitWeight * splitExceeds(k, seconds, metric: metric, point: point) + mixedShare) / (splitWeight + mixedWeight)
@@ -112,7 +129,10 @@ private struct LatencyPaths: Sendable {
 
     func exceeds(_ k: Int, _ seconds: Double, target: SLOTargets.Target) -> Double {
         guard target.metric == .ttft else { return exceeds(k, seconds, metric: target.metric, point: 0) }
-        let points = slo.pointSeconds(seconds, slowdown: target.slowdown != nil, classIndex: k)
-        return points.indices.reduce(0.0) { $0 + exceeds(k, points[$1], metric: .ttft, point: $1) } / Double(max(points.count, 1))
+        // The points' targets as `SLOTargets.pointSeconds` gives them, summed in order without an array.
+        let ratios = slo.promptPointRatios[k], slowdown = target.slowdown != nil
+        var sum = 0.0
+        for j in ratios.indices { sum += exceeds(k, slowdown ? seconds * ratios[j] : seconds, metric: .ttft, point: j) }
+        return sum / Double(max(ratios.count, 1))
     }
 }
