@@ -56,28 +56,36 @@ public struct MixedProfile: Sendable {
                                         bound: { k, target in state.e2eExceeds(target, classIndex: k, bounded: true) })
                 || slo.anyMissedOverPrompts(ttftTargets, classes: classes) { k, j, target in state.ttftExceeds(target, classIndex: k, point: j) }
         }
-        // Occupancy grows until a percentile breaks (or memory runs out): bisection on A.
+        // Occupancy grows until a percentile breaks (or memory runs out): bisection on A. The state of the
+        // last load found to hold is kept: the answer is always such a load, so its state is not worked out twice.
+        var held: (occupancy: Double, state: MixedPoolState)?
+        func misses(occupancy: Double) -> Bool {
+            let state = pool.state(occupancy: occupancy)
+            guard !misses(state) else { return true }
+            held = (occupancy, state)
+            return false
+        }
         let limit = Double(pool.servers) * Double(max(profile.memoryBatch, 1))
         var low = 1e-6, high = limit, bracketed = false
-        if let known, known * Double(pool.servers) < limit, !misses(pool.state(occupancy: known * Double(pool.servers))) {
+        if let known, known * Double(pool.servers) < limit, !misses(occupancy: known * Double(pool.servers)) {
             // Larger pools carry a little more per instance: bracket the answer close above what is known.
             low = known * Double(pool.servers)
             for factor in [1.02, 1.1, 1.5] where !bracketed && low * factor < limit {
                 let near = low * factor
-                if misses(pool.state(occupancy: near)) { (high, bracketed) = (near, true) } else { low = near }
+                if misses(occupancy: near) { (high, bracketed) = (near, true) } else { low = near }
             }
         } else {
-            guard !misses(pool.state(occupancy: 1e-6)) else { return nil }
+            guard !misses(occupancy: 1e-6) else { return nil }
         }
-        if !bracketed, low == high || !misses(pool.state(occupancy: high)) {
+        if !bracketed, low == high || !misses(occupancy: high) {
             low = high
         } else {
             for _ in 0..<60 where high - low > 1e-4 * high {
                 let mid = (low + high) / 2
-                if misses(pool.state(occupancy: mid)) { high = mid } else { low = mid }
+                if misses(occupancy: mid) { high = mid } else { low = mid }
             }
         }
-        let state = pool.state(occupancy: low)
+        let state = if let held, held.occupancy == low { held.state } else { pool.state(occupancy: low) }
         self.state = state
         self.pool = pool
         let instances = Double(profile.option.deployment.instancesPerMachine)
