@@ -18,7 +18,9 @@ public struct Request: Sendable, Equatable {
 public struct Trace: Sendable, Equatable {
     public var file: String
     public var requests: [Request]
-    private var digest = TraceDigest(known: "")
+    /// A loaded trace's digest while it is hashed; nil for a trace built in code, or given its digest.
+    private var hashing: TraceDigest?
+    private var givenSHA256 = ""
 
     public init(file: String, requests: [Request]) {
         self.file = file
@@ -28,8 +30,8 @@ public struct Trace: Sendable, Equatable {
     /// SHA-256 of the text the requests were read from (empty for a trace built in code). A loaded
     /// trace's text is hashed on a queue of its own as it is read; asking for the digest waits for it.
     public var sha256: String {
-        get { digest.value }
-        set { digest = TraceDigest(known: newValue) }
+        get { hashing?.value ?? givenSHA256 }
+        set { (hashing, givenSHA256) = (nil, newValue) }
     }
 
     public static func == (lhs: Trace, rhs: Trace) -> Bool {
@@ -66,7 +68,7 @@ extension Trace {
             try chunk.withUnsafeBytes { try parser.consume($0) }
         }
         var trace = try parser.finish()
-        trace.digest = digest
+        trace.hashing = digest
         return trace
     }
 
@@ -160,15 +162,11 @@ enum TraceTimestamp {
 /// hashed: a reader that outruns the hash waits, so memory stays a few chunks, never the whole text.
 final class TraceDigest: @unchecked Sendable {
     static let chunksInFlight = 4
-    /// Owns `hasher` and `digest`: they are touched on it only (or before it is first used).
+    /// Owns `hasher` and `digest`: they are touched on it only.
     private let queue = DispatchQueue(label: "splitplan.trace-digest")
     private let room = DispatchSemaphore(value: TraceDigest.chunksInFlight)
     private var hasher = SHA256()
     private var digest: String?
-
-    init() {}
-
-    init(known: String) { digest = known }
 
     func add(_ chunk: Data) {
         room.wait()
