@@ -108,6 +108,9 @@ struct IterationResidual: Sendable {
     var lengths: [(seconds: Double, probability: Double)]
     /// (stall of the chunks sharing the arrival's first iteration, probability); 0 when none.
     var shared: [(seconds: Double, probability: Double)]
+    /// Whether the lengths ascend (binned stalls do), and their probabilities summed in order.
+    let lengthsAscend: Bool
+    let lengthsProbability: Double
 
     /// `stallWeights`: the share of all arrivals whose prompt adds `stallSizes` (they need not sum to 1).
     /// `servers`: the instances an arrival chooses among by pending prompt tokens (join-shortest-queue):
@@ -122,6 +125,10 @@ struct IterationResidual: Sendable {
         let biased = chunked.map { (stall: $0.stall, probability: meanChunked > 0 ? chunkedShare * $0.weight * (step + $0.stall) / meanChunked : 0) }
         lengths = [(step, 1 - chunkedShare)] + biased.map { (step + $0.stall, $0.probability) }
         shared = [(0, 1 - chunkedShare)] + biased.map { ($0.stall, $0.probability) }
+        lengthsAscend = zip(lengths, lengths.dropFirst()).allSatisfy { $0.seconds <= $1.seconds }
+        var total = 0.0
+        for length in lengths { total += length.probability }
+        lengthsProbability = total
     }
 
     var meanSeconds: Double {
@@ -158,18 +165,27 @@ struct IterationResidual: Sendable {
 
     /// P(wait for the iteration in progress + shared chunks > seconds).
     /// Every TTFT target asks this for every class, prompt point and load tried, so the iterations no
-    /// longer than what is left are skipped: they add exactly nothing, and the others are summed in order.
+    /// longer than what is left are skipped: they add exactly nothing, and the others are summed in order
+    /// (when the lengths ascend, they are the ones after the first that is longer than what is left).
     func exceeds(_ seconds: Double) -> Double {
         var total = 0.0
         for chunk in shared {
             let left = seconds - chunk.seconds
             var sum = 0.0
             if left >= 0 {
-                for length in lengths where length.seconds > left {
+                var first = 0
+                if lengthsAscend {
+                    var end = lengths.count
+                    while first < end {
+                        let middle = (first + end) / 2
+                        if lengths[middle].seconds > left { end = middle } else { first = middle + 1 }
+                    }
+                }
+                for length in lengths[first...] where length.seconds > left {
                     sum += length.probability * min(1, max(0, 1 - left / length.seconds))
                 }
             } else {
-                for length in lengths { sum += length.probability }
+                sum = lengthsProbability
             }
             total += chunk.probability * sum
         }
