@@ -15,15 +15,16 @@ final class ProfileCache: @unchecked Sendable {
     /// performance key (kept apart from `mixed`, whose points the curves must compute their own way).
     var mixedBound: [String: Double] = [:]
     /// Performance keys by machine id and cap: a request's catalogue is fixed, and describing a whole
-    /// machine takes reflection, too slow to repeat for every period and pool-size round.
-    private var keys: [String: String] = [:]
+    /// machine takes reflection, too slow to repeat for every period, pool-size round and design (the
+    /// caches of a request's designs share these).
+    let keys: LockedMemo<String, String>
+
+    init(keys: LockedMemo<String, String> = LockedMemo()) {
+        self.keys = keys
+    }
 
     func performanceKey(_ machine: MachineSpec, _ cap: PowerCap) -> String {
-        let id = "\(machine.id.rawValue)|\(cap.fraction)|\(cap.gpuPowerLimitWatts)"
-        if let known = keys[id] { return known }
-        let key = Self.performanceKey(machine, cap)
-        keys[id] = key
-        return key
+        keys.value(for: "\(machine.id.rawValue)|\(cap.fraction)|\(cap.gpuPowerLimitWatts)") { Self.performanceKey(machine, cap) }
     }
 
     /// What a profile depends on: the machine without its id, name, price and sources, and the cap. Machines

@@ -60,7 +60,7 @@ public struct ProvisioningPlanner: Sendable {
             ? [try plan(request, context: context, design: designs[0], designIndex: 0)]
             : try Array(designs.enumerated()).concurrentMap { index, design in
                 var own = context
-                own.cache = context.designCaches.value(for: index) { ProfileCache() }
+                own.cache = context.designCaches.value(for: index) { ProfileCache(keys: context.cache.keys) }
                 return try plan(request, context: own, design: design, designIndex: index)
             }
         return plans.enumerated().sorted { lhs, rhs in
