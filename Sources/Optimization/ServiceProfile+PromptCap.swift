@@ -18,40 +18,67 @@ extension ServiceProfile {
 /// The wait each TTFT and E2E target allows a class (a TTFT target, each of the class's prompt points),
 /// worked out once per question: the utilisation search then evaluates the wait's tail at these ~50 times.
 /// The verdict is `SLOTargets.anyMissedOverPrompts` over the TTFT targets, then `SLOTargets.anyMissed` over
-/// the E2E targets, with the same sums in the same order.
+/// the E2E targets, with the same sums in the same order. The tail falls as the wait grows, so a class's
+/// tail at its shortest wait bounds its points' mean, and a target's at its shortest wait bounds them
+/// all: a target the bounds keep within what it allows (by a margin above the sums' rounding) holds
+/// without its sums, which is most of them, since one target binds where the search ends.
 struct WaitAllowances {
-    /// Per target, the share of requests it lets pass (1 − percentile), and its waits: per class for E2E;
-    /// per class, then per prompt point, for TTFT.
-    var ttft: [(passing: Double, waits: [Double])]
-    var e2e: [(passing: Double, waits: [Double])]
+    struct Target {
+        /// The share of requests the target lets pass (1 − percentile).
+        var passing: Double
+        /// Per class for E2E; per class, then per prompt point, for TTFT.
+        var waits: [Double]
+        /// Per class, its shortest wait; and the shortest of all.
+        var shortest: [Double]
+        var shortestOfAll: Double
+    }
+
+    var ttft: [Target]
+    var e2e: [Target]
     var shares: [Double]
     /// Prompt points per class.
     var points: [Int]
+}
 
+extension WaitAllowances {
     init(profile: ServiceProfile, classes: [WorkloadClass], slo: SLOTargets, ttft: [SLOTargets.Target], e2e: [SLOTargets.Target],
          timePerOutputToken: Double) {
         shares = classes.map(\.share)
-        points = slo.promptPointRatios.map(\.count)
+        let points = slo.promptPointRatios.map(\.count)
+        self.points = points
         self.ttft = ttft.map { target in
-            let waits = classes.indices.flatMap { k in
+            let waits = classes.indices.map { k in
                 slo.pointSeconds(target.seconds[k], slowdown: target.slowdown != nil, classIndex: k).enumerated().map { j, seconds in
                     seconds - profile.prefillPointSeconds[k][j]
                 }
             }
-            return (1 - target.percentile.fraction, waits)
+            let shortest = waits.map { $0.min() ?? .infinity }
+            return Target(passing: 1 - target.percentile.fraction, waits: waits.flatMap { $0 }, shortest: shortest,
+                          shortestOfAll: shortest.min() ?? .infinity)
         }
         self.e2e = e2e.map { target in
             let waits = classes.indices.map { k in
                 target.seconds[k] - profile.prefillSeconds[k] - Double(max(classes[k].outputTokens - 1, 0)) * timePerOutputToken
             }
-            return (1 - target.percentile.fraction, waits)
+            return Target(passing: 1 - target.percentile.fraction, waits: waits, shortest: waits, shortestOfAll: waits.min() ?? .infinity)
         }
     }
 
+    /// Whether the bounds `share × tail at the shortest wait`, summed from class `k` on, leave the target
+    /// within what it lets pass after `missed` (the margin is well above the rounding of both sums).
+    private static func settles(_ missed: Double, rest: Double, passing: Double) -> Bool {
+        missed + rest * (1 + 1e-9) + 1e-12 <= passing
+    }
+
     func anyMissed(_ wait: Queueing.WaitTail) -> Bool {
-        for target in ttft {
+        let total = shares.reduce(0, +)
+        for target in ttft where !Self.settles(0, rest: total * wait.exceeds(target.shortestOfAll), passing: target.passing) {
+            // rest[k]: the classes from k on, each at its bound.
+            var rest = [Double](repeating: 0, count: shares.count + 1)
+            for k in shares.indices.reversed() { rest[k] = rest[k + 1] + shares[k] * wait.exceeds(target.shortest[k]) }
             var missed = 0.0, index = 0
             for k in shares.indices {
+                if Self.settles(missed, rest: rest[k], passing: target.passing) { break }
                 var sum = 0.0
                 for _ in 0..<points[k] {
                     sum += wait.exceeds(target.waits[index])
@@ -61,7 +88,7 @@ struct WaitAllowances {
                 if missed > target.passing { return true }
             }
         }
-        for target in e2e {
+        for target in e2e where !Self.settles(0, rest: total * wait.exceeds(target.shortestOfAll), passing: target.passing) {
             var missed = 0.0
             for k in shares.indices {
                 missed += shares[k] * wait.exceeds(target.waits[k])

@@ -49,3 +49,47 @@ import Testing
         #expect(caps >= 20 && missedVerdicts > 100)
     }
 }
+
+extension PromptCapTests {
+    /// The bounded verdict is the plain one (every class and point summed in order) on random targets, shares,
+    /// prompt points and waits (some negative), and random M/M/n tails; and the bounds settle some targets.
+    @Test func boundedVerdictIsThePlainOne() {
+        var random = SplitMix64(seed: 59)
+        var holds = 0, misses = 0
+        for _ in 0..<4000 {
+            let classes = 1 + random.nextIndex(12)
+            let shares = (0..<classes).map { _ in random.nextUnit() + 0.01 }, total = shares.reduce(0, +)
+            let points = (0..<classes).map { _ in 1 + random.nextIndex(5) }
+            func target(pointsPerClass: [Int]) -> WaitAllowances.Target {
+                let waits = pointsPerClass.map { count in (0..<count).map { _ in random.nextUnit() * 3 - 0.2 } }
+                let shortest = waits.map { $0.min() ?? .infinity }
+                return WaitAllowances.Target(passing: [0.5, 0.1, 0.01][random.nextIndex(3)], waits: waits.flatMap { $0 }, shortest: shortest,
+                                             shortestOfAll: shortest.min() ?? .infinity)
+            }
+            let allowances = WaitAllowances(ttft: (0..<random.nextIndex(4)).map { _ in target(pointsPerClass: points) },
+                                            e2e: (0..<random.nextIndex(4)).map { _ in target(pointsPerClass: points.map { _ in 1 }) },
+                                            shares: shares.map { $0 / total }, points: points)
+            let wait = Queueing.WaitTail(utilisation: random.nextUnit() * 0.99, meanServiceSeconds: 0.05 + random.nextUnit(), servers: 1 + random.nextIndex(40))
+            var plain = false
+            for target in allowances.ttft where !plain {
+                var missed = 0.0, index = 0
+                for k in 0..<classes where !plain {
+                    var sum = 0.0
+                    for _ in 0..<points[k] { sum += wait.exceeds(target.waits[index]); index += 1 }
+                    missed += allowances.shares[k] * (sum / Double(points[k]))
+                    plain = missed > target.passing
+                }
+            }
+            for target in allowances.e2e where !plain {
+                var missed = 0.0
+                for k in 0..<classes where !plain {
+                    missed += allowances.shares[k] * wait.exceeds(target.waits[k])
+                    plain = missed > target.passing
+                }
+            }
+            #expect(allowances.anyMissed(wait) == plain)
+            if plain { misses += 1 } else { holds += 1 }
+        }
+        #expect(holds > 500 && misses > 500, "\(holds) hold, \(misses) miss")
+    }
+}
