@@ -54,7 +54,11 @@ public struct MixedProfile: Sendable {
             }, bound: { k, target in state.tbtExceeds(headroom * target, classIndex: k, outputTokens: classes[k].outputTokens, bounded: true) })
                 || SLOTargets.anyMissed(e2eTargets, classes: classes, exceeds: { k, target in state.e2eExceeds(target, classIndex: k) },
                                         bound: { k, target in state.e2eExceeds(target, classIndex: k, bounded: true) })
-                || slo.anyMissedOverPrompts(ttftTargets, classes: classes) { k, j, target in state.ttftExceeds(target, classIndex: k, point: j) }
+                || slo.anyMissedOverPrompts(ttftTargets, classes: classes, exceeds: { k, j, target in state.ttftExceeds(target, classIndex: k, point: j) },
+                                            bound: { k, target in
+                                                let (seconds, ratios) = (target.seconds[k], slo.promptPointRatios[k])
+                                                return state.ttftBound(classIndex: k, points: ratios.count) { target.slowdown == nil ? seconds : seconds * ratios[$0] }
+                                            })
         }
         // Occupancy grows until a percentile breaks (or memory runs out): bisection on A. The state of the
         // last load found to hold is kept: the answer is always such a load, so its state is not worked out twice.
@@ -237,6 +241,20 @@ struct MixedPoolState: Sendable {
     /// iteration in progress exceeds what the chunked prefill leaves.
     func ttftExceeds(_ seconds: Double, classIndex k: Int, point j: Int) -> Double {
         (1 - busy) * (prefillAloneSeconds[k][j] > seconds ? 1 : 0) + busy * residual.exceeds(seconds - chunkedPrefillSeconds[k][j])
+    }
+
+    /// At least the mean of `ttftExceeds` over class k's first `points` prompt points, at point targets
+    /// `seconds(j)`: alone, whether any point's prefill passes its target; beside decodes, the wait's tail at
+    /// the least slack (the tail falls as the slack grows). One tail instead of one a point.
+    func ttftBound(classIndex k: Int, points: Int, seconds: (Int) -> Double) -> Double {
+        var alone = false, slack = Double.infinity
+        for j in 0..<points {
+            let target = seconds(j), left = target - chunkedPrefillSeconds[k][j]
+            guard !left.isNaN else { return 1 }
+            if prefillAloneSeconds[k][j] > target { alone = true }
+            slack = min(slack, left)
+        }
+        return (1 - busy) * (alone ? 1 : 0) + busy * residual.exceeds(slack)
     }
 
     /// TBT = (decode + stalls) / output tokens exceeds `seconds` when the stalls exceed the slack.

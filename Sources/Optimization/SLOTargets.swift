@@ -117,17 +117,43 @@ public struct SLOTargets: Sendable {
         for target in targets {
             let allowed = 1 - target.percentile.fraction
             var missed = 0.0
-            let slowdown = target.slowdown != nil
             for k in classes.indices {
-                // The class's points as `pointSeconds` gives them, summed in order without an array per class:
-                // the load searches ask this for every class at every load they try.
-                let seconds = target.seconds[k], ratios = promptPointRatios[k]
-                var sum = 0.0
-                for j in ratios.indices { sum += exceeds(k, j, slowdown ? seconds * ratios[j] : seconds) }
-                missed += classes[k].share * (sum / Double(max(ratios.count, 1)))
+                missed += classes[k].share * pointsMean(target, classIndex: k, exceeds: exceeds)
                 if missed > allowed { return true }
             }
         }
         return false
+    }
+
+    /// As `anyMissedOverPrompts`, the same answer, given `bound(k, target)` ≥ the mean of class k's points'
+    /// `exceeds` under `target`: as `anyMissed(_:classes:exceeds:bound:)` does it, a target stops being
+    /// evaluated once the classes evaluated plus the others' bounds stay within what it allows.
+    public func anyMissedOverPrompts(_ targets: [Target], classes: [WorkloadClass], exceeds: (Int, Int, Double) -> Double,
+                                     bound: (Int, Target) -> Double) -> Bool {
+        let count = classes.count
+        return withUnsafeTemporaryAllocation(of: Double.self, capacity: count + 1) { rest in
+            for target in targets {
+                let allowed = 1 - target.percentile.fraction
+                rest[count] = 0
+                for k in stride(from: count - 1, through: 0, by: -1) { rest[k] = rest[k + 1] + classes[k].share * bound(k, target) }
+                var missed = 0.0
+                for k in classes.indices {
+                    if missed + rest[k] * (1 + 1e-9) + 1e-12 <= allowed { break }
+                    missed += classes[k].share * pointsMean(target, classIndex: k, exceeds: exceeds)
+                    if missed > allowed { return true }
+                }
+            }
+            return false
+        }
+    }
+
+    /// The mean of `exceeds` over class k's points at their targets as `pointSeconds` gives them, summed in
+    /// order without an array per class: the load searches ask this for every class at every load they try.
+    @inline(__always)
+    private func pointsMean(_ target: Target, classIndex k: Int, exceeds: (Int, Int, Double) -> Double) -> Double {
+        let seconds = target.seconds[k], ratios = promptPointRatios[k], slowdown = target.slowdown != nil
+        var sum = 0.0
+        for j in ratios.indices { sum += exceeds(k, j, slowdown ? seconds * ratios[j] : seconds) }
+        return sum / Double(max(ratios.count, 1))
     }
 }

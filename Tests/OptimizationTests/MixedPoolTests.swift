@@ -1,5 +1,6 @@
 @testable import ClusterModel
 import Foundation
+import GLPKBackend
 @testable import Optimization
 import Testing
 
@@ -94,5 +95,53 @@ import Testing
         }
         // Both verdicts are common.
         #expect(missed > 300 && missed < 1700, "\(missed) missed")
+    }
+}
+
+extension MixedPoolTests {
+    /// A mixed pool's TTFT bound for a class is at least the mean of its prompt points' tails, at loads from
+    /// idle to past capacity on the Splitwise coding and conversation baselines (DGX-A100 and DGX-H100), for
+    /// slowdown targets from 1 to 12 on every class; and the early-stopping verdict with these bounds is
+    /// the one without them.
+    @Test(arguments: ["splitwise-coding-llama2-70b-iso-cost", "splitwise-conversation-bloom-176b-iso-cost"])
+    func ttftBoundHoldsOverThePoints(scenarioName: String) throws {
+        let scenario = try Scenario.load(Repository.url("Scenarios/\(scenarioName).json"))
+        let request = PlanRequest(scenario: scenario, traces: try scenario.loadTraces(), objective: .maxThroughput)
+        let planner = ProvisioningPlanner(catalog: try Catalog.load(directory: Repository.url("Catalog")), solver: GLPKSolver())
+        let context = try planner.context(request)
+        let (classes, slo) = (context.classes, context.slo)
+        var random = SplitMix64(seed: 61)
+        var settled = 0, verdicts = 0
+        for (index, design) in scenario.designs.enumerated() where design.rawValue.hasPrefix("baseline") {
+            let input = try planner.prepare(request, context: context, design: design, designIndex: index, tbtHeadroom: 1, curves: true)
+            for mixed in input.mixedProfiles.values {
+                for _ in 0..<60 {
+                    let state = mixed.atOccupancy(perInstance: random.nextUnit() * 1.5 * mixed.occupancyPerInstance)
+                    let targets = [Percentile.p50, .p90, .p99].map { percentile in
+                        let factor = 1 + 11 * random.nextUnit()
+                        return SLOTargets.Target(metric: .ttft, percentile: percentile,
+                                                 seconds: (slo.reference ?? []).map { factor * $0.ttftSeconds }, slowdown: factor)
+                    }
+                    let exceeds = { (k: Int, j: Int, seconds: Double) in state.ttftExceeds(seconds, classIndex: k, point: j) }
+                    let bound = { (k: Int, target: SLOTargets.Target) -> Double in
+                        let ratios = slo.promptPointRatios[k]
+                        return state.ttftBound(classIndex: k, points: ratios.count) { target.seconds[k] * ratios[$0] }
+                    }
+                    for target in targets {
+                        for k in classes.indices {
+                            let ratios = slo.promptPointRatios[k]
+                            let mean = ratios.indices.reduce(0.0) { $0 + exceeds(k, $1, target.seconds[k] * ratios[$1]) } / Double(ratios.count)
+                            #expect(bound(k, target) + 1e-12 >= mean, "class \(k), \(target.percentile)")
+                        }
+                        let rest = classes.indices.reduce(0.0) { $0 + classes[$1].share * bound($1, target) }
+                        if rest <= 1 - target.percentile.fraction { settled += 1 }
+                    }
+                    #expect(slo.anyMissedOverPrompts(targets, classes: classes, exceeds: exceeds, bound: bound)
+                            == slo.anyMissedOverPrompts(targets, classes: classes, exceeds: exceeds))
+                    verdicts += 1
+                }
+            }
+        }
+        #expect(verdicts >= 100 && settled > 50, "\(settled) targets settled by the bounds in \(verdicts) verdicts")
     }
 }
