@@ -70,31 +70,35 @@ extension WaitAllowances {
         missed + rest * (1 + 1e-9) + 1e-12 <= passing
     }
 
+    /// Targets are read in place (not copied out of their array, which retains their arrays), and the
+    /// bounds go in a scratch buffer: the search asks this ~50 times per pool size.
     func anyMissed(_ wait: Queueing.WaitTail) -> Bool {
-        let total = shares.reduce(0, +)
-        for target in ttft where !Self.settles(0, rest: total * wait.exceeds(target.shortestOfAll), passing: target.passing) {
-            // rest[k]: the classes from k on, each at its bound.
-            var rest = [Double](repeating: 0, count: shares.count + 1)
-            for k in shares.indices.reversed() { rest[k] = rest[k + 1] + shares[k] * wait.exceeds(target.shortest[k]) }
-            var missed = 0.0, index = 0
-            for k in shares.indices {
-                if Self.settles(missed, rest: rest[k], passing: target.passing) { break }
-                var sum = 0.0
-                for _ in 0..<points[k] {
-                    sum += wait.exceeds(target.waits[index])
-                    index += 1
+        let total = shares.reduce(0, +), classes = shares.count
+        return withUnsafeTemporaryAllocation(of: Double.self, capacity: classes + 1) { rest in
+            for t in ttft.indices where !Self.settles(0, rest: total * wait.exceeds(ttft[t].shortestOfAll), passing: ttft[t].passing) {
+                // rest[k]: the classes from k on, each at its bound.
+                rest[classes] = 0
+                for k in stride(from: classes - 1, through: 0, by: -1) { rest[k] = rest[k + 1] + shares[k] * wait.exceeds(ttft[t].shortest[k]) }
+                var missed = 0.0, index = 0
+                for k in 0..<classes {
+                    if Self.settles(missed, rest: rest[k], passing: ttft[t].passing) { break }
+                    var sum = 0.0
+                    for _ in 0..<points[k] {
+                        sum += wait.exceeds(ttft[t].waits[index])
+                        index += 1
+                    }
+                    missed += shares[k] * (sum / Double(max(points[k], 1)))
+                    if missed > ttft[t].passing { return true }
                 }
-                missed += shares[k] * (sum / Double(max(points[k], 1)))
-                if missed > target.passing { return true }
             }
-        }
-        for target in e2e where !Self.settles(0, rest: total * wait.exceeds(target.shortestOfAll), passing: target.passing) {
-            var missed = 0.0
-            for k in shares.indices {
-                missed += shares[k] * wait.exceeds(target.waits[k])
-                if missed > target.passing { return true }
+            for t in e2e.indices where !Self.settles(0, rest: total * wait.exceeds(e2e[t].shortestOfAll), passing: e2e[t].passing) {
+                var missed = 0.0
+                for k in 0..<classes {
+                    missed += shares[k] * wait.exceeds(e2e[t].waits[k])
+                    if missed > e2e[t].passing { return true }
+                }
             }
+            return false
         }
-        return false
     }
 }
