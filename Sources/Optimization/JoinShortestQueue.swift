@@ -160,9 +160,9 @@ struct MisplacementChain {
             var product = Array(repeating: 0.0, count: below * below)
             for j in 0..<size {
                 let (single, double) = moves(held: lowest + level, misplaced: j).down
-                for case let move? in [single, double] {
-                    for m in 0..<below { product[m * below + move.to] += map[m * size + j] * move.rate }
-                }
+                // Each way down in turn (an array literal of the two fetches its type's metadata every time).
+                if let move = single { for m in 0..<below { product[m * below + move.to] += map[m * size + j] * move.rate } }
+                if let move = double { for m in 0..<below { product[m * below + move.to] += map[m * size + j] * move.rate } }
             }
             fromAbove = product
         }
@@ -176,9 +176,8 @@ struct MisplacementChain {
             var map = Array(repeating: 0.0, count: above * size)
             for j in 0..<above {
                 let (single, double) = moves(held: lowest + level + 1, misplaced: j).down
-                for case let move? in [single, double] {
-                    for m in 0..<size { map[j * size + m] += move.rate * inverse[move.to * size + m] }
-                }
+                if let move = single { for m in 0..<size { map[j * size + m] += move.rate * inverse[move.to * size + m] } }
+                if let move = double { for m in 0..<size { map[j * size + m] += move.rate * inverse[move.to * size + m] } }
             }
             downMaps[level + 1] = map
             var product = Array(repeating: 0.0, count: above * above)
