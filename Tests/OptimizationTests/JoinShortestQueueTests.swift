@@ -118,3 +118,53 @@ import Testing
         #expect(MisplacementChain.invert([0, 0, 0, 0], size: 2) == nil)
     }
 }
+
+extension JoinShortestQueueTests {
+    /// The level-by-level solve of the misplacement chain gives the mean of the same generator solved whole
+    /// (every (N, M) state at once, by Gaussian elimination with the balance equations and Σπ = 1), times
+    /// the Poisson mass the chain spans, to 10⁻⁹: pools of 2 to 12 instances from half to twice loaded.
+    @Test func chainSolveMatchesTheWholeGenerator() {
+        for servers in [2, 3, 5, 8, 12] {
+            for load in [0.5, 0.9, 1.0, 1.3, 1.8, 2.0] {
+                let chain = MisplacementChain(heldMean: load * Double(servers), instances: servers)
+                guard chain.highest > chain.lowest, chain.highest >= servers, chain.lowest < 2 * servers else {
+                    #expect(chain.meanMisplaced() == 0)
+                    continue
+                }
+                var states: [(held: Int, misplaced: Int)] = []
+                for held in chain.lowest...chain.highest { for m in 0...chain.topMisplaced(held) { states.append((held, m)) } }
+                let index = Dictionary(uniqueKeysWithValues: states.enumerated().map { ("\($1.held),\($1.misplaced)", $0) })
+                let count = states.count
+                // Rows: balance of each state (inflow − outflow = 0), the last replaced by Σπ = 1.
+                var a = Array(repeating: 0.0, count: count * (count + 1))
+                for (from, state) in states.enumerated() {
+                    let (up, down) = chain.moves(held: state.held, misplaced: state.misplaced)
+                    let targets = [up.map { (state.held + 1, $0) }, down.0.map { (state.held - 1, $0) }, down.1.map { (state.held - 1, $0) }]
+                    for case let (held, move)? in targets {
+                        guard let to = index["\(held),\(move.to)"] else { continue }
+                        a[to * (count + 1) + from] += move.rate
+                        a[from * (count + 1) + from] -= move.rate
+                    }
+                }
+                for column in 0..<count { a[(count - 1) * (count + 1) + column] = 1 }
+                a[(count - 1) * (count + 1) + count] = 1
+                for column in 0..<count {
+                    let pivot = (column..<count).max { abs(a[$0 * (count + 1) + column]) < abs(a[$1 * (count + 1) + column]) } ?? column
+                    for j in 0...count { a.swapAt(pivot * (count + 1) + j, column * (count + 1) + j) }
+                    for row in 0..<count where row != column {
+                        let factor = a[row * (count + 1) + column] / a[column * (count + 1) + column]
+                        guard factor != 0 else { continue }
+                        for j in column...count { a[row * (count + 1) + j] -= factor * a[column * (count + 1) + j] }
+                    }
+                }
+                let pi = (0..<count).map { a[$0 * (count + 1) + count] / a[$0 * (count + 1) + $0] }
+                let mean = load * Double(servers)
+                let mass = Double(chain.highest) < mean + MisplacementChain.spread(mean)
+                    ? (chain.lowest...chain.highest).reduce(0.0) { $0 + exp(-mean + Double($1) * log(mean) - lgamma(Double($1) + 1)) } : 1
+                let expected = zip(states, pi).reduce(0.0) { $0 + Double($1.0.misplaced) * $1.1 } / pi.reduce(0, +) * mass
+                let solved = chain.meanMisplaced()
+                #expect(abs(solved - expected) <= 1e-9 * max(expected, 1e-6), "\(servers) instances at \(load): \(solved) against \(expected)")
+            }
+        }
+    }
+}
