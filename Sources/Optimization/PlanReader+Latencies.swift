@@ -13,14 +13,27 @@ extension PlanReader {
             let scale = target.slowdown ?? target.seconds.first ?? 1
             let unitSeconds = target.seconds.map { $0 / scale }
             // The share missed only grows class by class, so once it is over, the rest cannot bring it back.
+            // A mixed pool's TBT and E2E tails have cheap upper bounds (`StallDistribution.exceedsBound`): once
+            // the classes summed plus the rest at their bounds are within what the target allows (by a margin
+            // above the sums' rounding), it holds, as the full sum would say.
             let allowed = 1 - target.percentile.fraction + 1e-12
+            let bounded = boundsTails && target.metric != .ttft && paths.mixed.contains { !$0.isEmpty }
             func holds(_ multiple: Double) -> Bool {
-                var missed = 0.0
-                for k in classes.indices {
-                    missed += classes[k].share * paths.exceeds(k, multiple * unitSeconds[k], target: target)
-                    if missed > allowed { return false }
+                withUnsafeTemporaryAllocation(of: Double.self, capacity: classes.count + 1) { rest in
+                    rest[classes.count] = 0
+                    if bounded {
+                        for k in classes.indices.reversed() {
+                            rest[k] = rest[k + 1] + classes[k].share * paths.exceeds(k, multiple * unitSeconds[k], metric: target.metric, point: 0, bounded: true)
+                        }
+                    }
+                    var missed = 0.0
+                    for k in classes.indices {
+                        if bounded, missed + rest[k] * (1 + 1e-9) + 1e-12 <= allowed { return true }
+                        missed += classes[k].share * paths.exceeds(k, multiple * unitSeconds[k], target: target)
+                        if missed > allowed { return false }
+                    }
+                    return true
                 }
-                return true
             }
             var low = 0.0, high = max(scale, 1.0)
             while !holds(high), high < 1e6 { high *= 2 }
@@ -112,18 +125,19 @@ private struct LatencyPaths: Sendable {
         }
     }
 
-    func mixedExceeds(_ k: Int, _ seconds: Double, metric: LatencyMetric, point: Int, _ state: MixedPoolState) -> Double {
+    /// `bounded`: for TBT and E2E, an upper bound on the stall tail instead of the tail itself.
+    func mixedExceeds(_ k: Int, _ seconds: Double, metric: LatencyMetric, point: Int, _ state: MixedPoolState, bounded: Bool = false) -> Double {
         switch metric {
         case .ttft: return state.ttftExceeds(seconds, classIndex: k, point: point)
-        case .tbt: return state.tbtExceeds(seconds, classIndex: k, outputTokens: classes[k].outputTokens)
-        case .e2e: return state.e2eExceeds(seconds, classIndex: k)
+        case .tbt: return state.tbtExceeds(seconds, classIndex: k, outputTokens: classes[k].outputTokens, bounded: bounded)
+        case .e2e: return state.e2eExceeds(seconds, classIndex: k, bounded: bounded)
         }
     }
 
-    func exceeds(_ k: Int, _ seconds: Double, metric: LatencyMetric, point: Int) -> Double {
+    func exceeds(_ k: Int, _ seconds: Double, metric: LatencyMetric, point: Int, bounded: Bool = false) -> Double {
         let splitWeight = promptWeight[k], mixedWeight = mixedWeight[k]
         guard splitWeight + mixedWeight > 0 else { return 0 }
-        let mixedShare = mixed[k].reduce(0) { $0 + $1.weight * mixedExceeds(k, seconds, metric: metric, point: point, $1.state) }
+        let mixedShare = mixed[k].reduce(0) { $0 + $1.weight * mixedExceeds(k, seconds, metric: metric, point: point, $1.state, bounded: bounded) }
         return (splitWeight * splitExceeds(k, seconds, metric: metric, point: point) + mixedShare) / (splitWeight + mixedWeight)
     }
 

@@ -7,6 +7,9 @@ struct PlanReader {
     var formulation: ProvisioningFormulation
     var result: SolveResult
     var slo: SLOTargets
+    /// Whether the predicted latencies' bisection settles a step by the mixed pools' tail bounds (the same
+    /// answers; off only to check that they are).
+    var boundsTails = true
 
     func work(_ count: ProvisioningFormulation.Count, promptOnly: Bool) -> Double {
         let profile = input.profiles[count.profile]

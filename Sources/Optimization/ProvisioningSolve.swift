@@ -23,6 +23,8 @@ struct ProvisioningSolve {
     /// (cost) instead. The objective's own small weight on the other figure sits inside the solver's
     /// relative gap, so between plans of equal cost it does not reliably pick the leaner one; this does.
     var tieBreakHolding: Double? = nil
+    /// Passed to `PlanReader.boundsTails`.
+    var boundsTails = true
 
     func run() throws -> ProvisioningPlan {
         let (plan, latencies) = try runDeferringLatencies()
@@ -102,7 +104,7 @@ struct ProvisioningSolve {
         let atSizes = try sized?(servers) ?? input
         let sustainable = try Self.sustainedScale(input: atSizes, counts: Self.keyed(formulation, counts), solver: solver, options: options) * demanded
         let scale = result.value(formulation.alpha)
-        let reader = PlanReader(input: atSizes, formulation: formulation, result: result, slo: slo)
+        let reader = PlanReader(input: atSizes, formulation: formulation, result: result, slo: slo, boundsTails: boundsTails)
         let plan = ProvisioningPlan(
             feasible: true, design: input.design.rawValue, objective: objective.rawValue, model: model.rawValue,
             pools: reader.pools(counts: counts), costPerHourUSD: reader.cost(counts: counts), powerKW: reader.power(counts: counts),

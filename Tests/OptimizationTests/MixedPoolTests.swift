@@ -145,3 +145,31 @@ extension MixedPoolTests {
         #expect(verdicts >= 100 && settled > 50, "\(settled) targets settled by the bounds in \(verdicts) verdicts")
     }
 }
+
+extension MixedPoolTests {
+    /// Predicted latencies found with the mixed pools' tail bounds settling bisection steps are the ones found
+    /// without them, to the bit: every SLO of the Splitwise coding and conversation baselines (mixed pools of
+    /// DGX-A100s and DGX-H100s), the most throughput their budgets buy and the least cost of 10 req/s.
+    @Test(arguments: ["splitwise-coding-bloom-176b-iso-cost", "splitwise-conversation-llama2-70b-iso-power"])
+    func latenciesWithTailBoundsAreTheSame(scenarioName: String) throws {
+        let scenario = try Scenario.load(Repository.url("Scenarios/\(scenarioName).json"))
+        let planner = ProvisioningPlanner(catalog: try Catalog.load(directory: Repository.url("Catalog")), solver: GLPKSolver())
+        var compared = 0
+        for (objective, rate) in [(Objective.maxThroughput, nil), (.minCost, 10.0)] {
+            let request = PlanRequest(scenario: scenario, traces: try scenario.loadTraces(), objective: objective, ratePerSecond: rate)
+            let context = try planner.context(request)
+            for (index, design) in scenario.designs.enumerated() where design.rawValue.hasPrefix("baseline") {
+                let input = try planner.prepare(request, context: context, design: design, designIndex: index, tbtHeadroom: 1, curves: true)
+                var solve = ProvisioningSolve(input: input, solver: planner.solver, options: planner.options, slo: context.slo, objective: objective,
+                                              model: context.model.id)
+                let bounded = try solve.run()
+                solve.boundsTails = false
+                let plain = try solve.run()
+                #expect(bounded.feasible && !bounded.latencies.isEmpty)
+                #expect(bounded.latencies.map(\.predicted) == plain.latencies.map(\.predicted), "\(design) at \(rate ?? -1) req/s")
+                compared += bounded.latencies.count
+            }
+        }
+        #expect(compared >= 30)
+    }
+}
