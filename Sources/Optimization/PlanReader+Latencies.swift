@@ -19,20 +19,10 @@ extension PlanReader {
             let allowed = 1 - target.percentile.fraction + 1e-12
             let bounded = boundsTails && target.metric != .ttft && paths.mixed.contains { !$0.isEmpty }
             func holds(_ multiple: Double) -> Bool {
-                withUnsafeTemporaryAllocation(of: Double.self, capacity: classes.count + 1) { rest in
-                    rest[classes.count] = 0
-                    if bounded {
-                        for k in classes.indices.reversed() {
-                            rest[k] = rest[k + 1] + classes[k].share * paths.exceeds(k, multiple * unitSeconds[k], metric: target.metric, point: 0, bounded: true)
-                        }
-                    }
-                    var missed = 0.0
-                    for k in classes.indices {
-                        if bounded, missed + rest[k] * (1 + 1e-9) + 1e-12 <= allowed { return true }
-                        missed += classes[k].share * paths.exceeds(k, multiple * unitSeconds[k], target: target)
-                        if missed > allowed { return false }
-                    }
-                    return true
+                let share = { (k: Int) in classes[k].share }, value = { (k: Int) in paths.exceeds(k, multiple * unitSeconds[k], target: target) }
+                guard bounded else { return !SLOTargets.passes(allowed, count: classes.count, share: share, value: value) }
+                return !SLOTargets.passes(allowed, count: classes.count, share: share, value: value) {
+                    paths.exceeds($0, multiple * unitSeconds[$0], metric: target.metric, point: 0, bounded: true)
                 }
             }
             var low = 0.0, high = max(scale, 1.0)

@@ -78,73 +78,74 @@ public struct SLOTargets: Sendable {
     /// Whether some target is missed, as `violation(...) > 0` decides it (the same sums in the same order),
     /// but stopping at the first class that settles it: the load searches only read the sign.
     public static func anyMissed(_ targets: [Target], classes: [WorkloadClass], exceeds: (Int, Double) -> Double) -> Bool {
-        for target in targets {
-            let allowed = 1 - target.percentile.fraction
-            var missed = 0.0
-            for k in classes.indices {
-                missed += classes[k].share * exceeds(k, target.seconds[k])
-                if missed > allowed { return true }
-            }
+        targets.contains { target in
+            passes(1 - target.percentile.fraction, count: classes.count, share: { classes[$0].share }, value: { exceeds($0, target.seconds[$0]) })
         }
-        return false
     }
 
-    /// As `anyMissed`, the same answer, given `bound(k, seconds)` ≥ `exceeds(k, seconds)` for every class:
-    /// a target stops being evaluated once the classes evaluated plus the others' bounds stay within what it
-    /// allows, by a margin above the sums' rounding. The classes evaluated are summed as before, in order.
+    /// As `anyMissed`, the same answer, given `bound(k, seconds)` ≥ `exceeds(k, seconds)` for every class
+    /// (see `passes(_:count:share:value:bound:)`).
     public static func anyMissed(_ targets: [Target], classes: [WorkloadClass], exceeds: (Int, Double) -> Double,
                                  bound: (Int, Double) -> Double) -> Bool {
-        let count = classes.count
-        return withUnsafeTemporaryAllocation(of: Double.self, capacity: count + 1) { rest in
-            for target in targets {
-                let allowed = 1 - target.percentile.fraction
-                // rest[k]: the classes from k on, each at its bound.
-                rest[count] = 0
-                for k in stride(from: count - 1, through: 0, by: -1) { rest[k] = rest[k + 1] + classes[k].share * bound(k, target.seconds[k]) }
-                var missed = 0.0
-                for k in classes.indices {
-                    if missed + rest[k] * (1 + 1e-9) + 1e-12 <= allowed { break }
-                    missed += classes[k].share * exceeds(k, target.seconds[k])
-                    if missed > allowed { return true }
-                }
-            }
-            return false
+        targets.contains { target in
+            passes(1 - target.percentile.fraction, count: classes.count, share: { classes[$0].share }, value: { exceeds($0, target.seconds[$0]) },
+                   bound: { bound($0, target.seconds[$0]) })
         }
     }
 
     /// As `anyMissed`, over each class's prompt points, as `violationOverPrompts(...) > 0` decides it.
     public func anyMissedOverPrompts(_ targets: [Target], classes: [WorkloadClass], exceeds: (Int, Int, Double) -> Double) -> Bool {
-        for target in targets {
-            let allowed = 1 - target.percentile.fraction
-            var missed = 0.0
-            for k in classes.indices {
-                missed += classes[k].share * pointsMean(target, classIndex: k, exceeds: exceeds)
-                if missed > allowed { return true }
-            }
+        targets.contains { target in
+            Self.passes(1 - target.percentile.fraction, count: classes.count, share: { classes[$0].share },
+                        value: { pointsMean(target, classIndex: $0, exceeds: exceeds) })
+        }
+    }
+
+    /// As `anyMissedOverPrompts`, the same answer, given `bound(k, target)` ≥ the mean of class k's points'
+    /// `exceeds` under `target`.
+    public func anyMissedOverPrompts(_ targets: [Target], classes: [WorkloadClass], exceeds: (Int, Int, Double) -> Double,
+                                     bound: (Int, Target) -> Double) -> Bool {
+        targets.contains { target in
+            Self.passes(1 - target.percentile.fraction, count: classes.count, share: { classes[$0].share },
+                        value: { pointsMean(target, classIndex: $0, exceeds: exceeds) }, bound: { bound($0, target) })
+        }
+    }
+
+    /// Whether the share of requests over their target, `share(k) × value(k)` summed over the classes in
+    /// order, passes `allowed`: stopping at the first class that takes it past (the partial sums only grow).
+    @inline(__always)
+    static func passes(_ allowed: Double, count: Int, share: (Int) -> Double, value: (Int) -> Double) -> Bool {
+        var missed = 0.0
+        for k in 0..<count {
+            missed += share(k) * value(k)
+            if missed > allowed { return true }
         }
         return false
     }
 
-    /// As `anyMissedOverPrompts`, the same answer, given `bound(k, target)` ≥ the mean of class k's points'
-    /// `exceeds` under `target`: as `anyMissed(_:classes:exceeds:bound:)` does it, a target stops being
-    /// evaluated once the classes evaluated plus the others' bounds stay within what it allows.
-    public func anyMissedOverPrompts(_ targets: [Target], classes: [WorkloadClass], exceeds: (Int, Int, Double) -> Double,
-                                     bound: (Int, Target) -> Double) -> Bool {
-        let count = classes.count
-        return withUnsafeTemporaryAllocation(of: Double.self, capacity: count + 1) { rest in
-            for target in targets {
-                let allowed = 1 - target.percentile.fraction
-                rest[count] = 0
-                for k in stride(from: count - 1, through: 0, by: -1) { rest[k] = rest[k + 1] + classes[k].share * bound(k, target) }
-                var missed = 0.0
-                for k in classes.indices {
-                    if missed + rest[k] * (1 + 1e-9) + 1e-12 <= allowed { break }
-                    missed += classes[k].share * pointsMean(target, classIndex: k, exceeds: exceeds)
-                    if missed > allowed { return true }
-                }
+    /// The same answer, given `bound(k)` ≥ `value(k)`: the sum stops as well once the classes summed plus
+    /// the rest at their bounds stay within `allowed` (`settled`). The classes summed are summed as before.
+    @inline(__always)
+    static func passes(_ allowed: Double, count: Int, share: (Int) -> Double, value: (Int) -> Double, bound: (Int) -> Double) -> Bool {
+        withUnsafeTemporaryAllocation(of: Double.self, capacity: count + 1) { rest in
+            // rest[k]: the classes from k on, each at its bound.
+            rest[count] = 0
+            for k in stride(from: count - 1, through: 0, by: -1) { rest[k] = rest[k + 1] + share(k) * bound(k) }
+            var missed = 0.0
+            for k in 0..<count {
+                if settled(missed, rest: rest[k], allowed: allowed) { return false }
+                missed += share(k) * value(k)
+                if missed > allowed { return true }
             }
             return false
         }
+    }
+
+    /// Whether a sum `missed` plus bounds summing to `rest` stays within `allowed` by a margin (10⁻⁹
+    /// relative, 10⁻¹² absolute) well above the rounding of both sums: the full sum would stay within it.
+    @inline(__always)
+    static func settled(_ missed: Double, rest: Double, allowed: Double) -> Bool {
+        missed + rest * (1 + 1e-9) + 1e-12 <= allowed
     }
 
     /// The mean of `exceeds` over class k's points at their targets as `pointSeconds` gives them, summed in

@@ -64,39 +64,26 @@ extension WaitAllowances {
         }
     }
 
-    /// Whether the bounds `share × tail at the shortest wait`, summed from class `k` on, leave the target
-    /// within what it lets pass after `missed` (the margin is well above the rounding of both sums).
-    private static func settles(_ missed: Double, rest: Double, passing: Double) -> Bool {
-        missed + rest * (1 + 1e-9) + 1e-12 <= passing
-    }
-
-    /// Targets are read in place (not copied out of their array, which retains their arrays), and the
-    /// bounds go in a scratch buffer: the search asks this ~50 times per pool size.
+    /// Targets are read in place (not copied out of their array, which retains their arrays): the search
+    /// asks this ~50 times per pool size. A target's tail at its shortest wait, over all classes, settles
+    /// most targets with one exponential (`SLOTargets.settled`); a TTFT target's classes are then bounded
+    /// by their own shortest waits (`SLOTargets.passes`).
     func anyMissed(_ wait: Queueing.WaitTail) -> Bool {
         let total = shares.reduce(0, +), classes = shares.count
-        return withUnsafeTemporaryAllocation(of: Double.self, capacity: classes + 1) { rest in
-            for t in ttft.indices where !Self.settles(0, rest: total * wait.exceeds(ttft[t].shortestOfAll), passing: ttft[t].passing) {
-                // rest[k]: the classes from k on, each at its bound.
-                rest[classes] = 0
-                for k in stride(from: classes - 1, through: 0, by: -1) { rest[k] = rest[k + 1] + shares[k] * wait.exceeds(ttft[t].shortest[k]) }
-                var missed = 0.0, index = 0
-                for k in 0..<classes {
-                    if Self.settles(missed, rest: rest[k], passing: ttft[t].passing) { break }
+        return withUnsafeTemporaryAllocation(of: Int.self, capacity: classes + 1) { starts in
+            // Where each class's prompt points start among a TTFT target's waits.
+            starts[0] = 0
+            for k in 0..<classes { starts[k + 1] = starts[k] + points[k] }
+            for t in ttft.indices where !SLOTargets.settled(0, rest: total * wait.exceeds(ttft[t].shortestOfAll), allowed: ttft[t].passing) {
+                let missed = SLOTargets.passes(ttft[t].passing, count: classes, share: { shares[$0] }, value: { k in
                     var sum = 0.0
-                    for _ in 0..<points[k] {
-                        sum += wait.exceeds(ttft[t].waits[index])
-                        index += 1
-                    }
-                    missed += shares[k] * (sum / Double(max(points[k], 1)))
-                    if missed > ttft[t].passing { return true }
-                }
+                    for index in starts[k]..<starts[k + 1] { sum += wait.exceeds(ttft[t].waits[index]) }
+                    return sum / Double(max(points[k], 1))
+                }, bound: { wait.exceeds(ttft[t].shortest[$0]) })
+                if missed { return true }
             }
-            for t in e2e.indices where !Self.settles(0, rest: total * wait.exceeds(e2e[t].shortestOfAll), passing: e2e[t].passing) {
-                var missed = 0.0
-                for k in 0..<classes {
-                    missed += shares[k] * wait.exceeds(e2e[t].waits[k])
-                    if missed > e2e[t].passing { return true }
-                }
+            for t in e2e.indices where !SLOTargets.settled(0, rest: total * wait.exceeds(e2e[t].shortestOfAll), allowed: e2e[t].passing) {
+                if SLOTargets.passes(e2e[t].passing, count: classes, share: { shares[$0] }, value: { wait.exceeds(e2e[t].waits[$0]) }) { return true }
             }
             return false
         }
