@@ -105,10 +105,8 @@ extension MixedPoolTests {
     /// the one without them.
     @Test(arguments: ["splitwise-coding-llama2-70b-iso-cost", "splitwise-conversation-bloom-176b-iso-cost"])
     func ttftBoundHoldsOverThePoints(scenarioName: String) throws {
-        let scenario = try Scenario.load(Repository.url("Scenarios/\(scenarioName).json"))
-        let request = PlanRequest(scenario: scenario, traces: try scenario.loadTraces(), objective: .maxThroughput)
-        let planner = ProvisioningPlanner(catalog: try Catalog.load(directory: Repository.url("Catalog")), solver: GLPKSolver())
-        let context = try planner.context(request)
+        let shipped = try ShippedPlanning(scenarioName)
+        let (scenario, request, planner, context) = (shipped.scenario, shipped.request, shipped.planner, shipped.context)
         let (classes, slo) = (context.classes, context.slo)
         var random = SplitMix64(seed: 61)
         var settled = 0, verdicts = 0
@@ -152,12 +150,10 @@ extension MixedPoolTests {
     /// DGX-A100s and DGX-H100s), the most throughput their budgets buy and the least cost of 10 req/s.
     @Test(arguments: ["splitwise-coding-bloom-176b-iso-cost", "splitwise-conversation-llama2-70b-iso-power"])
     func latenciesWithTailBoundsAreTheSame(scenarioName: String) throws {
-        let scenario = try Scenario.load(Repository.url("Scenarios/\(scenarioName).json"))
-        let planner = ProvisioningPlanner(catalog: try Catalog.load(directory: Repository.url("Catalog")), solver: GLPKSolver())
         var compared = 0
         for (objective, rate) in [(Objective.maxThroughput, nil), (.minCost, 10.0)] {
-            let request = PlanRequest(scenario: scenario, traces: try scenario.loadTraces(), objective: objective, ratePerSecond: rate)
-            let context = try planner.context(request)
+            let shipped = try ShippedPlanning(scenarioName, objective: objective, ratePerSecond: rate)
+            let (scenario, request, planner, context) = (shipped.scenario, shipped.request, shipped.planner, shipped.context)
             for (index, design) in scenario.designs.enumerated() where design.rawValue.hasPrefix("baseline") {
                 let input = try planner.prepare(request, context: context, design: design, designIndex: index, tbtHeadroom: 1, curves: true)
                 var solve = ProvisioningSolve(input: input, solver: planner.solver, options: planner.options, slo: context.slo, objective: objective,

@@ -12,10 +12,8 @@ import Testing
     /// of 1 to 64 prefill instances, decodes from 20 to 80 ms a token.
     @Test(arguments: ["splitwise-coding-llama2-70b-iso-cost", "splitwise-conversation-bloom-176b-iso-power"])
     func capIsTheTargetsVerdict(scenarioName: String) throws {
-        let scenario = try Scenario.load(Repository.url("Scenarios/\(scenarioName).json"))
-        let request = PlanRequest(scenario: scenario, traces: try scenario.loadTraces(), objective: .maxThroughput)
-        let planner = ProvisioningPlanner(catalog: try Catalog.load(directory: Repository.url("Catalog")), solver: GLPKSolver())
-        let context = try planner.context(request)
+        let shipped = try ShippedPlanning(scenarioName)
+        let (scenario, request, planner, context) = (shipped.scenario, shipped.request, shipped.planner, shipped.context)
         let (classes, slo) = (context.classes, context.slo)
         var random = SplitMix64(seed: 47)
         var caps = 0, missedVerdicts = 0
