@@ -79,3 +79,12 @@ extension ProvisioningPlan {
     /// All pools as `simulate --pool` arguments would name them.
     public var poolSummary: String { pools.map(\.label).joined(separator: " ") }
 }
+
+extension ProvisioningPlan {
+    /// The same plan with its predicted latencies.
+    func withLatencies(_ latencies: [Latency]) -> ProvisioningPlan {
+        var plan = self
+        plan.latencies = latencies
+        return plan
+    }
+}

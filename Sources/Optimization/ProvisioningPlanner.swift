@@ -11,9 +11,8 @@ public struct PlanRequest: Sendable {
     public var budget: Budget?
     public var ratePerSecond: Double?
     public var model: ModelID?
-    /// Whether plans carry their predicted latencies (a bisection per SLO target): off where only the
-    /// pools, rates, cost and power are reported, as in a sweep.
-    public var predictsLatencies = true
+    /// Which plans carry their predicted latencies (a bisection per SLO target each).
+    public var predictedLatencies = LatencyPrediction.everyPlan
 
     public init(scenario: Scenario, traces: [URL: Trace], design: Design? = nil, objective: Objective? = nil,
                 budget: Budget? = nil, ratePerSecond: Double? = nil, model: ModelID? = nil) {
@@ -25,6 +24,12 @@ public struct PlanRequest: Sendable {
         self.ratePerSecond = ratePerSecond
         self.model = model
     }
+}
+
+/// Which of a request's plans get predicted latencies: a report that shows the best plan's alone need
+/// not pay for the others' (each is a bisection per SLO target), and a sweep reports none.
+public enum LatencyPrediction: Sendable {
+    case everyPlan, bestPlan, none
 }
 
 /// Solves the provisioning program for each design the request names and picks the best.
@@ -54,17 +59,18 @@ public struct ProvisioningPlanner: Sendable {
     func plan(_ request: PlanRequest, context: PlanningContext) throws -> [ProvisioningPlan] {
         let designs = request.design.map { [$0] } ?? request.scenario.designs
         let objective = request.objective ?? request.scenario.objective
+        let every = request.predictedLatencies == .everyPlan
         // Designs are independent programs: planned side by side, each with profiles of its own (no cache is
         // touched by two threads, and a design's plan does not depend on which others were planned first).
-        let plans = designs.count == 1
-            ? [try plan(request, context: context, design: designs[0], designIndex: 0)]
-            : try Array(designs.enumerated()).concurrentMap { index, design in
-                var own = context
-                own.cache = context.designCaches.value(for: index) { ProfileCache(keys: context.cache.keys) }
-                return try plan(request, context: own, design: design, designIndex: index)
-            }
-        return plans.enumerated().sorted { lhs, rhs in
-            if lhs.element.feasible != rhs.element.feasible { return lhs.element.feasible }
+        // Every plan's latencies are predicted there too, side by side; the best plan's alone after the sort.
+        let plans = try Array(designs.enumerated()).concurrentMap { index, design -> Deferred in
+            var own = context
+            if designs.count > 1 { own.cache = context.designCaches.value(for: index) { ProfileCache(keys: context.cache.keys) } }
+            let deferred = try plan(request, context: own, design: design, designIndex: index)
+            return every ? (deferred.plan.withLatencies(deferred.latencies()), { [] }) : deferred
+        }
+        var sorted = plans.enumerated().sorted { lhs, rhs in
+            if lhs.element.plan.feasible != rhs.element.plan.feasible { return lhs.element.plan.feasible }
             let key = { (plan: ProvisioningPlan) -> Double in
                 switch objective {
                 case .minCost: return plan.costPerHourUSD
@@ -72,8 +78,10 @@ public struct ProvisioningPlanner: Sendable {
                 case .maxThroughput: return -plan.requestsPerSecond
                 }
             }
-            return key(lhs.element) != key(rhs.element) ? key(lhs.element) < key(rhs.element) : lhs.offset < rhs.offset
+            return key(lhs.element.plan) != key(rhs.element.plan) ? key(lhs.element.plan) < key(rhs.element.plan) : lhs.offset < rhs.offset
         }.map(\.element)
+        if request.predictedLatencies == .bestPlan, let best = sorted.first { sorted[0] = (best.plan.withLatencies(best.latencies()), { [] }) }
+        return sorted.map(\.plan)
     }
 
     /// Decode batches sized to these fractions of the TBT targets: a smaller batch decodes faster and leaves
@@ -97,18 +105,24 @@ public struct ProvisioningPlanner: Sendable {
         return servers
     }
 
-    func plan(_ request: PlanRequest, context: PlanningContext, design: Design, designIndex: Int) throws -> ProvisioningPlan {
-        var plan = try solve(request, context: context, design: design, designIndex: designIndex).plan
+    /// One design's plan, and how to predict its latencies.
+    typealias Deferred = ProvisioningSolve.Deferred
+
+    func plan(_ request: PlanRequest, context: PlanningContext, design: Design, designIndex: Int) throws -> Deferred {
+        let solved = try solve(request, context: context, design: design, designIndex: designIndex)
+        var plan = solved.plan
         if !plan.feasible, request.budget ?? request.scenario.budget != Budget() {
             plan.relaxation = try relaxation(request, context: context, design: design, designIndex: designIndex, note: plan.relaxation?.note)
         }
-        return plan
+        return (plan, solved.latencies)
     }
 
     /// The best plan over the TBT headroom levels, and the program whose solution it is. Each level's program
     /// holds every pool's capacity at every size it may take (`CapacityCurve`), so one solve answers it; the
     /// plan is then read with the caps of the sizes chosen.
-    func solve(_ request: PlanRequest, context: PlanningContext, design: Design, designIndex: Int) throws -> (plan: ProvisioningPlan, input: ProvisioningInput) {
+    /// The plan's latencies are left to predict (`latencies`), for the reports that show them.
+    func solve(_ request: PlanRequest, context: PlanningContext, design: Design, designIndex: Int)
+        throws -> (plan: ProvisioningPlan, input: ProvisioningInput, latencies: @Sendable () -> [ProvisioningPlan.Latency]) {
         let objective = request.objective ?? request.scenario.objective
         var best: Candidate?
         var totalSeconds = 0.0, totalSolves = 0, unproven = false
@@ -164,13 +178,13 @@ public struct ProvisioningPlanner: Sendable {
             chosen.plan.solver.status = .feasible
             chosen.plan.solver.gap = nil
         }
-        if request.predictsLatencies { chosen.plan.latencies = chosen.latencies() }
-        return (chosen.plan, chosen.input)
+        let none: @Sendable () -> [ProvisioningPlan.Latency] = { [] }
+        return (chosen.plan, chosen.input, request.predictedLatencies == .none ? none : chosen.latencies)
     }
 
     /// A plan found over the headroom levels: the program's input, its latencies to come, and how to read
     /// the program at given pool sizes.
-    typealias Candidate = (plan: ProvisioningPlan, input: ProvisioningInput, latencies: () -> [ProvisioningPlan.Latency],
+    typealias Candidate = (plan: ProvisioningPlan, input: ProvisioningInput, latencies: @Sendable () -> [ProvisioningPlan.Latency],
                            sized: ([String: Int]) throws -> ProvisioningInput)
 
     /// For an infeasible budget: the least cost (or power) cap that serves the rate, and the largest rate the

@@ -34,7 +34,7 @@ struct ProvisioningSolve {
     }
 
     /// A plan without its predicted latencies, and how to compute them.
-    typealias Deferred = (plan: ProvisioningPlan, latencies: () -> [ProvisioningPlan.Latency])
+    typealias Deferred = (plan: ProvisioningPlan, latencies: @Sendable () -> [ProvisioningPlan.Latency])
 
     /// The plan without its predicted latencies, and how to compute them: a search over many candidate
     /// programs predicts them (a bisection per SLO) only for the plan it reports.
@@ -53,7 +53,7 @@ struct ProvisioningSolve {
 
     /// As `runDeferringLatencies`, or `noneBetter` when `mustBeat` is set and no plan beats it.
     func runIfBetter() throws -> Outcome {
-        let none: () -> [ProvisioningPlan.Latency] = { [] }
+        let none: @Sendable () -> [ProvisioningPlan.Latency] = { [] }
         let demanded = input.classes.reduce(0) { $0 + $1.ratePerSecond }
         var formulation: ProvisioningFormulation
         var result: SolveResult

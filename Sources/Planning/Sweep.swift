@@ -69,7 +69,7 @@ public struct Sweep: Sendable {
 
     private func request(scenario: Scenario, traces: [URL: Trace], design: Design, axis: SweepAxis, value: Double) -> PlanRequest {
         var request = PlanRequest(scenario: scenario, traces: traces, design: design)
-        request.predictsLatencies = false
+        request.predictedLatencies = .none
         switch axis {
         case .costCap:
             request.objective = .maxThroughput

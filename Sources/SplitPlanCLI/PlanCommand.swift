@@ -56,8 +56,10 @@ struct PlanCommand: ParsableCommand {
         let design = candidates.designList.flatMap { $0.count == 1 ? $0[0] : nil }
         let budget = (costCap != nil || powerCap != nil)
             ? Budget(costPerHourUSD: costCap ?? session.scenario.budget.costPerHourUSD, powerKW: powerCap ?? session.scenario.budget.powerKW) : nil
-        let request = PlanRequest(scenario: chosen, traces: session.traces, design: design, objective: objective,
+        var request = PlanRequest(scenario: chosen, traces: session.traces, design: design, objective: objective,
                                   budget: budget, ratePerSecond: rate, model: model.map(ModelID.init))
+        // Only JSON shows every design's predicted latencies; the other formats show the best plan's.
+        request.predictedLatencies = output.format == .json ? .everyPlan : .bestPlan
         if let model { _ = try session.catalog.model(ModelID(model), file: "command line", jsonPath: "--model") }
         let planner = ProvisioningPlanner(catalog: session.catalog, solver: GLPKSolver(), options: .within(deadline))
         var plans = try planner.plan(request)
