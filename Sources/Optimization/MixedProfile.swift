@@ -45,21 +45,8 @@ public struct MixedProfile: Sendable {
                  holdsPerInstance known: Double? = nil) {
         guard profile.tokenCapable else { return nil }
         let pool = MixedPoolModel(profile: profile, classes: classes, servers: max(servers, 1))
-        // Whether a percentile breaks: the first metric, and within it the first class, that breaks settles it.
-        let (tbtTargets, e2eTargets, ttftTargets) = (slo.of(.tbt), slo.of(.e2e), slo.of(.ttft))
-        // A tail's Markov bound settles many a class that holds without the tail itself (the same answers).
-        func misses(_ state: MixedPoolState) -> Bool {
-            SLOTargets.anyMissed(tbtTargets, classes: classes, exceeds: { k, target in
-                state.tbtExceeds(headroom * target, classIndex: k, outputTokens: classes[k].outputTokens)
-            }, bound: { k, target in state.tbtExceeds(headroom * target, classIndex: k, outputTokens: classes[k].outputTokens, bounded: true) })
-                || SLOTargets.anyMissed(e2eTargets, classes: classes, exceeds: { k, target in state.e2eExceeds(target, classIndex: k) },
-                                        bound: { k, target in state.e2eExceeds(target, classIndex: k, bounded: true) })
-                || slo.anyMissedOverPrompts(ttftTargets, classes: classes, exceeds: { k, j, target in state.ttftExceeds(target, classIndex: k, point: j) },
-                                            bound: { k, target in
-                                                let (seconds, ratios) = (target.seconds[k], slo.promptPointRatios[k])
-                                                return state.ttftBound(classIndex: k, points: ratios.count) { target.slowdown == nil ? seconds : seconds * ratios[$0] }
-                                            })
-        }
+        var verdict = MixedPoolVerdict(classes: classes, slo: slo, tbtHeadroom: headroom)
+        func misses(_ state: MixedPoolState) -> Bool { verdict.misses(state) }
         // Occupancy grows until a percentile breaks (or memory runs out): bisection on A. The state of the
         // last load found to hold is kept: the answer is always such a load, so its state is not worked out twice.
         var held: (occupancy: Double, state: MixedPoolState)?

@@ -87,10 +87,14 @@ public struct SLOTargets: Sendable {
     /// (see `passes(_:count:share:value:bound:)`).
     public static func anyMissed(_ targets: [Target], classes: [WorkloadClass], exceeds: (Int, Double) -> Double,
                                  bound: (Int, Double) -> Double) -> Bool {
-        targets.contains { target in
-            passes(1 - target.percentile.fraction, count: classes.count, share: { classes[$0].share }, value: { exceeds($0, target.seconds[$0]) },
-                   bound: { bound($0, target.seconds[$0]) })
-        }
+        targets.contains { missed($0, classes: classes, exceeds: exceeds, bound: bound) }
+    }
+
+    /// Whether one target is missed, as `anyMissed(_:classes:exceeds:bound:)` decides it for each.
+    public static func missed(_ target: Target, classes: [WorkloadClass], exceeds: (Int, Double) -> Double,
+                              bound: (Int, Double) -> Double) -> Bool {
+        passes(1 - target.percentile.fraction, count: classes.count, share: { classes[$0].share }, value: { exceeds($0, target.seconds[$0]) },
+               bound: { bound($0, target.seconds[$0]) })
     }
 
     /// As `anyMissed`, over each class's prompt points, as `violationOverPrompts(...) > 0` decides it.
@@ -105,10 +109,14 @@ public struct SLOTargets: Sendable {
     /// `exceeds` under `target`.
     public func anyMissedOverPrompts(_ targets: [Target], classes: [WorkloadClass], exceeds: (Int, Int, Double) -> Double,
                                      bound: (Int, Target) -> Double) -> Bool {
-        targets.contains { target in
-            Self.passes(1 - target.percentile.fraction, count: classes.count, share: { classes[$0].share },
-                        value: { pointsMean(target, classIndex: $0, exceeds: exceeds) }, bound: { bound($0, target) })
-        }
+        targets.contains { missedOverPrompts($0, classes: classes, exceeds: exceeds, bound: bound) }
+    }
+
+    /// Whether one target is missed, as `anyMissedOverPrompts(_:classes:exceeds:bound:)` decides it for each.
+    public func missedOverPrompts(_ target: Target, classes: [WorkloadClass], exceeds: (Int, Int, Double) -> Double,
+                                  bound: (Int, Target) -> Double) -> Bool {
+        Self.passes(1 - target.percentile.fraction, count: classes.count, share: { classes[$0].share },
+                    value: { pointsMean(target, classIndex: $0, exceeds: exceeds) }, bound: { bound($0, target) })
     }
 
     /// Whether the share of requests over their target, `share(k) × value(k)` summed over the classes in

@@ -169,3 +169,57 @@ extension MixedPoolTests {
         #expect(compared >= 30)
     }
 }
+
+extension MixedPoolTests {
+    /// A mixed pool's verdict, asking first the target that broke last and settling classes by the tails'
+    /// bounds, is the sign of the plain whole sums (`violation` over TBT at the headroom and E2E,
+    /// `violationOverPrompts` over TTFT), state after state: loads from idle to twice capacity in random
+    /// order on the Splitwise coding and conversation baselines, at each TBT headroom level, with each
+    /// X so that every target binds somewhere.
+    @Test(arguments: ["splitwise-coding-bloom-176b-iso-cost", "splitwise-conversation-llama2-70b-iso-power"])
+    func verdictIsThePlainSums(scenarioName: String) throws {
+        let shipped = try ShippedPlanning(scenarioName)
+        let (scenario, request, planner, context) = (shipped.scenario, shipped.request, shipped.planner, shipped.context)
+        let classes = context.classes
+        var random = SplitMix64(seed: 67)
+        var missed = 0, held = 0, brokenAlone = Set<Int>(), brokenAtAll = Set<Int>()
+        for (index, design) in scenario.designs.enumerated() where design.rawValue.hasPrefix("baseline") {
+            let input = try planner.prepare(request, context: context, design: design, designIndex: index, tbtHeadroom: 1, curves: true)
+            for mixed in input.mixedProfiles.values {
+                for headroom in ProvisioningPlanner.tbtHeadroomLevels {
+                    var slo = context.slo
+                    for t in slo.targets.indices {
+                        let factor = 0.25 + 1.75 * random.nextUnit()
+                        slo.targets[t].seconds = slo.targets[t].seconds.map { $0 * factor }
+                        slo.targets[t].slowdown = slo.targets[t].slowdown.map { $0 * factor }
+                    }
+                    var verdict = MixedPoolVerdict(classes: classes, slo: slo, tbtHeadroom: headroom)
+                    for _ in 0..<80 {
+                        let state = mixed.atOccupancy(perInstance: random.nextUnit() * 2 * mixed.occupancyPerInstance)
+                        let outputs = classes.map(\.outputTokens)
+                        let plain = SLOTargets.violation(slo.of(.tbt), classes: classes) { k, seconds in
+                            state.tbtExceeds(headroom * seconds, classIndex: k, outputTokens: outputs[k])
+                        } > 0 || SLOTargets.violation(slo.of(.e2e), classes: classes) { k, seconds in state.e2eExceeds(seconds, classIndex: k) } > 0
+                            || slo.violationOverPrompts(slo.of(.ttft), classes: classes) { k, j, seconds in state.ttftExceeds(seconds, classIndex: k, point: j) } > 0
+                        #expect(verdict.misses(state) == plain)
+                        if plain { missed += 1 } else { held += 1 }
+                        // Which targets break, and which alone (then the verdict is theirs to give).
+                        let broken = slo.targets.indices.filter { t in
+                            let one = [slo.targets[t]]
+                            switch slo.targets[t].metric {
+                            case .tbt: return SLOTargets.violation(one, classes: classes) { k, s in state.tbtExceeds(headroom * s, classIndex: k, outputTokens: outputs[k]) } > 0
+                            case .e2e: return SLOTargets.violation(one, classes: classes) { k, s in state.e2eExceeds(s, classIndex: k) } > 0
+                            case .ttft: return slo.violationOverPrompts(one, classes: classes) { k, j, s in state.ttftExceeds(s, classIndex: k, point: j) } > 0
+                            }
+                        }
+                        brokenAtAll.formUnion(broken)
+                        if broken.count == 1 { brokenAlone.insert(broken[0]) }
+                    }
+                }
+            }
+        }
+        #expect(missed > 100 && held > 50, "\(missed) states missed, \(held) held")
+        #expect(brokenAtAll.count >= 7 && brokenAlone.count >= 3,
+                "targets that broke a state: \(brokenAtAll.sorted()), alone: \(brokenAlone.sorted())")
+    }
+}
