@@ -40,9 +40,12 @@ public struct MixedProfile: Sendable {
     }
 
     /// `holdsPerInstance`: an occupancy per instance known to meet the SLOs here (a smaller pool's capacity:
-    /// a larger pool carries at least as much per instance), where the search may start.
+    /// a larger pool carries at least as much per instance), where the search may start. `expected`: where
+    /// the answer is expected (per instance, extrapolated from smaller pools) and within what relative
+    /// distance; the loads that far either side of it are tried first, and the search then reads the
+    /// verdicts they imply (the same answer, in fewer states).
     public init?(_ profile: ServiceProfile, classes: [WorkloadClass], slo: SLOTargets, tbtHeadroom headroom: Double = 1, servers: Int = 1,
-                 holdsPerInstance known: Double? = nil) {
+                 holdsPerInstance known: Double? = nil, expected: (perInstance: Double, within: Double)? = nil) {
         guard profile.tokenCapable else { return nil }
         let pool = MixedPoolModel(profile: profile, classes: classes, servers: max(servers, 1))
         var verdict = MixedPoolVerdict(classes: classes, slo: slo, tbtHeadroom: headroom)
@@ -50,10 +53,18 @@ public struct MixedProfile: Sendable {
         // Occupancy grows until a percentile breaks (or memory runs out): bisection on A. The state of the
         // last load found to hold is kept: the answer is always such a load, so its state is not worked out twice.
         var held: (occupancy: Double, state: MixedPoolState)?
+        // Verdicts rise with the load: a load at or above one that missed misses, one at or below one that
+        // held holds, so those are read, not worked out.
+        var heldThrough = -Double.infinity, missedFrom = Double.infinity
         func misses(occupancy: Double) -> Bool {
+            if occupancy >= missedFrom { return true }
+            if occupancy <= heldThrough { return false }
             let state = pool.state(occupancy: occupancy)
-            guard !misses(state) else { return true }
-            held = (occupancy, state)
+            guard !misses(state) else {
+                missedFrom = occupancy
+                return true
+            }
+            (held, heldThrough) = ((occupancy, state), occupancy)
             return false
         }
         let limit = Double(pool.servers) * Double(max(profile.memoryBatch, 1))
@@ -61,6 +72,13 @@ public struct MixedProfile: Sendable {
         if let known, known * Double(pool.servers) < limit, !misses(occupancy: known * Double(pool.servers)) {
             // Larger pools carry a little more per instance: bracket the answer close above what is known.
             low = known * Double(pool.servers)
+            if let (answer, within) = expected, answer > known, within > 0, within < 1 {
+                // Just above the expected answer first, then just below: the bisection's steps outside
+                // them are then read, and only the last few, between them, are worked out.
+                for side in [1 + within, 1 - within] where answer * side > known {
+                    _ = misses(occupancy: answer * side * Double(pool.servers))
+                }
+            }
             for factor in [1.02, 1.1, 1.5] where !bracketed && low * factor < limit {
                 let near = low * factor
                 if misses(occupancy: near) { (high, bracketed) = (near, true) } else { low = near }
