@@ -22,18 +22,21 @@ import Throughput
         }
     }
 
-    /// The tournament tree picks what a left-to-right scan for the least load picks, through random updates.
-    @Test func loadTreeMatchesAScan() {
-        var random = SplitMix64(seed: 4)
-        let servers = [3, 5, 8, 9, 12, 40, 41]
+    /// The tournament tree picks what a left-to-right scan for the least load picks, through random updates
+    /// (loads that rise, fall and leave the choice), on pools of 1 to 581 servers.
+    @Test(arguments: [1, 7, 64, 100, 581])
+    func loadTreeMatchesAScan(count: Int) {
+        var random = SplitMix64(seed: 4 + UInt64(count))
+        let servers = (0..<count).map { 3 * $0 + 1 }
         var tree = LoadTree(servers: servers)
         var loads = Array(repeating: 0, count: servers.count)
-        for _ in 0..<5000 {
+        for step in 0..<20_000 {
             let position = random.nextIndex(servers.count)
-            loads[position] = random.nextIndex(6)
+            loads[position] = random.nextIndex(20) == 0 ? .max : random.nextIndex(8 + step % 40)
             tree.update(position: position, load: loads[position])
-            let scan = loads.indices.min { (loads[$0], $0) < (loads[$1], $1) }.map { servers[$0] }
-            #expect(tree.best == scan)
+            let scan = loads.indices.filter { loads[$0] < .max }.min { (loads[$0], $0) < (loads[$1], $1) }.map { servers[$0] }
+            #expect(tree.best == scan, "step \(step)")
+            if tree.best != scan { break }
         }
         #expect(LoadTree(servers: []).best == nil)
     }
