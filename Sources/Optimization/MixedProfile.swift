@@ -49,7 +49,6 @@ public struct MixedProfile: Sendable {
         guard profile.tokenCapable else { return nil }
         let pool = MixedPoolModel(profile: profile, classes: classes, servers: max(servers, 1))
         var verdict = MixedPoolVerdict(classes: classes, slo: slo, tbtHeadroom: headroom)
-        func misses(_ state: MixedPoolState) -> Bool { verdict.misses(state) }
         // Occupancy grows until a percentile breaks (or memory runs out): bisection on A. The state of the
         // last load found to hold is kept: the answer is always such a load, so its state is not worked out twice.
         var held: (occupancy: Double, state: MixedPoolState)?
@@ -60,7 +59,7 @@ public struct MixedProfile: Sendable {
             if occupancy >= missedFrom { return true }
             if occupancy <= heldThrough { return false }
             let state = pool.state(occupancy: occupancy)
-            guard !misses(state) else {
+            guard !verdict.misses(state) else {
                 missedFrom = occupancy
                 return true
             }

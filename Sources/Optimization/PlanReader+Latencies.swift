@@ -20,8 +20,8 @@ extension PlanReader {
             let bounded = boundsTails && target.metric != .ttft && paths.mixed.contains { !$0.isEmpty }
             func holds(_ multiple: Double) -> Bool {
                 let share = { (k: Int) in classes[k].share }, value = { (k: Int) in paths.exceeds(k, multiple * unitSeconds[k], target: target) }
-                guard bounded else { return !SLOTargets.passes(allowed, count: classes.count, share: share, value: value) }
-                return !SLOTargets.passes(allowed, count: classes.count, share: share, value: value) {
+                guard bounded else { return !SLOTargets.sumExceeds(allowed, count: classes.count, share: share, value: value) }
+                return !SLOTargets.sumExceeds(allowed, count: classes.count, share: share, value: value) {
                     paths.exceeds($0, multiple * unitSeconds[$0], metric: target.metric, point: 0, bounded: true)
                 }
             }

@@ -75,54 +75,28 @@ public struct SLOTargets: Sendable {
         }.max() ?? -1
     }
 
-    /// Whether some target is missed, as `violation(...) > 0` decides it (the same sums in the same order),
-    /// but stopping at the first class that settles it: the load searches only read the sign.
-    public static func anyMissed(_ targets: [Target], classes: [WorkloadClass], exceeds: (Int, Double) -> Double) -> Bool {
-        targets.contains { target in
-            passes(1 - target.percentile.fraction, count: classes.count, share: { classes[$0].share }, value: { exceeds($0, target.seconds[$0]) })
-        }
-    }
-
-    /// As `anyMissed`, the same answer, given `bound(k, seconds)` ≥ `exceeds(k, seconds)` for every class
-    /// (see `passes(_:count:share:value:bound:)`).
-    public static func anyMissed(_ targets: [Target], classes: [WorkloadClass], exceeds: (Int, Double) -> Double,
-                                 bound: (Int, Double) -> Double) -> Bool {
-        targets.contains { missed($0, classes: classes, exceeds: exceeds, bound: bound) }
-    }
-
-    /// Whether one target is missed, as `anyMissed(_:classes:exceeds:bound:)` decides it for each.
+    /// Whether one target is missed, as `violation([target], ...) > 0` decides it (the same sums in the same
+    /// order), given `bound(k, seconds)` ≥ `exceeds(k, seconds)` for every class: the sum stops at the first
+    /// class that settles it (see `sumExceeds(_:count:share:value:bound:)`), since the load searches only
+    /// read the sign.
     public static func missed(_ target: Target, classes: [WorkloadClass], exceeds: (Int, Double) -> Double,
                               bound: (Int, Double) -> Double) -> Bool {
-        passes(1 - target.percentile.fraction, count: classes.count, share: { classes[$0].share }, value: { exceeds($0, target.seconds[$0]) },
-               bound: { bound($0, target.seconds[$0]) })
+        sumExceeds(1 - target.percentile.fraction, count: classes.count, share: { classes[$0].share }, value: { exceeds($0, target.seconds[$0]) },
+                   bound: { bound($0, target.seconds[$0]) })
     }
 
-    /// As `anyMissed`, over each class's prompt points, as `violationOverPrompts(...) > 0` decides it.
-    public func anyMissedOverPrompts(_ targets: [Target], classes: [WorkloadClass], exceeds: (Int, Int, Double) -> Double) -> Bool {
-        targets.contains { target in
-            Self.passes(1 - target.percentile.fraction, count: classes.count, share: { classes[$0].share },
-                        value: { pointsMean(target, classIndex: $0, exceeds: exceeds) })
-        }
-    }
-
-    /// As `anyMissedOverPrompts`, the same answer, given `bound(k, target)` ≥ the mean of class k's points'
-    /// `exceeds` under `target`.
-    public func anyMissedOverPrompts(_ targets: [Target], classes: [WorkloadClass], exceeds: (Int, Int, Double) -> Double,
-                                     bound: (Int, Target) -> Double) -> Bool {
-        targets.contains { missedOverPrompts($0, classes: classes, exceeds: exceeds, bound: bound) }
-    }
-
-    /// Whether one target is missed, as `anyMissedOverPrompts(_:classes:exceeds:bound:)` decides it for each.
+    /// As `missed`, over each class's prompt points, as `violationOverPrompts([target], ...) > 0` decides it,
+    /// given `bound(k, target)` ≥ the mean of class k's points' `exceeds` under `target`.
     public func missedOverPrompts(_ target: Target, classes: [WorkloadClass], exceeds: (Int, Int, Double) -> Double,
                                   bound: (Int, Target) -> Double) -> Bool {
-        Self.passes(1 - target.percentile.fraction, count: classes.count, share: { classes[$0].share },
-                    value: { pointsMean(target, classIndex: $0, exceeds: exceeds) }, bound: { bound($0, target) })
+        Self.sumExceeds(1 - target.percentile.fraction, count: classes.count, share: { classes[$0].share },
+                        value: { pointsMean(target, classIndex: $0, exceeds: exceeds) }, bound: { bound($0, target) })
     }
 
     /// Whether the share of requests over their target, `share(k) × value(k)` summed over the classes in
-    /// order, passes `allowed`: stopping at the first class that takes it past (the partial sums only grow).
+    /// order, exceeds `allowed`: stopping at the first class that takes it past (the partial sums only grow).
     @inline(__always)
-    static func passes(_ allowed: Double, count: Int, share: (Int) -> Double, value: (Int) -> Double) -> Bool {
+    static func sumExceeds(_ allowed: Double, count: Int, share: (Int) -> Double, value: (Int) -> Double) -> Bool {
         var missed = 0.0
         for k in 0..<count {
             missed += share(k) * value(k)
@@ -134,7 +108,7 @@ public struct SLOTargets: Sendable {
     /// The same answer, given `bound(k)` ≥ `value(k)`: the sum stops as well once the classes summed plus
     /// the rest at their bounds stay within `allowed` (`settled`). The classes summed are summed as before.
     @inline(__always)
-    static func passes(_ allowed: Double, count: Int, share: (Int) -> Double, value: (Int) -> Double, bound: (Int) -> Double) -> Bool {
+    static func sumExceeds(_ allowed: Double, count: Int, share: (Int) -> Double, value: (Int) -> Double, bound: (Int) -> Double) -> Bool {
         withUnsafeTemporaryAllocation(of: Double.self, capacity: count + 1) { rest in
             // rest[k]: the classes from k on, each at its bound.
             rest[count] = 0

@@ -17,8 +17,8 @@ extension ServiceProfile {
 
 /// The wait each TTFT and E2E target allows a class (a TTFT target, each of the class's prompt points),
 /// worked out once per question: the utilisation search then evaluates the wait's tail at these ~50 times.
-/// The verdict is `SLOTargets.anyMissedOverPrompts` over the TTFT targets, then `SLOTargets.anyMissed` over
-/// the E2E targets, with the same sums in the same order. The tail falls as the wait grows, so a class's
+/// The verdict is the sign of `SLOTargets.violationOverPrompts` over the TTFT targets, then of
+/// `SLOTargets.violation` over the E2E targets, with the same sums in the same order, stopped early. The tail falls as the wait grows, so a class's
 /// tail at its shortest wait bounds its points' mean, and a target's at its shortest wait bounds them
 /// all: a target the bounds keep within what it allows (by a margin above the sums' rounding) holds
 /// without its sums, which is most of them, since one target binds where the search ends.
@@ -67,7 +67,7 @@ extension WaitAllowances {
     /// Targets are read in place (not copied out of their array, which retains their arrays): the search
     /// asks this ~50 times per pool size. A target's tail at its shortest wait, over all classes, settles
     /// most targets with one exponential (`SLOTargets.settled`); a TTFT target's classes are then bounded
-    /// by their own shortest waits (`SLOTargets.passes`).
+    /// by their own shortest waits (`SLOTargets.sumExceeds`).
     func anyMissed(_ wait: Queueing.WaitTail) -> Bool {
         let total = shares.reduce(0, +), classes = shares.count
         return withUnsafeTemporaryAllocation(of: Int.self, capacity: classes + 1) { starts in
@@ -75,7 +75,7 @@ extension WaitAllowances {
             starts[0] = 0
             for k in 0..<classes { starts[k + 1] = starts[k] + points[k] }
             for t in ttft.indices where !SLOTargets.settled(0, rest: total * wait.exceeds(ttft[t].shortestOfAll), allowed: ttft[t].passing) {
-                let missed = SLOTargets.passes(ttft[t].passing, count: classes, share: { shares[$0] }, value: { k in
+                let missed = SLOTargets.sumExceeds(ttft[t].passing, count: classes, share: { shares[$0] }, value: { k in
                     var sum = 0.0
                     for index in starts[k]..<starts[k + 1] { sum += wait.exceeds(ttft[t].waits[index]) }
                     return sum / Double(max(points[k], 1))
@@ -83,7 +83,7 @@ extension WaitAllowances {
                 if missed { return true }
             }
             for t in e2e.indices where !SLOTargets.settled(0, rest: total * wait.exceeds(e2e[t].shortestOfAll), allowed: e2e[t].passing) {
-                if SLOTargets.passes(e2e[t].passing, count: classes, share: { shares[$0] }, value: { wait.exceeds(e2e[t].waits[$0]) }) { return true }
+                if SLOTargets.sumExceeds(e2e[t].passing, count: classes, share: { shares[$0] }, value: { wait.exceeds(e2e[t].waits[$0]) }) { return true }
             }
             return false
         }

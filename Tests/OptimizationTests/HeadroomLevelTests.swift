@@ -40,7 +40,7 @@ import Testing
 @Suite struct SLOMissTests {
     /// The early-stopping check decides as the full violation does, on random targets and miss probabilities
     /// (shares of 4 classes, 3 percentiles, 1 to 3 prompt points).
-    @Test func anyMissedDecidesAsViolationDoes() throws {
+    @Test func earlyStoppedSumDecidesAsViolationDoes() throws {
         var random = SplitMix64(seed: 7)
         for _ in 0..<500 {
             let shares = (0..<4).map { _ in random.nextUnit() + 0.01 }
@@ -51,7 +51,11 @@ import Testing
             }
             let misses = (0..<4).map { _ in random.nextUnit() * random.nextUnit() }
             let full = SLOTargets.violation(targets, classes: classes) { k, seconds in seconds < 0.5 ? misses[k] : misses[k] / 4 }
-            let early = SLOTargets.anyMissed(targets, classes: classes) { k, seconds in seconds < 0.5 ? misses[k] : misses[k] / 4 }
+            let early = targets.contains { target in
+                SLOTargets.sumExceeds(1 - target.percentile.fraction, count: classes.count, share: { classes[$0].share }) { k in
+                    target.seconds[k] < 0.5 ? misses[k] : misses[k] / 4
+                }
+            }
             #expect(early == (full > 0))
         }
     }

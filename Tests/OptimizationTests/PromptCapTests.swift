@@ -25,10 +25,10 @@ import Testing
                     let tpot = 0.02 + 0.06 * random.nextUnit()
                     let misses = { (rho: Double) -> Bool in
                         let wait = Queueing.WaitTail(utilisation: rho, meanServiceSeconds: meanService, servers: servers)
-                        return slo.anyMissedOverPrompts(slo.of(.ttft), classes: classes) { k, j, target in wait.exceeds(target - profile.prefillPointSeconds[k][j]) }
-                            || SLOTargets.anyMissed(slo.of(.e2e), classes: classes) { k, target in
+                        return slo.violationOverPrompts(slo.of(.ttft), classes: classes) { k, j, target in wait.exceeds(target - profile.prefillPointSeconds[k][j]) } > 0
+                            || SLOTargets.violation(slo.of(.e2e), classes: classes) { k, target in
                                 wait.exceeds(target - profile.prefillSeconds[k] - Double(max(classes[k].outputTokens - 1, 0)) * tpot)
-                            }
+                            } > 0
                     }
                     let allowances = WaitAllowances(profile: profile, classes: classes, slo: slo, ttft: slo.of(.ttft), e2e: slo.of(.e2e), timePerOutputToken: tpot)
                     for _ in 0..<40 {

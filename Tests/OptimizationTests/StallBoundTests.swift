@@ -42,12 +42,19 @@ import Testing
                 evaluated += 1
                 return stalls.exceeds(seconds, meanCount: meanCounts[k])
             }
-            let full = SLOTargets.anyMissed(targets, classes: classes, exceeds: exceeds)
+            // Without bounds: each target's sum, stopped once it is over.
+            let full = targets.contains { target in
+                SLOTargets.sumExceeds(1 - target.percentile.fraction, count: count, share: { classes[$0].share },
+                                      value: { exceeds($0, target.seconds[$0]) })
+            }
             let fullEvaluations = evaluated
             evaluated = 0
-            let bounded = SLOTargets.anyMissed(targets, classes: classes, exceeds: exceeds,
-                                               bound: { k, seconds in stalls.exceedsBound(seconds, meanCount: meanCounts[k]) })
+            let bounded = targets.contains { target in
+                SLOTargets.missed(target, classes: classes, exceeds: exceeds,
+                                  bound: { k, seconds in stalls.exceedsBound(seconds, meanCount: meanCounts[k]) })
+            }
             #expect(bounded == full)
+            #expect(full == (SLOTargets.violation(targets, classes: classes) { k, seconds in stalls.exceeds(seconds, meanCount: meanCounts[k]) } > 0))
             if evaluated < fullEvaluations { settledByBounds += 1 }
         }
         // The bounds must actually decide some cases, or this test checks nothing.
