@@ -53,17 +53,17 @@ public struct MixedProfile: Sendable {
         // last load found to hold is kept: the answer is always such a load, so its state is not worked out twice.
         var held: (occupancy: Double, state: MixedPoolState)?
         // Verdicts rise with the load: a load at or above one that missed misses, one at or below one that
-        // held holds, so those are read, not worked out.
-        var heldThrough = -Double.infinity, missedFrom = Double.infinity
+        // held holds (loads are worked out in rising order of those that hold), so those are read.
+        var missedFrom = Double.infinity
         func misses(occupancy: Double) -> Bool {
             if occupancy >= missedFrom { return true }
-            if occupancy <= heldThrough { return false }
+            if let held, occupancy <= held.occupancy { return false }
             let state = pool.state(occupancy: occupancy)
             guard !verdict.misses(state) else {
                 missedFrom = occupancy
                 return true
             }
-            (held, heldThrough) = ((occupancy, state), occupancy)
+            held = (occupancy, state)
             return false
         }
         let limit = Double(pool.servers) * Double(max(profile.memoryBatch, 1))
