@@ -4,28 +4,47 @@ import Optimization
 import Simulation
 
 /// A cluster's capacity two ways: the planner's prediction (its queueing caps at these pool sizes) and the
-/// highest rate at which the simulator shows every SLO met.
+/// highest rate at which the simulator shows every SLO met; on request, also the simulated capacity with
+/// every machine kept in its pool, which is what the planner models (it does not model borrowing).
 public struct CapacityReport: Sendable, Codable, Equatable {
     public var scenario: String
     public var model: String
     public var pools: [PoolCount]
     public var predictedRequestsPerSecond: Double
+    /// Whether the simulated cluster borrowed machines into the mixed pool (the scenario's
+    /// `scheduler.borrowing`, unless switched off); it can only when the cluster has prompt or token pools.
+    public var borrowing: Bool
     public var simulated: CapacitySearch.Outcome
     /// predicted / simulated − 1, in percent (nil when the simulated capacity is zero).
     @NullEncodable public var predictionErrorPercent: Double?
+    /// The same search with borrowing off, when asked for and `simulated` borrowed; nil otherwise.
+    @NullEncodable public var simulatedWithoutBorrowing: CapacitySearch.Outcome?
+    /// predicted / simulated without borrowing − 1, in percent.
+    @NullEncodable public var predictionErrorWithoutBorrowingPercent: Double?
     public var costPerHourUSD: Double
     public var powerKW: Double
 
-    /// Predicts with `planner`, then searches by simulation starting from the prediction.
-    public init(pools: [PoolCount], request: PlanRequest, planner: ProvisioningPlanner, search: CapacitySearch) throws {
+    /// Predicts with `planner`, then searches by simulation starting from the prediction; with
+    /// `alsoWithoutBorrowing`, searches again with borrowing off when the first search borrowed.
+    public init(pools: [PoolCount], request: PlanRequest, planner: ProvisioningPlanner, search: CapacitySearch,
+                alsoWithoutBorrowing: Bool = false) throws {
         let predicted = try planner.predictedCapacity(request, pools: pools)
         let start = predicted > 0 ? predicted : Double(max(pools.reduce(0) { $0 + $1.count }, 1))
         simulated = try search.run(pools: pools, startRequestsPerSecond: start)
+        borrowing = (search.simulation.borrowing ?? search.simulation.scenario.scheduler.borrowing) && pools.contains { $0.role != .mixed }
+        var without: CapacitySearch.Outcome?
+        if alsoWithoutBorrowing, borrowing {
+            var kept = search
+            kept.simulation.borrowing = false
+            without = try kept.run(pools: pools, startRequestsPerSecond: start)
+        }
+        simulatedWithoutBorrowing = without
         scenario = request.scenario.name
         model = (request.model ?? request.scenario.model).rawValue
         self.pools = pools
         predictedRequestsPerSecond = predicted
-        predictionErrorPercent = simulated.requestsPerSecond > 0 ? 100 * (predicted / simulated.requestsPerSecond - 1) : nil
+        predictionErrorPercent = Self.errorPercent(predicted, against: simulated)
+        predictionErrorWithoutBorrowingPercent = without.flatMap { Self.errorPercent(predicted, against: $0) }
         var cost = 0.0, power = 0.0
         for pool in pools {
             let machine = try planner.catalog.machine(pool.machine, file: "cluster", jsonPath: "pools")
@@ -34,5 +53,9 @@ public struct CapacityReport: Sendable, Codable, Equatable {
         }
         costPerHourUSD = cost
         powerKW = power
+    }
+
+    private static func errorPercent(_ predicted: Double, against outcome: CapacitySearch.Outcome) -> Double? {
+        outcome.requestsPerSecond > 0 ? 100 * (predicted / outcome.requestsPerSecond - 1) : nil
     }
 }

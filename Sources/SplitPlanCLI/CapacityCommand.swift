@@ -20,6 +20,7 @@ struct CapacityCommand: ParsableCommand {
               splitplan capacity Scenarios/splitwise-coding-llama2-70b-iso-power.json --pool mixed:dgx-a100=62
               splitplan capacity --pool prompt:dgx-h100=25 --pool token:dgx-h100=15 --seeds 5 --format json
               splitplan plan --format json --output plan.json && splitplan capacity --plan plan.json
+              splitplan capacity --pool prompt:dgx-h100=13 --pool token:dgx-h100=27 --also-without-borrowing
             """
     )
 
@@ -29,6 +30,8 @@ struct CapacityCommand: ParsableCommand {
     @Option(help: "Seconds of arrivals in each simulation (default: the scenario's).") var duration: Double?
     @Option(help: "Number of seeds (1, 2, ... N); the capacity is their median.") var seeds: Int = 3
     @Option(help: "Relative width at which the bisection stops (0.02 = 2 %).") var tolerance: Double = 0.02
+    @Flag(help: "When the cluster borrows, search its capacity again with every machine kept in its pool (what the planner models) and report both.")
+    var alsoWithoutBorrowing = false
     @OptionGroup var limit: RunLimitOptions
     @OptionGroup var workload: WorkloadOptions
     @OptionGroup var settings: SettingOptions
@@ -39,6 +42,9 @@ struct CapacityCommand: ParsableCommand {
     func validate() throws {
         guard (1...32).contains(seeds) else { throw ValidationError("--seeds must be from 1 to 32") }
         guard tolerance >= 0.001, tolerance <= 0.5 else { throw ValidationError("--tolerance must be from 0.001 to 0.5") }
+        guard !(alsoWithoutBorrowing && cluster.noBorrowing) else {
+            throw ValidationError("--also-without-borrowing compares with a search that borrows: drop --no-borrowing")
+        }
     }
 
     func run() throws {
@@ -57,7 +63,8 @@ struct CapacityCommand: ParsableCommand {
         simulation.borrowing = cluster.borrowing
         simulation.deadline = deadline
         let search = CapacitySearch(simulation: simulation, seeds: (1...seeds).map(UInt64.init), relativeTolerance: tolerance)
-        let report = try CapacityReport(pools: pools, request: request, planner: planner, search: search)
+        let report = try CapacityReport(pools: pools, request: request, planner: planner, search: search,
+                                        alsoWithoutBorrowing: alsoWithoutBorrowing)
         let tables = CapacityText.tables(report)
         try output.write(text: CapacityText.render(report), tables: tables, json: report,
                          provenance: Provenance(catalog: session.catalog, inputs: session.inputs + (planInput.map { [$0] } ?? []), settings: settings.settings),

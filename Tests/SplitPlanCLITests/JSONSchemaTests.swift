@@ -26,6 +26,8 @@ import Testing
         ("perf", ["perf", "--model", "llama2-70b", "--machine", "dgx-h100", "--batch", "4"]),
         ("perf", ["perf", "--model", "bloom-176b", "--machine", "dgx-a100"]),
         ("calibrate", ["calibrate", "--profile", Repository.path("Tests/Fixtures/llama2-70b-vllm-a100-h100.csv")]),
+        ("capacity", ["capacity", "--pool", "prompt:dgx-h100=5", "--pool", "token:dgx-h100=4", "--seeds", "1", "--duration", "30",
+                      "--also-without-borrowing"]),
     ]
 
     @Test(arguments: runs.indices)
