@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
-# Prints a Markdown table: at saturation (arrivals at 3x the larger planned rate, 300 s), the completed
+# Prints a Markdown table: at saturation (arrivals at 3x the larger planned rate, 1200 s: long enough for
+# the batches to settle), the completed
 # requests per second per USD/h of the planned Baseline-H100 and Splitwise-HH clusters of each shipped
 # iso-cost scenario, Splitwise-HH with and without machine borrowing.
-# Usage: scripts/saturation-table.sh   (needs a release build: make build; and jq)
+# Usage: scripts/saturation-table.sh [DURATION_SECONDS]   (needs a release build: make build; and jq)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bin=${BIN:-.build/release/splitplan}
+duration=${1:-1200}
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 pools() { jq -r '.pools[] | "--pool \(.role):\(.machine)\(if .powerCap < 1 then "@\(.powerCap)" else "" end)=\(.count)"' "$1" | tr '\n' ' '; }
@@ -19,7 +21,7 @@ for scenario in Scenarios/splitwise-*-iso-cost.json; do
   run() { # $1 plan file, rest: extra flags; prints completed req/s per USD/h
     local plan=$1; shift
     # shellcheck disable=SC2046
-    "$bin" simulate "$scenario" $(pools "$plan") --rate "$rate" --duration 300 --format json --no-timings --output "$work/sim.json" --force "$@" >/dev/null || true
+    "$bin" simulate "$scenario" $(pools "$plan") --rate "$rate" --duration "$duration" --format json --no-timings --output "$work/sim.json" --force "$@" >/dev/null || true
     jq -n --slurpfile s "$work/sim.json" --slurpfile p "$plan" '$s[0].completedRequestsPerSecond / $p[0].costPerHourUSD'
   }
   base=$(run "$work/base.json")

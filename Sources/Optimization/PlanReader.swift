@@ -51,6 +51,13 @@ struct PlanReader {
         }.sorted { ($0.role, $0.machine, $0.powerCap) < ($1.role, $1.machine, $1.powerCap) }
     }
 
+    func overload(counts: [Double]) -> OverloadThroughput {
+        let pools = zip(formulation.counts, counts).filter { $0.1 >= 0.5 }.map { count, machines in
+            OverloadThroughput.Pool(profile: input.profiles[count.profile], role: count.role, machines: Int(machines))
+        }
+        return OverloadThroughput(pools: pools, classes: input.classes)
+    }
+
     func cost(counts: [Double]) -> Double {
         zip(formulation.counts, counts).reduce(0) { $0 + $1.1 * input.profiles[$1.0.profile].option.pricePerHourUSD }
     }

@@ -62,6 +62,9 @@ public struct ProvisioningPlan: Sendable, Codable, Equatable {
     public var latencies: [Latency]
     public var bindingConstraints: [String]
     @NullEncodable public var relaxation: Relaxation?
+    /// What the pools complete a second when arrivals outrun them, with and without borrowing (null
+    /// without a plan).
+    @NullEncodable public var overload: OverloadThroughput?
     public var solver: Solver
 }
 

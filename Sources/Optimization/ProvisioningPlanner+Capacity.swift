@@ -17,6 +17,20 @@ extension ProvisioningPlanner {
         return best
     }
 
+    /// What `pools` complete a second when arrivals outrun them, with borrowing and without
+    /// (`OverloadThroughput`; no SLO holds then, so no headroom level matters).
+    public func overloadThroughput(_ request: PlanRequest, pools: [PoolCount]) throws -> OverloadThroughput {
+        let context = try self.context(request)
+        let (input, _) = try fixedInput(request, context: context, pools: pools, tbtHeadroom: 1)
+        let overloadPools = try pools.map { pool in
+            guard let profile = input.profiles.first(where: { $0.option.label == pool.optionLabel }) else {
+                throw OptimizationError.invalidModel("no machine option \(pool.optionLabel) for the pool \(pool.role.rawValue):\(pool.optionLabel)")
+            }
+            return OverloadThroughput.Pool(profile: profile, role: pool.role, machines: pool.count)
+        }
+        return OverloadThroughput(pools: overloadPools, classes: input.classes)
+    }
+
     /// The plan the planner would report for `pools` at the request's rate (or, when they cannot sustain it
     /// in the planner's model, at the largest rate they can): utilisation, predicted latencies, binding rows.
     public func evaluate(_ request: PlanRequest, pools: [PoolCount], design: String) throws -> ProvisioningPlan {

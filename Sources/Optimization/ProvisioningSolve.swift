@@ -110,7 +110,7 @@ struct ProvisioningSolve {
             pools: reader.pools(counts: counts), costPerHourUSD: reader.cost(counts: counts), powerKW: reader.power(counts: counts),
             requestsPerSecond: scale * demanded, sustainableRequestsPerSecond: max(sustainable, scale * demanded),
             workloadClasses: input.classes.count, latencies: [], bindingConstraints: reader.bindingConstraints(),
-            relaxation: nil, solver: solverSummary(result, formulation: formulation, seconds: seconds))
+            relaxation: nil, overload: reader.overload(counts: counts), solver: solverSummary(result, formulation: formulation, seconds: seconds))
         return .plan((plan, { reader.latencies() }))
     }
 
@@ -161,7 +161,7 @@ struct ProvisioningSolve {
             feasible: false, design: input.design.rawValue, objective: objective.rawValue, model: model.rawValue, pools: [],
             costPerHourUSD: 0, powerKW: 0, requestsPerSecond: 0, sustainableRequestsPerSecond: 0,
             workloadClasses: input.classes.count, latencies: [], bindingConstraints: formulation.budgetRows.map { formulation.model.constraints[$0.index].name },
-            relaxation: relaxation, solver: solverSummary(result, formulation: formulation, seconds: seconds))
+            relaxation: relaxation, overload: nil, solver: solverSummary(result, formulation: formulation, seconds: seconds))
     }
 
     private func solverSummary(_ result: SolveResult, formulation: ProvisioningFormulation, seconds: Double) -> ProvisioningPlan.Solver {

@@ -5,7 +5,8 @@ import Simulation
 
 /// A cluster's capacity two ways: the planner's prediction (its queueing caps at these pool sizes) and the
 /// highest rate at which the simulator shows every SLO met; on request, also the simulated capacity with
-/// every machine kept in its pool, which is what the planner models (it does not model borrowing).
+/// every machine kept in its pool, which is what the planner models (its capacity within the SLOs credits no
+/// borrowing; under overload it does, `OverloadComparison`).
 public struct CapacityReport: Sendable, Codable, Equatable {
     public var scenario: String
     public var model: String
@@ -21,13 +22,16 @@ public struct CapacityReport: Sendable, Codable, Equatable {
     @NullEncodable public var simulatedWithoutBorrowing: CapacitySearch.Outcome?
     /// predicted / simulated without borrowing − 1, in percent.
     @NullEncodable public var predictionErrorWithoutBorrowingPercent: Double?
+    /// The cluster under overload, predicted and simulated, when asked for; nil otherwise.
+    @NullEncodable public var overload: OverloadComparison?
     public var costPerHourUSD: Double
     public var powerKW: Double
 
     /// Predicts with `planner`, then searches by simulation starting from the prediction; with
-    /// `alsoWithoutBorrowing`, searches again with borrowing off when the first search borrowed.
+    /// `alsoWithoutBorrowing`, searches again with borrowing off when the first search borrowed; with
+    /// `overload`, also runs the cluster past what it serves (`OverloadComparison`).
     public init(pools: [PoolCount], request: PlanRequest, planner: ProvisioningPlanner, search: CapacitySearch,
-                alsoWithoutBorrowing: Bool = false) throws {
+                alsoWithoutBorrowing: Bool = false, overload: Bool = false) throws {
         let predicted = try planner.predictedCapacity(request, pools: pools)
         let start = predicted > 0 ? predicted : Double(max(pools.reduce(0) { $0 + $1.count }, 1))
         simulated = try search.run(pools: pools, startRequestsPerSecond: start)
@@ -39,6 +43,7 @@ public struct CapacityReport: Sendable, Codable, Equatable {
             without = try kept.run(pools: pools, startRequestsPerSecond: start)
         }
         simulatedWithoutBorrowing = without
+        self.overload = overload ? try OverloadComparison(pools: pools, request: request, planner: planner, simulation: search.simulation) : nil
         scenario = request.scenario.name
         model = (request.model ?? request.scenario.model).rawValue
         self.pools = pools

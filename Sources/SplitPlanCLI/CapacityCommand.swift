@@ -21,6 +21,7 @@ struct CapacityCommand: ParsableCommand {
               splitplan capacity --pool prompt:dgx-h100=25 --pool token:dgx-h100=15 --seeds 5 --format json
               splitplan plan --format json --output plan.json && splitplan capacity --plan plan.json
               splitplan capacity --pool prompt:dgx-h100=13 --pool token:dgx-h100=27 --also-without-borrowing
+              splitplan capacity --pool prompt:dgx-h100=15 --pool token:dgx-h100=25 --overload
             """
     )
 
@@ -32,6 +33,8 @@ struct CapacityCommand: ParsableCommand {
     @Option(help: "Relative width at which the bisection stops (0.02 = 2 %).") var tolerance: Double = 0.02
     @Flag(help: "When the cluster borrows, search its capacity again with every machine kept in its pool (what the planner models) and report both.")
     var alsoWithoutBorrowing = false
+    @Flag(help: "Also run the cluster with arrivals at twice what the planner predicts it completes under overload (--duration, else 1200 s), with borrowing and without, and report what it completes beside the prediction.")
+    var overload = false
     @OptionGroup var limit: RunLimitOptions
     @OptionGroup var workload: WorkloadOptions
     @OptionGroup var settings: SettingOptions
@@ -64,7 +67,7 @@ struct CapacityCommand: ParsableCommand {
         simulation.deadline = deadline
         let search = CapacitySearch(simulation: simulation, seeds: (1...seeds).map(UInt64.init), relativeTolerance: tolerance)
         let report = try CapacityReport(pools: pools, request: request, planner: planner, search: search,
-                                        alsoWithoutBorrowing: alsoWithoutBorrowing)
+                                        alsoWithoutBorrowing: alsoWithoutBorrowing, overload: overload)
         let tables = CapacityText.tables(report)
         try output.write(text: CapacityText.render(report), tables: tables, json: report,
                          provenance: Provenance(catalog: session.catalog, inputs: session.inputs + (planInput.map { [$0] } ?? []), settings: settings.settings),

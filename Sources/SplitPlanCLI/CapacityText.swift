@@ -21,7 +21,22 @@ enum CapacityText {
         if let error = report.predictionErrorPercent { predicted += " (\(signed(error)) % against simulation\(borrowing)" }
         if let error = report.predictionErrorWithoutBorrowingPercent { predicted += ", \(signed(error)) % without: what the planner models" }
         if report.predictionErrorPercent != nil { predicted += ")" }
-        return lines + [predicted]
+        return lines + [predicted] + (report.overload.map(overloadLines) ?? [])
+    }
+
+    /// Under overload: each prediction beside what the simulator completed.
+    static func overloadLines(_ overload: OverloadComparison) -> [String] {
+        func figure(_ predicted: Double, _ simulated: Double, _ error: Double?) -> String {
+            "predicted \(Format.fixed(predicted, 2)) req/s, simulated \(Format.fixed(simulated, 2))" + (error.map { " (\(signed($0)) %)" } ?? "")
+        }
+        let head = "under overload (arrivals at \(Format.fixed(overload.arrivalRequestsPerSecond, 2)) req/s for "
+            + "\(Format.fixed(overload.durationSeconds, 0)) s, completed requests a second in the measurement window):"
+        let with = figure(overload.predicted.withBorrowingRequestsPerSecond, overload.simulatedWithBorrowingRequestsPerSecond,
+                          overload.errorWithBorrowingPercent)
+        let without = figure(overload.predicted.withoutBorrowingRequestsPerSecond, overload.simulatedWithoutBorrowingRequestsPerSecond,
+                             overload.errorWithoutBorrowingPercent)
+        guard with != without else { return [head, "  \(with)"] }
+        return [head, "  with borrowing    \(with)", "  without borrowing \(without)"]
     }
 
     private static func outcomeSummary(_ outcome: CapacitySearch.Outcome, borrowing: String) -> String {
@@ -57,15 +72,23 @@ enum CapacityText {
         return [
             ReportTable(title: "Capacity", headers: ["pools", "costPerHourUSD", "powerKW", "predictedRequestsPerSecond", "simulatedRequestsPerSecond",
                                                      "minRequestsPerSecond", "maxRequestsPerSecond", "seedSpreadPercent", "predictionErrorPercent",
-                                                     "borrowing", "simulatedWithoutBorrowingRequestsPerSecond", "predictionErrorWithoutBorrowingPercent"],
+                                                     "borrowing", "simulatedWithoutBorrowingRequestsPerSecond", "predictionErrorWithoutBorrowingPercent",
+                                                     "overloadPredictedRequestsPerSecond", "overloadSimulatedRequestsPerSecond",
+                                                     "overloadPredictedWithoutBorrowingRequestsPerSecond", "overloadSimulatedWithoutBorrowingRequestsPerSecond"],
                         rows: [[poolSummary(report.pools), Format.fixed(report.costPerHourUSD, 2), Format.fixed(report.powerKW, 2),
                                 Format.fixed(report.predictedRequestsPerSecond, 3), Format.fixed(simulated.requestsPerSecond, 3),
                                 Format.fixed(simulated.minRequestsPerSecond, 3), Format.fixed(simulated.maxRequestsPerSecond, 3),
                                 Format.fixed(simulated.seedSpreadPercent, 2), report.predictionErrorPercent.map { Format.fixed($0, 2) } ?? "",
                                 "\(report.borrowing)", report.simulatedWithoutBorrowing.map { Format.fixed($0.requestsPerSecond, 3) } ?? "",
-                                report.predictionErrorWithoutBorrowingPercent.map { Format.fixed($0, 2) } ?? ""]]),
+                                report.predictionErrorWithoutBorrowingPercent.map { Format.fixed($0, 2) } ?? ""] + overloadCells(report.overload)]),
             seedTable("Seeds", simulated),
         ] + (report.simulatedWithoutBorrowing.map { [seedTable("Seeds without borrowing", $0)] } ?? [])
+    }
+
+    private static func overloadCells(_ overload: OverloadComparison?) -> [String] {
+        guard let overload else { return ["", "", "", ""] }
+        return [overload.predicted.withBorrowingRequestsPerSecond, overload.simulatedWithBorrowingRequestsPerSecond,
+                overload.predicted.withoutBorrowingRequestsPerSecond, overload.simulatedWithoutBorrowingRequestsPerSecond].map { Format.fixed($0, 3) }
     }
 
     private static func seedTable(_ title: String, _ outcome: CapacitySearch.Outcome) -> ReportTable {

@@ -20,10 +20,17 @@ enum CompareReport {
             + "\(Format.percent(100 * borrowed)) of machine time borrowed"
     }
 
+    /// What the planned pools complete when arrivals outrun them, with borrowing and without.
+    static func overload(_ row: ComparisonRow) -> String {
+        guard let overload = row.plan.overload else { return "-" }
+        return "\(Format.fixed(overload.withBorrowingRequestsPerSecond, 1)) / \(Format.fixed(overload.withoutBorrowingRequestsPerSecond, 1))"
+    }
+
     static func tables(_ rows: [ComparisonRow], baseline: Design, whatIf: Bool) -> [ReportTable] {
         // One figure per question: with simulation, the pools and rate are the verified ones.
         let rate = rows.contains { $0.simulated != nil } ? "req/s (verified by simulation)" : "req/s (planned)"
         var headers = ["scenario", "variant", "design", "feasible", "pools", "USD/h", "kW", rate, "SLOs simulated", "mixed pool (simulated)",
+                       "overload req/s, borrowing / none",
                        whatIf ? "vs \(baseline.rawValue), unmodified" : "vs \(baseline.rawValue)"]
         if whatIf { headers += ["delta USD/h", "delta req/s"] }
         headers.append("why (binding constraints; for an infeasible plan the least relaxation)")
@@ -31,7 +38,7 @@ enum CompareReport {
             var cells = [row.scenario, row.variant, row.plan.design, row.plan.feasible ? "yes" : "no", row.plan.poolSummary,
                          Format.fixed(row.plan.costPerHourUSD, 2), Format.fixed(row.plan.powerKW, 1), Format.fixed(row.plan.requestsPerSecond, 2),
                          row.simulated.map { ($0.sloMet ? "met" : "missed") + (row.verificationRounds > 1 ? " (\(row.verificationRounds) simulations)" : "") } ?? "-",
-                         mixedPool(row), ratio(row)]
+                         mixedPool(row), overload(row), ratio(row)]
             if whatIf {
                 let base = rows.first { $0.scenario == row.scenario && $0.variant == "baseline" && $0.plan.design == row.plan.design }
                 cells += [base.map { Format.fixed(row.plan.costPerHourUSD - $0.plan.costPerHourUSD, 2) } ?? "-",

@@ -5,6 +5,13 @@ import Reporting
 
 /// The human-readable provisioning report (plain text or Markdown).
 enum PlanText {
+    /// What the pools complete when arrivals outrun them, with borrowing and without when it differs.
+    static func overloadLine(_ overload: OverloadThroughput) -> String {
+        let with = Format.fixed(overload.withBorrowingRequestsPerSecond, 2), without = Format.fixed(overload.withoutBorrowingRequestsPerSecond, 2)
+        let figures = with == without ? "\(with) req/s completed" : "\(with) req/s completed with borrowing, \(without) without"
+        return "under overload (arrivals past what the pools serve, no SLO held): \(figures)"
+    }
+
     static func render(_ report: PlanReport, markdown: Bool) -> String {
         guard let best = report.plans.first else { return "no designs to plan\n" }
         var out = markdown ? "# Provisioning plan: \(report.scenario)\n\n" : "Provisioning plan: \(report.scenario)\n"
@@ -20,6 +27,7 @@ enum PlanText {
         if best.feasible {
             out += line("cost \(Format.fixed(best.costPerHourUSD, 2)) USD/h, provisioned power \(Format.fixed(best.powerKW, 1)) kW, "
                         + "serving \(Format.fixed(best.requestsPerSecond, 2)) req/s (sustainable up to \(Format.fixed(best.sustainableRequestsPerSecond, 2)))", markdown)
+            if let overload = best.overload { out += line(overloadLine(overload), markdown) }
             out += "\n" + table(["role", "machine", "count", "power cap", "utilisation", "utilisation cap", "decode batch"], best.pools.map { pool in
                 [pool.role.rawValue, pool.machine, "\(pool.count)", Format.fixed(pool.powerCap, 2), Format.percent(100 * pool.utilisation),
                  Format.percent(100 * pool.utilisationCap), pool.decodeBatch.map { "\($0)" } ?? "-"]

@@ -41,7 +41,7 @@ import Testing
     /// Borrowing measured against its absence: 13 prompt and 27 token DGX-H100s on conversation Llama2-70B
     /// are prompt-short, and borrowing lends the idle token machines to the prompts' overflow (600 s runs,
     /// seeds 1 and 2: 160.6 req/s with it, 139.7 without). The search without borrowing is exactly the
-    /// `--no-borrowing` search, and the planner, which models no borrowing, is within 5 % of it.
+    /// `--no-borrowing` search, and the planner, whose capacity within the SLOs credits no borrowing, is within 5 % of it.
     @Test func capacityWithAndWithoutBorrowing() throws {
         let cluster = [Repository.path("Scenarios/splitwise-conversation-llama2-70b-iso-cost.json"), "--pool", "prompt:dgx-h100=13",
                        "--pool", "token:dgx-h100=27", "--seeds", "1", "--duration", "200"]

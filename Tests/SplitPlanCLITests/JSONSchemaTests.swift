@@ -28,6 +28,8 @@ import Testing
         ("calibrate", ["calibrate", "--profile", Repository.path("Tests/Fixtures/llama2-70b-vllm-a100-h100.csv")]),
         ("capacity", ["capacity", "--pool", "prompt:dgx-h100=5", "--pool", "token:dgx-h100=4", "--seeds", "1", "--duration", "30",
                       "--also-without-borrowing"]),
+        ("capacity", ["capacity", "--pool", "prompt:dgx-h100=2", "--pool", "token:dgx-h100=2", "--seeds", "1", "--duration", "30",
+                      "--overload"]),
     ]
 
     @Test(arguments: runs.indices)
