@@ -5,6 +5,8 @@ public struct DesignRatio: Sendable, Equatable {
     public enum Figure: String, Sendable, CaseIterable {
         /// Requests per second the design's plan serves.
         case throughput
+        /// Requests per second the plan's pools complete when arrivals outrun them, with borrowing.
+        case overloadThroughput
         case cost
         case power
     }
@@ -39,7 +41,7 @@ public struct DesignRatio: Sendable, Equatable {
         }
         let bounds = NumberRule.above(0, atMost: 1e6)
         self.init(design: try design("design"), baseline: try design("baseline"),
-                  figure: try json.child("figure", expected: "throughput, cost or power").choice(Figure.self),
+                  figure: try json.child("figure", expected: "throughput, overloadThroughput, cost or power").choice(Figure.self),
                   atLeast: try json.optionalNumber("atLeast", bounds), atMost: try json.optionalNumber("atMost", bounds),
                   claim: try json.child("claim", expected: "what the ratio stands for").string(allowed: "a sentence naming the claim and its source"))
         guard atLeast != nil || atMost != nil else { throw json.invalid(expected: "an object with atLeast, atMost or both") }

@@ -86,6 +86,7 @@ public struct ScenarioCheck: Sendable {
             func figure(_ plan: ProvisioningPlan) -> Double {
                 switch ratio.figure {
                 case .throughput: return plan.requestsPerSecond
+                case .overloadThroughput: return plan.overload?.withBorrowingRequestsPerSecond ?? 0
                 case .cost: return plan.costPerHourUSD
                 case .power: return plan.powerKW
                 }

@@ -69,16 +69,22 @@ import Testing
     @Test func designRatiosComeFromBothPlans() throws {
         let fixture = Repository.path("Tests/Fixtures/check/design-ratio.json"), output = try scratchFile("check.txt")
         #expect(SplitPlanCommand.run(quietly: ["check", fixture, "--output", output]) == 2)
-        func cost(_ design: String) throws -> Double {
+        func plan(_ design: String) throws -> [String: Any] {
             let plan = try scratchFile("\(design).json")
             #expect(SplitPlanCommand.run(quietly: ["plan", fixture, "--design", design, "--format", "json", "--output", plan]) == 0)
-            let json = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: plan))) as? [String: Any])
-            return try #require(json["costPerHourUSD"] as? Double)
+            return try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: plan))) as? [String: Any])
         }
-        let ratio = try cost("splitwise-hh") / cost("baseline-h100")
+        let split = try plan("splitwise-hh"), baseline = try plan("baseline-h100")
+        let ratio = try #require(split["costPerHourUSD"] as? Double) / #require(baseline["costPerHourUSD"] as? Double)
+        func overload(_ plan: [String: Any]) throws -> Double {
+            try #require((plan["overload"] as? [String: Any])?["withBorrowingRequestsPerSecond"] as? Double)
+        }
+        let overloadRatio = try overload(split) / overload(baseline)
         let text = try String(contentsOfFile: output, encoding: .utf8)
         #expect(text.contains("FAIL   ratio-of-two-designs: cost splitwise-hh / baseline-h100: expected <= 0.10 (deliberately impossible), got \(String(format: "%.2fx", ratio))"))
         #expect(text.contains("pass   ratio-of-two-designs: throughput splitwise-hh / baseline-h100: expected >= 0.99 and <= 1.01 (both serve the scenario's rate), got 1.00x"))
+        #expect(text.contains("FAIL   ratio-of-two-designs: overloadThroughput splitwise-hh / baseline-h100: expected >= 100.00 "
+                              + "(deliberately impossible: what the pools complete under overload, with borrowing), got \(String(format: "%.2fx", overloadRatio))"))
     }
 
     /// The sample in docs/ci.md is what `check` prints for the quickstart scenario, line for line.
