@@ -87,17 +87,23 @@ enum PlanText {
         return table.render()
     }
 
-    /// Every design's pools, one row per pool (the CSV form).
-    static func poolTable(_ report: PlanReport) -> ReportTable {
-        ReportTable(title: "Pools", headers: ["design", "feasible", "role", "machine", "count", "powerCap", "utilisation", "utilisationCap",
-                                              "costPerHourUSD", "powerKW", "requestsPerSecond"],
+    /// Every design's pools, one row per pool (the CSV form; the page leaves out the overload columns,
+    /// which its chart shows, so that the table fits).
+    static func poolTable(_ report: PlanReport, overload: Bool = true) -> ReportTable {
+        let table = ReportTable(title: "Pools", headers: ["design", "feasible", "role", "machine", "count", "powerCap", "utilisation", "utilisationCap",
+                                              "costPerHourUSD", "powerKW", "requestsPerSecond", "overloadRequestsPerSecond",
+                                              "overloadWithoutBorrowingRequestsPerSecond"],
                     rows: report.plans.flatMap { plan in
                         plan.pools.map { pool in
                             [plan.design, "\(plan.feasible)", pool.role.rawValue, pool.machine, "\(pool.count)", Format.fixed(pool.powerCap, 2),
                              Format.fixed(pool.utilisation, 4), Format.fixed(pool.utilisationCap, 4), Format.fixed(plan.costPerHourUSD, 2),
-                             Format.fixed(plan.powerKW, 2), Format.fixed(plan.requestsPerSecond, 4)]
+                             Format.fixed(plan.powerKW, 2), Format.fixed(plan.requestsPerSecond, 4),
+                             plan.overload.map { Format.fixed($0.withBorrowingRequestsPerSecond, 4) } ?? "",
+                             plan.overload.map { Format.fixed($0.withoutBorrowingRequestsPerSecond, 4) } ?? ""]
                         }
                     })
+        guard !overload else { return table }
+        return ReportTable(title: table.title, headers: table.headers.dropLast(2), rows: table.rows.map { Array($0.dropLast(2)) })
     }
 
     /// What decided the plan: the constraints at their bounds, and for an infeasible question the least
@@ -115,7 +121,7 @@ enum PlanText {
 
     static func html(_ report: PlanReport) -> String {
         guard let best = report.plans.first else { return HTML.document(title: "SplitPlan plan", subtitle: "no designs", body: []) }
-        var body = [poolTable(report).html()]
+        var body = [poolTable(report, overload: false).html()]
         body.append("<h2>Why this plan</h2>\n<ul>\n" + whyLines(best).map { "<li>\(HTML.escape($0))</li>\n" }.joined() + "</ul>")
         let designs = report.plans.filter(\.feasible)
         if !designs.isEmpty {
@@ -123,6 +129,16 @@ enum PlanText {
                                     caption: "Hourly cost of each design's plan, stacked by role; the total above each bar."))
             body.append(HTML.figure(SVGChart.stackedBars(title: "Provisioned power by pool role", unit: "kW", categories: designs.map(\.design), series: CompareReport.roleSeries(designs, \.powerKW)),
                                     caption: "Provisioned power of each design's plan, stacked by role; the total above each bar."))
+        }
+        let overloads = designs.compactMap { plan in plan.overload.map { (plan.design, plan.requestsPerSecond, $0) } }
+        if !overloads.isEmpty {
+            body.append(HTML.figure(SVGChart.bars(title: "Planned rate and what the pools complete under overload", unit: "req/s",
+                                                     categories: overloads.map(\.0),
+                                                     series: [SVGChart.Series(name: "planned, within the SLOs", values: overloads.map(\.1)),
+                                                              SVGChart.Series(name: "overload, with borrowing", values: overloads.map(\.2.withBorrowingRequestsPerSecond)),
+                                                              SVGChart.Series(name: "overload, without", values: overloads.map(\.2.withoutBorrowingRequestsPerSecond))]),
+                                    caption: "Under overload (arrivals past what the pools serve, no SLO held) borrowing lets split pools serve as one mixed pool; "
+                                        + "a mixed pool alone never borrows (docs/formulation.md)."))
         }
         if !best.latencies.isEmpty {
             let slowdown = best.latencies.contains { $0.unit == "slowdown" }

@@ -113,6 +113,13 @@ import Testing
         let lines = csvSections(csv).first?.lines ?? []
         #expect(lines.first?.hasPrefix("design,feasible,role,machine,count") == true)
         #expect(lines.count == 3 && lines[1].hasPrefix("splitwise-hh,true,prompt,dgx-h100,") && lines[2].hasPrefix("splitwise-hh,true,token,dgx-h100,"))
+        // Each row ends with the plan's throughput under overload, with borrowing and without, as the JSON has them.
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(run(["plan", "--design", "splitwise-hh"], format: "json").utf8)) as? [String: Any])
+        let overload = try #require(json["overload"] as? [String: Any])
+        let with = try #require(overload["withBorrowingRequestsPerSecond"] as? Double), without = try #require(overload["withoutBorrowingRequestsPerSecond"] as? Double)
+        #expect(with > without)
+        #expect(lines.first?.hasSuffix(",overloadRequestsPerSecond,overloadWithoutBorrowingRequestsPerSecond") == true)
+        #expect(lines.dropFirst().allSatisfy { $0.hasSuffix("," + String(format: "%.4f,%.4f", with, without)) })
     }
 
     @Test func sweepNeedsExactlyOneRange() {
