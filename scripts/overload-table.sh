@@ -16,7 +16,7 @@ echo "| scenario | design | pools | without borrowing: predicted | simulated | e
 echo "|---|---|---|---|---|---|---|---|---|"
 for scenario in Scenarios/splitwise-*-iso-cost.json; do
   name=$(basename "$scenario" .json)
-  for design in baseline-a100 baseline-h100 splitwise-aa splitwise-ha splitwise-hh; do
+  for design in baseline-a100 baseline-h100 splitwise-aa splitwise-ha splitwise-hh splitwise-hhcap; do
     "$bin" plan "$scenario" --design "$design" --format json --no-timings --output "$work/plan.json" --force >/dev/null || continue
     without=$(jq .overload.withoutBorrowingRequestsPerSecond "$work/plan.json")
     with=$(jq .overload.withBorrowingRequestsPerSecond "$work/plan.json")
