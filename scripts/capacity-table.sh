@@ -5,14 +5,12 @@
 # Usage: scripts/capacity-table.sh [SEEDS] [DESIGN ...]   (needs a release build: make build; all six designs
 # when none is named)
 set -euo pipefail
-cd "$(dirname "$0")/.."
+# shellcheck source=scripts/table-common.sh
+source "$(dirname "$0")/table-common.sh"
 seeds=${1:-2}
 shift $(( $# > 0 ? 1 : 0 ))
 designs=("$@")
 [ ${#designs[@]} -gt 0 ] || designs=(baseline-a100 baseline-h100 splitwise-aa splitwise-hh splitwise-ha splitwise-hhcap)
-bin=.build/release/splitplan
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
 echo "| scenario | design | pools | predicted req/s | simulated req/s | seeds' range | prediction error | simulated without borrowing | prediction error without |"
 echo "|---|---|---|---|---|---|---|---|---|"
 for scenario in Scenarios/splitwise-*.json; do

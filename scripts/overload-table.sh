@@ -5,12 +5,9 @@
 # run (long enough for the batches to settle), as `capacity --overload` runs them.
 # Usage: scripts/overload-table.sh [DURATION_SECONDS]   (needs a release build: make build; and jq)
 set -euo pipefail
-cd "$(dirname "$0")/.."
-bin=${BIN:-.build/release/splitplan}
+# shellcheck source=scripts/table-common.sh
+source "$(dirname "$0")/table-common.sh"
 duration=${1:-1200}
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-pools() { jq -r '.pools[] | "--pool \(.role):\(.machine)\(if .powerCap < 1 then "@\(.powerCap)" else "" end)=\(.count)"' "$1" | tr '\n' ' '; }
 error() { jq -n "100 * ($1 / $2 - 1) * 10 | round / 10"; }
 echo "| scenario | design | pools | without borrowing: predicted | simulated | error % | with borrowing: predicted | simulated | error % |"
 echo "|---|---|---|---|---|---|---|---|---|"

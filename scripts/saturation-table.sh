@@ -1,16 +1,12 @@
 #!/usr/bin/env bash
 # Prints a Markdown table: at saturation (arrivals at 3x the larger planned rate, 1200 s: long enough for
-# the batches to settle), the completed
-# requests per second per USD/h of the planned Baseline-H100 and Splitwise-HH clusters of each shipped
-# iso-cost scenario, Splitwise-HH with and without machine borrowing.
+# the batches to settle), the completed requests per second per USD/h of the planned Baseline-H100 and
+# Splitwise-HH clusters of each shipped iso-cost scenario, Splitwise-HH with and without machine borrowing.
 # Usage: scripts/saturation-table.sh [DURATION_SECONDS]   (needs a release build: make build; and jq)
 set -euo pipefail
-cd "$(dirname "$0")/.."
-bin=${BIN:-.build/release/splitplan}
+# shellcheck source=scripts/table-common.sh
+source "$(dirname "$0")/table-common.sh"
 duration=${1:-1200}
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-pools() { jq -r '.pools[] | "--pool \(.role):\(.machine)\(if .powerCap < 1 then "@\(.powerCap)" else "" end)=\(.count)"' "$1" | tr '\n' ' '; }
 echo "| scenario | rate req/s | Baseline-H100 req/s per USD/h | Splitwise-HH, borrowing | ratio | Splitwise-HH, no borrowing | ratio |"
 echo "|---|---|---|---|---|---|---|"
 for scenario in Scenarios/splitwise-*-iso-cost.json; do

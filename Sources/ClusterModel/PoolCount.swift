@@ -16,3 +16,9 @@ public struct PoolCount: Sendable, Hashable, Codable {
     /// `dgx-h100@0.7`, as the formulation labels machine options.
     public var optionLabel: String { powerCap == 1 ? machine.rawValue : "\(machine.rawValue)@\(String(powerCap))" }
 }
+
+extension Collection where Element == PoolCount {
+    /// Borrowing moves machines between a prompt and a token pool through the mixed pool: a cluster
+    /// without both never borrows, whatever the scheduler's setting (as the simulator decides it).
+    public var canBorrow: Bool { contains { $0.role == .prompt } && contains { $0.role == .token } }
+}

@@ -33,11 +33,12 @@ public struct OverloadThroughput: Sendable, Codable, Equatable {
             pools.filter { $0.role == role }.reduce(0) { $0 + Double($1.machines) * rate($1.profile) }
         }
         let mixed = total(.mixed) { Self.mixedPerMachine($0, classes: classes) }
-        let splits = pools.contains { $0.role == .prompt } && pools.contains { $0.role == .token }
-        let split = splits ? min(total(.prompt) { Self.promptPerMachine($0, classes: classes) },
-                                 total(.token) { Self.tokenPerMachine($0, classes: classes) }) : 0
+        let borrows = pools.contains { $0.role == .prompt } && pools.contains { $0.role == .token }
+        // Split pools complete what the one that saturates first does; a lone prompt or token pool, nothing.
+        let split = borrows ? min(total(.prompt) { Self.promptPerMachine($0, classes: classes) },
+                                  total(.token) { Self.tokenPerMachine($0, classes: classes) }) : 0
         withoutBorrowingRequestsPerSecond = mixed + split
-        withBorrowingRequestsPerSecond = splits
+        withBorrowingRequestsPerSecond = borrows
             ? pools.reduce(0) { $0 + Double($1.machines) * Self.mixedPerMachine($1.profile, classes: classes) }
             : withoutBorrowingRequestsPerSecond
     }
@@ -54,10 +55,9 @@ public struct OverloadThroughput: Sendable, Codable, Equatable {
         let batch = profile.memoryBatch
         guard batch >= 1 else { return 0 }
         let model = MixedPoolModel(profile: profile, classes: classes, servers: 1)
-        let step = model.step(batch: Double(batch))
-        let decode = classes.reduce(0.0) { $0 + $1.share * Double(max($1.outputTokens - 1, 0)) } * step
-        let instances = Double(profile.option.deployment.instancesPerMachine)
-        return decode > 0 ? instances * Double(batch) / decode : .infinity
+        let decode = meanDecodeSteps(classes) * model.step(batch: Double(batch))
+        // With no token to decode after the first, a token machine never holds a request back.
+        return decode > 0 ? Double(model.servers * batch) / decode : .infinity
     }
 
     /// Mixed continuous batching with prompts always waiting: each iteration carries the running decodes
@@ -69,13 +69,18 @@ public struct OverloadThroughput: Sendable, Codable, Equatable {
         guard profile.memoryBatch >= 1 else { return 0 }
         let model = MixedPoolModel(profile: profile, classes: classes, servers: 1)
         let meanPrompt = classes.reduce(0.0) { $0 + $1.share * Double($1.promptTokens) }
-        let meanDecodes = classes.reduce(0.0) { $0 + $1.share * Double(max($1.outputTokens - 1, 0)) }
+        let meanDecodes = meanDecodeSteps(classes)
         let riding = Double(profile.promptTokenBudget) * meanDecodes / max(meanPrompt, 1)
         let batch = max(1, min(Double(profile.memoryBatch), riding))
         let decode = DecodeBatch(batch: max(1, Int(batch.rounded())), contextTokens: model.meanContextTokens)
         let added = classes.reduce(0.0) { $0 + $1.share * packedChunkSeconds(prompt: $1.promptTokens, beside: decode, profile: profile) }
         let perRequest = added + meanDecodes * model.step(batch: batch) / batch
         return perRequest > 0 ? Double(model.servers) / perRequest : 0
+    }
+
+    /// E[output − 1]: the decode steps after the token that ends the prefill.
+    static func meanDecodeSteps(_ classes: [WorkloadClass]) -> Double {
+        classes.reduce(0.0) { $0 + $1.share * Double(max($1.outputTokens - 1, 0)) }
     }
 
     /// What a class's prompt adds to the iterations that carry it, when prompts of its size are packed back

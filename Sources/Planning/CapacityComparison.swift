@@ -35,7 +35,7 @@ public struct CapacityReport: Sendable, Codable, Equatable {
         let predicted = try planner.predictedCapacity(request, pools: pools)
         let start = predicted > 0 ? predicted : Double(max(pools.reduce(0) { $0 + $1.count }, 1))
         simulated = try search.run(pools: pools, startRequestsPerSecond: start)
-        borrowing = (search.simulation.borrowing ?? search.simulation.scenario.scheduler.borrowing) && pools.contains { $0.role != .mixed }
+        borrowing = (search.simulation.borrowing ?? search.simulation.scenario.scheduler.borrowing) && pools.canBorrow
         var without: CapacitySearch.Outcome?
         if alsoWithoutBorrowing, borrowing {
             var kept = search

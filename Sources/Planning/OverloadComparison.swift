@@ -28,16 +28,15 @@ public struct OverloadComparison: Sendable, Codable, Equatable {
         predicted = try planner.overloadThroughput(request, pools: pools)
         let fastest = max(predicted.withBorrowingRequestsPerSecond, predicted.withoutBorrowingRequestsPerSecond)
         arrivalRequestsPerSecond = Self.arrivalFactor * max(fastest, 1)
+        durationSeconds = simulation.durationSeconds
+            ?? min(Self.defaultDurationSeconds, 0.9 * Double(simulation.maximumRequests) / arrivalRequestsPerSecond)
         var run = simulation
         run.ratePerSecond = arrivalRequestsPerSecond
-        run.durationSeconds = simulation.durationSeconds
-            ?? min(Self.defaultDurationSeconds, 0.9 * Double(simulation.maximumRequests) / arrivalRequestsPerSecond)
-        durationSeconds = run.durationSeconds ?? Self.defaultDurationSeconds
+        run.durationSeconds = durationSeconds
         run.borrowing = false
         let without = try run.run(pools: pools).completedRequestsPerSecond
-        let borrows = pools.contains { $0.role == .prompt } && pools.contains { $0.role == .token }
         run.borrowing = true
-        let with = borrows ? try run.run(pools: pools).completedRequestsPerSecond : without
+        let with = pools.canBorrow ? try run.run(pools: pools).completedRequestsPerSecond : without
         simulatedWithoutBorrowingRequestsPerSecond = without
         simulatedWithBorrowingRequestsPerSecond = with
         errorWithBorrowingPercent = with > 0 ? 100 * (predicted.withBorrowingRequestsPerSecond / with - 1) : nil
