@@ -19,7 +19,7 @@ for scenario in Scenarios/splitwise-*.json; do
     "$bin" plan "$scenario" --design "$design" --format json --no-timings --output "$work/plan.json" --force >/dev/null || continue
     "$bin" capacity "$scenario" --plan "$work/plan.json" --seeds "$seeds" --also-without-borrowing --format csv --output "$work/capacity.csv" --force
     # Line 3: the Capacity section's row, under its "# Capacity" title and header.
-    IFS=, read -r pools _ _ predicted simulated low high _ error _ without withoutError < <(sed -n 3p "$work/capacity.csv" | tr -d '\r')
+    IFS=, read -r pools _ _ predicted simulated low high _ error _ without withoutError _ < <(sed -n 3p "$work/capacity.csv" | tr -d '\r')
     # A mixed pool alone never borrows: one search answers both.
     if [ -n "$without" ]; then without=$(printf '%.1f' "$without"); withoutError=$(printf '%+.1f %%' "$withoutError"); else without=–; withoutError=–; fi
     printf '| %s | %s | %s | %.1f | %.1f | %.1f–%.1f | %+.1f %% | %s | %s |\n' "${name#splitwise-}" "$design" "$pools" "$predicted" "$simulated" "$low" "$high" "$error" "$without" "$withoutError"
